@@ -1,0 +1,43 @@
+// Runs each bench/<name>.bench.ts in its own process (so RSS figures are its own), stores its
+// markdown in bench/results/<name>.md and rebuilds BENCHMARKS.md from every stored result.
+// `npm run bench` runs all; `npm run bench -- producer gate` runs only those.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+const dir = new URL('.', import.meta.url).pathname;
+const resultsDir = join(dir, 'results');
+mkdirSync(resultsDir, { recursive: true });
+
+const all = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace(/\.bench\.ts$/, '')).sort();
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !all.includes(w));
+if (unknown.length > 0) {
+  console.error(`sdfleet bench: unknown benchmark(s) ${unknown.join(', ')}; available: ${all.join(', ')}`);
+  process.exit(2);
+}
+
+let failed = 0;
+for (const name of wanted.length > 0 ? wanted : all) {
+  console.error(`bench: ${name} ...`);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(dir, `${name}.bench.ts`)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.status !== 0) {
+    console.error(`bench: ${name} failed with exit code ${run.status}`);
+    failed++;
+    continue;
+  }
+  const stamp = `_Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Reproduce: \`npm run bench -- ${name}\`._`;
+  writeFileSync(join(resultsDir, `${name}.md`), `${run.stdout.trim()}\n\n${stamp}\n`);
+}
+
+const sections = readdirSync(resultsDir).filter((f) => f.endsWith('.md')).sort().map((f) => readFileSync(join(resultsDir, f), 'utf8').trim());
+writeFileSync(
+  join(dir, '..', 'BENCHMARKS.md'),
+  `# Benchmarks\n\nWritten by \`npm run bench\` (one section per \`bench/<name>.bench.ts\`). The machines are shared and noisy, so each section compares against a reference measured in the same run and quotes medians.\n\n${sections.join('\n\n')}\n`,
+);
+process.exit(failed > 0 ? 1 : 0);

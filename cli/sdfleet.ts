@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ZodError } from 'zod';
+import { UserError } from '../common/user-error.js';
+import { registerCommands } from './commands/index.js';
+
+const program = new Command('sdfleet')
+  .description('San Diego fleet simulator, KPL-compatible Kinesis producer and local data-lake pipeline')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = reportError(err);
+}
+
+/** User errors get one tidy line and exit 2; anything else is a bug and keeps its stack. */
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2; // commander already printed it
+  if (err instanceof UserError) {
+    process.stderr.write(`sdfleet: ${err.message}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof ZodError) {
+    for (const issue of err.issues) {
+      process.stderr.write(`sdfleet: ${issue.path.join('.') || '(root)'}: ${issue.message}\n`);
+    }
+    return 2;
+  }
+  process.stderr.write(`sdfleet: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return 1;
+}

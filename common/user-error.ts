@@ -1,0 +1,29 @@
+/**
+ * An error caused by what the user gave us (a flag, a scenario field, a record).
+ * The CLI prints its message without a stack trace and exits with `exitCode`.
+ */
+export class UserError extends Error {
+  readonly field: string;
+  readonly value: unknown;
+  readonly exitCode: number;
+
+  constructor(field: string, value: unknown, problem: string, exitCode = 2) {
+    super(`${field}: ${problem} (got ${describe(value)})`);
+    this.name = 'UserError';
+    this.field = field;
+    this.value = value;
+    this.exitCode = exitCode;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value instanceof Uint8Array) return `${value.byteLength} bytes`;
+  try {
+    const s = JSON.stringify(value);
+    return s === undefined ? String(value) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  } catch {
+    return String(value);
+  }
+}
