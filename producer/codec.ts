@@ -1,0 +1,357 @@
+// The KPL aggregated record format: magic F3 89 9A C2, a protobuf AggregatedRecord, then the
+// MD5 of the protobuf bytes. Hand-written protobuf so the producer carries no protobuf library.
+import { createHash } from 'node:crypto';
+
+export const AGGREGATED_MAGIC = Uint8Array.of(0xf3, 0x89, 0x9a, 0xc2);
+const MAGIC_BYTES = 4;
+const DIGEST_BYTES = 16;
+/** Bytes an aggregated record adds around its protobuf body (magic + MD5). */
+export const AGGREGATION_FRAME_BYTES = MAGIC_BYTES + DIGEST_BYTES;
+
+// Field keys: (field number << 3) | wire type 2 (length-delimited), or 0 (varint).
+const KEY_PK_TABLE = 0x0a; // AggregatedRecord.partition_key_table = 1
+const KEY_EHK_TABLE = 0x12; // AggregatedRecord.explicit_hash_key_table = 2
+const KEY_RECORD = 0x1a; // AggregatedRecord.records = 3
+const KEY_PK_INDEX = 0x08; // Record.partition_key_index = 1
+const KEY_EHK_INDEX = 0x10; // Record.explicit_hash_key_index = 2
+const KEY_DATA = 0x1a; // Record.data = 3
+
+export interface UserRecord {
+  partitionKey: string;
+  explicitHashKey?: string;
+  data: Uint8Array;
+}
+
+export type AggregatedRecordProblem = 'bad-magic' | 'bad-md5' | 'truncated' | 'invalid-protobuf';
+
+/** Corrupt aggregated bytes; `problem` says which check failed. */
+export class AggregatedRecordError extends Error {
+  readonly problem: AggregatedRecordProblem;
+  constructor(problem: AggregatedRecordProblem, detail: string) {
+    super(`aggregated record: ${detail}`);
+    this.name = 'AggregatedRecordError';
+    this.problem = problem;
+  }
+}
+
+/** Bytes a non-negative integer takes as a protobuf varint. */
+export function varintSize(value: number): number {
+  if (value < 0x80) return 1;
+  if (value < 0x4000) return 2;
+  if (value < 0x200000) return 3;
+  if (value < 0x10000000) return 4;
+  let size = 5;
+  for (let v = Math.floor(value / 2 ** 35); v > 0; v = Math.floor(v / 128)) size++;
+  return size;
+}
+
+/** Exact UTF-8 byte length (Kinesis sizes keys in UTF-8, not UTF-16 code units). */
+export function utf8Size(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** Size of one length-delimited field (key + length + payload). */
+function fieldSize(payloadBytes: number): number {
+  return 1 + varintSize(payloadBytes) + payloadBytes;
+}
+
+/** Size of a Record message body (without its own key/length). */
+function recordBodySize(pkIndex: number, ehkIndex: number | undefined, dataBytes: number): number {
+  return 1 + varintSize(pkIndex) + (ehkIndex === undefined ? 0 : 1 + varintSize(ehkIndex)) + fieldSize(dataBytes);
+}
+
+/** Growing byte buffer that protobuf fields are written into directly. */
+class ByteWriter {
+  buf: Buffer;
+  pos = 0;
+  constructor(initial: number) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
+  ensure(extra: number): void {
+    const need = this.pos + extra;
+    if (need <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+  byte(value: number): void {
+    this.buf[this.pos++] = value;
+  }
+  varint(value: number): void {
+    while (value >= 0x80) {
+      this.buf[this.pos++] = (value % 0x80) | 0x80;
+      value = Math.floor(value / 0x80);
+    }
+    this.buf[this.pos++] = value;
+  }
+  string(key: number, text: string, bytes: number): void {
+    this.ensure(1 + 5 + bytes);
+    this.byte(key);
+    this.varint(bytes);
+    this.pos += this.buf.write(text, this.pos, 'utf8');
+  }
+  view(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+}
+
+/**
+ * Builds one aggregated record incrementally. `sizeWith()` tells the aggregator the exact
+ * final size before a record is added, so it never has to encode to find out.
+ */
+export class AggregatedRecordBuilder {
+  private readonly pkIndex = new Map<string, number>();
+  private readonly ehkIndex = new Map<string, number>();
+  private pkTable: ByteWriter;
+  private ehkTable: ByteWriter;
+  private records: ByteWriter;
+  private recordCount = 0;
+
+  constructor(initialBytes = 64 * 1024) {
+    this.pkTable = new ByteWriter(1024);
+    this.ehkTable = new ByteWriter(256);
+    this.records = new ByteWriter(initialBytes);
+  }
+
+  /** Number of user records added so far. */
+  get count(): number {
+    return this.recordCount;
+  }
+
+  /** Exact size of the finished aggregated record (magic + protobuf + MD5). */
+  get size(): number {
+    return AGGREGATION_FRAME_BYTES + this.pkTable.pos + this.ehkTable.pos + this.records.pos;
+  }
+
+  /** Exact finished size if this record were added; pass the key's UTF-8 length if known. */
+  sizeWith(partitionKey: string, explicitHashKey: string | undefined, dataBytes: number, pkBytes?: number): number {
+    let extra = 0;
+    let pkIdx = this.pkIndex.get(partitionKey);
+    if (pkIdx === undefined) {
+      pkIdx = this.pkIndex.size;
+      extra += fieldSize(pkBytes ?? utf8Size(partitionKey));
+    }
+    let ehkIdx: number | undefined;
+    if (explicitHashKey !== undefined) {
+      ehkIdx = this.ehkIndex.get(explicitHashKey);
+      if (ehkIdx === undefined) {
+        ehkIdx = this.ehkIndex.size;
+        extra += fieldSize(explicitHashKey.length); // decimal digits: ASCII
+      }
+    }
+    return this.size + extra + fieldSize(recordBodySize(pkIdx, ehkIdx, dataBytes));
+  }
+
+  add(partitionKey: string, explicitHashKey: string | undefined, data: Uint8Array, pkBytes?: number): void {
+    let pkIdx = this.pkIndex.get(partitionKey);
+    if (pkIdx === undefined) {
+      pkIdx = this.pkIndex.size;
+      this.pkIndex.set(partitionKey, pkIdx);
+      this.pkTable.string(KEY_PK_TABLE, partitionKey, pkBytes ?? utf8Size(partitionKey));
+    }
+    let ehkIdx: number | undefined;
+    if (explicitHashKey !== undefined) {
+      ehkIdx = this.ehkIndex.get(explicitHashKey);
+      if (ehkIdx === undefined) {
+        ehkIdx = this.ehkIndex.size;
+        this.ehkIndex.set(explicitHashKey, ehkIdx);
+        this.ehkTable.string(KEY_EHK_TABLE, explicitHashKey, explicitHashKey.length);
+      }
+    }
+    const body = recordBodySize(pkIdx, ehkIdx, data.byteLength);
+    const w = this.records;
+    w.ensure(fieldSize(body));
+    w.byte(KEY_RECORD);
+    w.varint(body);
+    w.byte(KEY_PK_INDEX);
+    w.varint(pkIdx);
+    if (ehkIdx !== undefined) {
+      w.byte(KEY_EHK_INDEX);
+      w.varint(ehkIdx);
+    }
+    w.byte(KEY_DATA);
+    w.varint(data.byteLength);
+    w.buf.set(data, w.pos);
+    w.pos += data.byteLength;
+    this.recordCount++;
+  }
+
+  /** The finished aggregated record; the builder is reset and reusable afterwards. */
+  finish(): Uint8Array {
+    const pk = this.pkTable.view();
+    const ehk = this.ehkTable.view();
+    const recs = this.records.view();
+    const out = Buffer.allocUnsafe(this.size);
+    out.set(AGGREGATED_MAGIC, 0);
+    let pos = MAGIC_BYTES;
+    pos += pk.copy(out, pos);
+    pos += ehk.copy(out, pos);
+    pos += recs.copy(out, pos);
+    createHash('md5').update(pk).update(ehk).update(recs).digest().copy(out, pos);
+    this.reset();
+    return out;
+  }
+
+  reset(): void {
+    this.pkIndex.clear();
+    this.ehkIndex.clear();
+    this.pkTable.pos = 0;
+    this.ehkTable.pos = 0;
+    this.records.pos = 0;
+    this.recordCount = 0;
+  }
+}
+
+/** Encodes user records as one KPL aggregated record. */
+export function encodeAggregated(records: readonly UserRecord[]): Uint8Array {
+  let dataBytes = 0;
+  for (const r of records) dataBytes += r.data.byteLength + 16;
+  const builder = new AggregatedRecordBuilder(dataBytes);
+  for (const r of records) builder.add(r.partitionKey, r.explicitHashKey, r.data);
+  return builder.finish();
+}
+
+/** True when the bytes start with the KPL magic and are long enough to hold a digest. */
+export function isAggregated(bytes: Uint8Array): boolean {
+  return (
+    bytes.byteLength >= AGGREGATION_FRAME_BYTES &&
+    bytes[0] === AGGREGATED_MAGIC[0] &&
+    bytes[1] === AGGREGATED_MAGIC[1] &&
+    bytes[2] === AGGREGATED_MAGIC[2] &&
+    bytes[3] === AGGREGATED_MAGIC[3]
+  );
+}
+
+/** Reads protobuf fields from a byte range; every read is bounds-checked. */
+class ByteReader {
+  constructor(
+    private readonly bytes: Uint8Array,
+    public pos: number,
+    private readonly end: number,
+  ) {}
+  get done(): boolean {
+    return this.pos >= this.end;
+  }
+  varint(what: string): number {
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) throw new AggregatedRecordError('truncated', `truncated protobuf in ${what} at byte ${this.pos}`);
+      const b = this.bytes[this.pos++];
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        if (value > Number.MAX_SAFE_INTEGER) break;
+        return value;
+      }
+      scale *= 128;
+    }
+    throw new AggregatedRecordError('invalid-protobuf', `invalid varint in ${what} at byte ${this.pos}`);
+  }
+  /** Returns [start, end) of a length-delimited payload. */
+  delimited(what: string): [number, number] {
+    const length = this.varint(what);
+    const start = this.pos;
+    if (length > this.end - start) {
+      throw new AggregatedRecordError('truncated', `truncated protobuf: ${what} claims ${length} bytes but ${this.end - start} remain`);
+    }
+    this.pos = start + length;
+    return [start, start + length];
+  }
+  skip(wireType: number, what: string): void {
+    if (wireType === 0) this.varint(what);
+    else if (wireType === 2) this.delimited(what);
+    else if (wireType === 1 || wireType === 5) {
+      const width = wireType === 1 ? 8 : 4;
+      if (this.end - this.pos < width) throw new AggregatedRecordError('truncated', `truncated protobuf in ${what}`);
+      this.pos += width;
+    } else throw new AggregatedRecordError('invalid-protobuf', `invalid protobuf wire type ${wireType} in ${what} at byte ${this.pos}`);
+  }
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function text(bytes: Uint8Array, [start, end]: [number, number], what: string): string {
+  try {
+    return decoder.decode(bytes.subarray(start, end));
+  } catch {
+    throw new AggregatedRecordError('invalid-protobuf', `${what} is not valid UTF-8`);
+  }
+}
+
+/**
+ * Decodes a KPL aggregated record. The returned `data` are views into `bytes`.
+ * Throws AggregatedRecordError on bad magic, bad MD5, truncated or invalid protobuf.
+ */
+export function decodeAggregated(bytes: Uint8Array): UserRecord[] {
+  if (!isAggregated(bytes)) {
+    throw new AggregatedRecordError('bad-magic', bytes.byteLength < AGGREGATION_FRAME_BYTES
+      ? `too short (${bytes.byteLength} bytes) to be an aggregated record`
+      : 'bad magic: does not start with F3 89 9A C2');
+  }
+  const bodyEnd = bytes.byteLength - DIGEST_BYTES;
+  const body = bytes.subarray(MAGIC_BYTES, bodyEnd);
+  const digest = createHash('md5').update(body).digest();
+  if (!digest.equals(bytes.subarray(bodyEnd))) {
+    throw new AggregatedRecordError('bad-md5', 'bad MD5: checksum does not match the protobuf body (corrupt or truncated)');
+  }
+  const pkTable: string[] = [];
+  const ehkTable: string[] = [];
+  const raw: { pk: number; ehk?: number; data: [number, number] }[] = [];
+  const top = new ByteReader(bytes, MAGIC_BYTES, bodyEnd);
+  while (!top.done) {
+    const key = top.varint('AggregatedRecord field key');
+    const field = Math.floor(key / 8);
+    const wire = key & 7;
+    if ((field === 1 || field === 2 || field === 3) && wire !== 2) {
+      throw new AggregatedRecordError('invalid-protobuf', `invalid protobuf: AggregatedRecord field ${field} has wire type ${wire}`);
+    }
+    if (field === 1) pkTable.push(text(bytes, top.delimited('partition_key_table'), 'partition_key_table entry'));
+    else if (field === 2) ehkTable.push(text(bytes, top.delimited('explicit_hash_key_table'), 'explicit_hash_key_table entry'));
+    else if (field === 3) raw.push(readRecord(bytes, top.delimited('records'), raw.length));
+    else top.skip(wire, `AggregatedRecord field ${field}`);
+  }
+  return raw.map((r, i) => {
+    const partitionKey = pkTable[r.pk];
+    if (partitionKey === undefined) {
+      throw new AggregatedRecordError('invalid-protobuf', `invalid protobuf: record ${i} partition_key_index ${r.pk} outside table of ${pkTable.length}`);
+    }
+    const out: UserRecord = { partitionKey, data: bytes.subarray(r.data[0], r.data[1]) };
+    if (r.ehk !== undefined) {
+      const ehk = ehkTable[r.ehk];
+      if (ehk === undefined) {
+        throw new AggregatedRecordError('invalid-protobuf', `invalid protobuf: record ${i} explicit_hash_key_index ${r.ehk} outside table of ${ehkTable.length}`);
+      }
+      out.explicitHashKey = ehk;
+    }
+    return out;
+  });
+}
+
+function readRecord(bytes: Uint8Array, [start, end]: [number, number], index: number): { pk: number; ehk?: number; data: [number, number] } {
+  const r = new ByteReader(bytes, start, end);
+  let pk: number | undefined;
+  let ehk: number | undefined;
+  let data: [number, number] | undefined;
+  while (!r.done) {
+    const key = r.varint(`record ${index} field key`);
+    const field = Math.floor(key / 8);
+    const wire = key & 7;
+    if (field === 1 && wire === 0) pk = r.varint(`record ${index} partition_key_index`);
+    else if (field === 2 && wire === 0) ehk = r.varint(`record ${index} explicit_hash_key_index`);
+    else if (field === 3 && wire === 2) data = r.delimited(`record ${index} data`);
+    else r.skip(wire, `record ${index} field ${field}`); // tags (4) and unknown fields
+  }
+  if (pk === undefined || data === undefined) {
+    throw new AggregatedRecordError('invalid-protobuf', `invalid protobuf: record ${index} lacks required ${pk === undefined ? 'partition_key_index' : 'data'}`);
+  }
+  return ehk === undefined ? { pk, data } : { pk, ehk, data };
+}
+
+/**
+ * User records inside one Kinesis record: an aggregated record is decoded (corrupt ones throw
+ * AggregatedRecordError so the caller can route them to an error output); a raw record is
+ * returned as itself.
+ */
+export function deaggregate(data: Uint8Array, partitionKey: string): UserRecord[] {
+  return isAggregated(data) ? decodeAggregated(data) : [{ partitionKey, data }];
+}
