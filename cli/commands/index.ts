@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { registerCalibrate } from './calibrate.js';
 import { registerDemo } from './demo.js';
 
 /** Every `sdfleet` subcommand lives in its own file here and registers itself on the program. */
 export function registerCommands(program: Command): void {
   registerDemo(program);
+  registerCalibrate(program);
 }

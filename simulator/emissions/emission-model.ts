@@ -1,0 +1,44 @@
+/** The six classes of the fleet; each maps to one emission model (see `create-model.ts`). */
+export type VehicleClass = 'car' | 'light_truck' | 'ev' | 'van' | 'bus' | 'drayage';
+
+export const VEHICLE_CLASSES: readonly VehicleClass[] = ['car', 'light_truck', 'ev', 'van', 'bus', 'drayage'];
+
+/** Emissions and energy for ONE interval of `dtS` seconds. */
+export interface IntervalEmissions {
+  co2_g: number;
+  nox_g: number;
+  pm25_g: number;
+  co_g: number;
+  hc_g: number;
+  /** Fuel burnt; 0 for EV. */
+  fuel_g: number;
+  /**
+   * EV only (0 for combustion vehicles): NET energy drawn from the battery, traction plus auxiliaries.
+   * Negative when regenerative braking returns more than the auxiliaries use in that interval.
+   */
+  energy_wh: number;
+}
+
+export interface EmissionModel {
+  /**
+   * Emissions of the interval that ends now. Allocation-free: the SAME object is returned and
+   * overwritten by every call, so copy the fields you keep before calling `step` again.
+   * Stateful: MOVES braking looks at the two previous steps, so feed one vehicle's steps in order.
+   */
+  step(speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions>;
+  /** Forget history (a new trip, or the engine restarted). */
+  reset(): void;
+}
+
+export const GRAVITY_MPS2 = 9.81;
+
+/** sin(atan(grade)) without trig calls on the hot path when the road is flat. */
+export function gradeSine(gradePct: number): number {
+  if (gradePct === 0) return 0;
+  const g = gradePct / 100;
+  return g / Math.sqrt(1 + g * g);
+}
+
+export function zeroEmissions(): IntervalEmissions {
+  return { co2_g: 0, nox_g: 0, pm25_g: 0, co_g: 0, hc_g: 0, fuel_g: 0, energy_wh: 0 };
+}
