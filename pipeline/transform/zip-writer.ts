@@ -26,34 +26,27 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
     const compressed = deflateRawSync(entry.data, { level: 9 });
     const crc = crc32(entry.data);
 
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(VERSION, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(DEFLATE, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.byteLength, 18);
-    local.writeUInt32LE(entry.data.byteLength, 22);
-    local.writeUInt16LE(name.byteLength, 26);
-    local.writeUInt16LE(0, 28);
+    // The local header and the central directory entry share this run of fields.
+    const shared = Buffer.alloc(26);
+    shared.writeUInt16LE(VERSION, 0);
+    shared.writeUInt16LE(UTF8_NAMES, 2);
+    shared.writeUInt16LE(DEFLATE, 4);
+    shared.writeUInt16LE(DOS_TIME, 6);
+    shared.writeUInt16LE(DOS_DATE, 8);
+    shared.writeUInt32LE(crc, 10);
+    shared.writeUInt32LE(compressed.byteLength, 14);
+    shared.writeUInt32LE(entry.data.byteLength, 18);
+    shared.writeUInt16LE(name.byteLength, 22);
+    // Extra field length (24) stays zero.
 
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(MADE_BY_UNIX, 4);
-    central.writeUInt16LE(VERSION, 6);
-    central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(DEFLATE, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.byteLength, 20);
-    central.writeUInt32LE(entry.data.byteLength, 24);
-    central.writeUInt16LE(name.byteLength, 28);
-    // Extra length, comment length, disk number, internal attributes: all zero.
-    central.writeUInt32LE(((0o100000 | (entry.mode ?? 0o644)) << 16) >>> 0, 38);
-    central.writeUInt32LE(offset, 42);
+    const local = Buffer.concat([uint32(0x04034b50), shared]);
+    const centralTail = Buffer.alloc(14);
+    // Comment length, disk number and internal attributes stay zero.
+    centralTail.writeUInt32LE(((0o100000 | (entry.mode ?? 0o644)) << 16) >>> 0, 6);
+    centralTail.writeUInt32LE(offset, 10);
+    const madeBy = Buffer.alloc(2);
+    madeBy.writeUInt16LE(MADE_BY_UNIX, 0);
+    const central = Buffer.concat([uint32(0x02014b50), madeBy, shared, centralTail]);
 
     locals.push(local, name, compressed);
     centrals.push(central, name);
@@ -67,4 +60,10 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
   end.writeUInt32LE(directory.byteLength, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
+}
+
+function uint32(value: number): Buffer {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32LE(value, 0);
+  return bytes;
 }
