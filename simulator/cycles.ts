@@ -21,6 +21,9 @@ export function loadCycle(name: CycleName): DrivingCycle {
   const times = rows.map((row) => numberCell(row, 't_s', url));
   const speedsMps = Float64Array.from(rows, (row) => numberCell(row, 'speed_mps', url));
   const dtS = times.length > 1 ? times[1] - times[0] : 1;
+  // Accelerations are differences of neighbouring samples, so a gap in the trace would skew them.
+  const gap = times.findIndex((t, i) => i > 0 && Math.abs(t - times[i - 1] - dtS) > 1e-9);
+  if (!(dtS > 0) || gap > 0) throw new Error(`${url.pathname}: t_s must rise in equal steps (line ${gap > 0 ? gap + 2 : 3} breaks them)`);
   const cycle: DrivingCycle = { name, dtS, speedsMps };
   cache.set(name, cycle);
   return cycle;

@@ -1,6 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLASS_PROFILES, EV_PARAMETERS, VEHICLE_CLASSES, createEmissionModel, type IntervalEmissions } from '../../simulator/emissions/index.js';
+import { numberCell, readCsvTable } from '../../simulator/emissions/csv-table.js';
 import { MPH_PER_MPS, operatingMode } from '../../simulator/emissions/operating-mode.js';
 
 const mph = (v: number) => v / MPH_PER_MPS; // mph → m/s, and mph/s → m/s²
@@ -152,5 +157,24 @@ describe('every class', () => {
     }
     expect(CLASS_PROFILES.drayage.axles).toBeGreaterThanOrEqual(3);
     expect(VEHICLE_CLASSES.filter((c) => CLASS_PROFILES[c].isDiesel)).toEqual(['bus', 'drayage']);
+  });
+});
+
+describe('bundled table reader', () => {
+  const file = (text: string) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sdfleet-csv-')), 'table.csv');
+    writeFileSync(path, text);
+    return pathToFileURL(path);
+  };
+
+  it('names the column and the text of a cell that is not a number', () => {
+    const url = file('class,c0\nBus,12O3\n');
+    const [row] = readCsvTable(url);
+    expect(() => numberCell(row, 'c0', url)).toThrow(/table\.csv: column c0 is not a number \(got "12O3"\)/);
+    expect(() => numberCell(row, 'c1', url)).toThrow(/column c1 is not a number/);
+  });
+
+  it('names the line of a row with the wrong number of cells', () => {
+    expect(() => readCsvTable(file('a,b\n1,2\n3\n'))).toThrow(/line 3 has 1 cells, expected 2/);
   });
 });
