@@ -51,21 +51,35 @@ function timeJson(): number {
   return count / s;
 }
 
+/** Heap bytes one vehicle's model holds (100k models, after a full GC; needs --expose-gc). */
+function bytesPerModel(vehicleClass: VehicleClass): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return Number.NaN;
+  const count = 100_000;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const models = Array.from({ length: count }, () => createEmissionModel(vehicleClass));
+  gc();
+  const bytes = (process.memoryUsage().heapUsed - before) / models.length;
+  return bytes;
+}
+
 for (const c of VEHICLE_CLASSES) timeSteps(c); // warm-up: let the JIT settle on every model
 timeJson();
 
 const jsonRate = median(Array.from({ length: REPS }, timeJson));
 const rows = VEHICLE_CLASSES.map((c) => {
   const rate = median(Array.from({ length: REPS }, () => timeSteps(c)));
-  return `| ${c} | ${(rate / 1e6).toFixed(1)} M | ${(1e9 / rate).toFixed(0)} ns | ${((jsonRate / rate) * 100).toFixed(1)} % |`;
+  return `| ${c} | ${(rate / 1e6).toFixed(1)} M | ${(1e9 / rate).toFixed(0)} ns | ${((jsonRate / rate) * 100).toFixed(1)} % | ${bytesPerModel(c).toFixed(0)} B |`;
 });
 
 console.log(`## Emission models
 
 \`createEmissionModel(class).step()\` over UDDS + US06 with grades from −3 % to +5 %, ${STEPS / 1e6}M steps per repetition, median of ${REPS}.
+Heap per model: 100k models of the class held in an array, after a full GC (includes the 8-byte array slot).
 Reference in the same run: \`JSON.stringify\` of one telemetry reading, ${(jsonRate / 1e6).toFixed(2)} M/s (${(1e9 / jsonRate).toFixed(0)} ns).
 
-| class | steps/s | per step | step time ÷ JSON time |
-|---|---|---|---|
+| class | steps/s | per step | step time ÷ JSON time | heap per model |
+|---|---|---|---|---|
 ${rows.join('\n')}
 `);
