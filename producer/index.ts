@@ -15,3 +15,12 @@ export {
 } from './codec.js';
 export { hashKeyOf, parseExplicitHashKey, MAX_HASH_KEY } from './hash-key.js';
 export { createLocalKinesisClient, type LocalClientOptions } from './local-client.js';
+export { KinesisProducer, type KinesisProducerOptions, type PutResult } from './kinesis-producer.js';
+export { ProducerError, type ProducerErrorCode } from './producer-error.js';
+export type { Attempt } from './pending-record.js';
+export type { CoreOptions } from './producer-core.js';
+export type { BufferFullPolicy } from './buffer-budget.js';
+export type { LimiterOptions } from './limiter.js';
+export type { MetricsSnapshot, StreamMetrics, ShardMetrics, HistogramSummary } from './metrics.js';
+export { ShardMap, type Shard, type ShardPredictor, type CommandSender } from './shard-map.js';
+export type { Clock, Scheduler, Random } from './scheduler.js';

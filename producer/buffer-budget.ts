@@ -1,0 +1,72 @@
+// Bounds what a producer holds (user records not yet settled, in bytes and count). A put that
+// does not fit either waits its turn (bounded too) or is refused, per `onBufferFull`.
+
+export type BufferFullPolicy = 'wait' | 'fail';
+
+interface Waiter {
+  bytes: number;
+  admit: () => void;
+}
+
+export class BufferBudget {
+  bytes = 0;
+  records = 0;
+  private readonly waiters: Waiter[] = [];
+  private waitingBytes = 0;
+  private readyWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly maxBytes: number,
+    readonly maxRecords: number,
+    readonly policy: BufferFullPolicy,
+  ) {}
+
+  /** One record always fits into an empty buffer, so an oversize limit cannot block forever. */
+  private fits(bytes: number): boolean {
+    return this.records === 0 || (this.records < this.maxRecords && this.bytes + bytes <= this.maxBytes);
+  }
+
+  get hasRoom(): boolean {
+    return this.waiters.length === 0 && this.records < this.maxRecords && this.bytes < this.maxBytes;
+  }
+
+  /**
+   * 'admitted' when counted now; 'queued' when `admit` will be called once room frees up
+   * (policy 'wait'); 'refused' when the policy is 'fail' or the wait line is itself full.
+   */
+  acquire(bytes: number, admit: () => void): 'admitted' | 'queued' | 'refused' {
+    if (this.waiters.length === 0 && this.fits(bytes)) {
+      this.bytes += bytes;
+      this.records++;
+      return 'admitted';
+    }
+    // Waiting puts hold their data too, so the wait line has the same bounds as the buffer.
+    if (this.policy === 'fail' || this.waiters.length >= this.maxRecords || this.waitingBytes + bytes > this.maxBytes) return 'refused';
+    this.waiters.push({ bytes, admit });
+    this.waitingBytes += bytes;
+    return 'queued';
+  }
+
+  release(bytes: number): void {
+    this.bytes -= bytes;
+    this.records--;
+    while (this.waiters.length > 0 && this.fits(this.waiters[0].bytes)) {
+      const next = this.waiters.shift() as Waiter;
+      this.waitingBytes -= next.bytes;
+      this.bytes += next.bytes;
+      this.records++;
+      next.admit();
+    }
+    if (this.readyWaiters.length > 0 && this.hasRoom) {
+      const ready = this.readyWaiters;
+      this.readyWaiters = [];
+      for (const resolve of ready) resolve();
+    }
+  }
+
+  /** Resolves when a put would be admitted without waiting (like a stream's 'drain'). */
+  ready(): Promise<void> {
+    if (this.hasRoom) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+}

@@ -1,0 +1,59 @@
+// Bounded in-flight requests with a per-request timeout. Callers ask `hasCapacity` before
+// building a request, so requests never queue here and records stay in the stages that
+// batch them (bigger batches under load, nothing hidden in an unbounded queue).
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { CommandSender } from './shard-map.js';
+import type { Scheduler } from './scheduler.js';
+
+export class RequestTimeoutError extends Error {
+  override readonly name = 'RequestTimeout';
+  constructor(ms: number) {
+    super(`no response within ${ms} ms (requestTimeoutMs)`);
+  }
+}
+
+export class Sender {
+  private readonly limit: LimitFunction;
+
+  constructor(
+    private readonly client: CommandSender,
+    private readonly scheduler: Scheduler,
+    readonly maxInFlight: number,
+    private readonly requestTimeoutMs: number,
+  ) {
+    this.limit = pLimit(maxInFlight);
+  }
+
+  get inFlight(): number {
+    return this.limit.activeCount + this.limit.pendingCount;
+  }
+
+  get hasCapacity(): boolean {
+    return this.inFlight < this.maxInFlight;
+  }
+
+  /** Sends one command; rejects with RequestTimeoutError when no answer comes in time. */
+  send<T>(command: object): Promise<T> {
+    return this.limit(() => this.withTimeout<T>(command));
+  }
+
+  private withTimeout<T>(command: object): Promise<T> {
+    const abort = new AbortController();
+    return new Promise<T>((resolve, reject) => {
+      const timer = this.scheduler.setTimeout(() => {
+        abort.abort();
+        reject(new RequestTimeoutError(this.requestTimeoutMs));
+      }, this.requestTimeoutMs);
+      this.client.send(command, { abortSignal: abort.signal }).then(
+        (output) => {
+          this.scheduler.clearTimeout(timer);
+          resolve(output as T);
+        },
+        (error: unknown) => {
+          this.scheduler.clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,149 @@
+// Predicts which shard a record lands on, from the stream's open shards (paginated ListShards).
+import { ListShardsCommand, type ListShardsCommandOutput } from '@aws-sdk/client-kinesis';
+import { hashKeyOf } from './hash-key.js';
+import type { Clock, Scheduler } from './scheduler.js';
+
+export interface Shard {
+  shardId: string;
+  startingHashKey: bigint;
+  endingHashKey: bigint;
+}
+
+export interface Prediction {
+  hashKey: bigint;
+  shard: Shard;
+}
+
+/** What the producer needs from a shard map; tests inject their own. */
+export interface ShardPredictor {
+  /** Resolves once a map is loaded; rejects only with a non-retryable ListShards error. */
+  ready(): Promise<void>;
+  readonly loaded: boolean;
+  /** Increases whenever the map changes, so cached predictions can be checked. */
+  readonly version: number;
+  /** Hash key (cached per partition key) and shard of a partition key. */
+  predict(partitionKey: string): Prediction;
+  /** The open shard owning a hash key. */
+  shardFor(hashKey: bigint): Shard;
+  /** A record landed where the map did not expect, or a reshard happened: reload soon. */
+  invalidate(): void;
+  shards(): readonly Shard[];
+}
+
+/** Anything with the SDK client's `send(command)`. */
+export interface CommandSender {
+  send(command: object, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
+
+export interface ShardMapOptions {
+  client: CommandSender;
+  streamName: string;
+  clock: Clock;
+  scheduler: Scheduler;
+  /** At most one reload per this interval after invalidate(). */
+  minRefreshIntervalMs?: number;
+  /** Partition keys whose hash key is cached (vehicles reuse theirs); cleared when full. */
+  maxCachedKeys?: number;
+  onError?: (error: unknown) => void;
+}
+
+interface CacheEntry extends Prediction {
+  version: number;
+}
+
+export class ShardMap implements ShardPredictor {
+  private open: Shard[] = [];
+  private readonly cache = new Map<string, CacheEntry>();
+  private loading: Promise<void> | undefined;
+  private lastLoadAt = -Infinity;
+  private pendingInvalidate = false;
+  loaded = false;
+  version = 0;
+
+  constructor(private readonly options: ShardMapOptions) {}
+
+  ready(): Promise<void> {
+    return this.loaded ? Promise.resolve() : this.refresh();
+  }
+
+  shards(): readonly Shard[] {
+    return this.open;
+  }
+
+  /** Loads every page of ListShards; concurrent callers share one load. */
+  refresh(): Promise<void> {
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  invalidate(): void {
+    const wait = this.lastLoadAt + (this.options.minRefreshIntervalMs ?? 1000) - this.options.clock.now();
+    if (wait <= 0) {
+      this.refresh().catch((error: unknown) => this.options.onError?.(error));
+    } else if (!this.pendingInvalidate) {
+      this.pendingInvalidate = true;
+      this.options.scheduler.setTimeout(() => {
+        this.pendingInvalidate = false;
+        this.refresh().catch((error: unknown) => this.options.onError?.(error));
+      }, wait);
+    }
+  }
+
+  predict(partitionKey: string): Prediction {
+    let entry = this.cache.get(partitionKey);
+    if (entry === undefined) {
+      if (this.cache.size >= (this.options.maxCachedKeys ?? 100_000)) this.cache.clear();
+      const hashKey = hashKeyOf(partitionKey);
+      entry = { hashKey, shard: this.shardFor(hashKey), version: this.version };
+      this.cache.set(partitionKey, entry);
+    } else if (entry.version !== this.version) {
+      entry.shard = this.shardFor(entry.hashKey);
+      entry.version = this.version;
+    }
+    return entry;
+  }
+
+  shardFor(hashKey: bigint): Shard {
+    const shards = this.open;
+    let lo = 0;
+    let hi = shards.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = shards[mid];
+      if (hashKey < s.startingHashKey) hi = mid - 1;
+      else if (hashKey > s.endingHashKey) lo = mid + 1;
+      else return s;
+    }
+    // Open shards always cover the whole key space; a gap means the map is mid-reshard.
+    throw new Error(`shard map of stream ${this.options.streamName} has no open shard for hash key ${hashKey}`);
+  }
+
+  private async load(): Promise<void> {
+    const shards: Shard[] = [];
+    let nextToken: string | undefined;
+    do {
+      // The API rejects StreamName together with NextToken.
+      const page = (await this.options.client.send(
+        new ListShardsCommand(nextToken === undefined ? { StreamName: this.options.streamName } : { NextToken: nextToken }),
+      )) as ListShardsCommandOutput;
+      for (const s of page.Shards ?? []) {
+        if (s.SequenceNumberRange?.EndingSequenceNumber !== undefined) continue; // closed by a split or merge
+        if (s.ShardId === undefined || s.HashKeyRange?.StartingHashKey === undefined || s.HashKeyRange.EndingHashKey === undefined) continue;
+        shards.push({
+          shardId: s.ShardId,
+          startingHashKey: BigInt(s.HashKeyRange.StartingHashKey),
+          endingHashKey: BigInt(s.HashKeyRange.EndingHashKey),
+        });
+      }
+      nextToken = page.NextToken;
+    } while (nextToken !== undefined);
+    if (shards.length === 0) throw new Error(`stream ${this.options.streamName} has no open shards`);
+    shards.sort((a, b) => (a.startingHashKey < b.startingHashKey ? -1 : a.startingHashKey > b.startingHashKey ? 1 : 0));
+    this.open = shards;
+    this.version++;
+    this.loaded = true;
+    this.lastLoadAt = this.options.clock.now();
+  }
+}
