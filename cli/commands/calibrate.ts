@@ -2,7 +2,6 @@ import { Option, type Command } from 'commander';
 import {
   ACCELERATION_METHODS,
   CALIBRATION_REFERENCE,
-  MODEL_SOURCES,
   calibrate,
   type AccelerationMethod,
   type CycleResult,
@@ -41,7 +40,7 @@ function referenceCheck(results: readonly CycleResult[]) {
 
 const COLUMNS: readonly { title: string; cell: (r: CycleResult) => string }[] = [
   { title: 'class', cell: (r) => r.vehicleClass },
-  { title: 'model', cell: (r) => MODEL_SOURCES[r.vehicleClass] },
+  { title: 'model', cell: (r) => r.model },
   { title: 'cycle', cell: (r) => r.cycle.toUpperCase() },
   { title: 'km', cell: (r) => r.distanceKm.toFixed(2) },
   { title: 'CO2 g/km', cell: (r) => r.co2_g_per_km.toFixed(1) },

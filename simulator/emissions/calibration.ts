@@ -1,6 +1,6 @@
 import { CYCLE_NAMES, loadCycle, type CycleName } from '../cycles.js';
 import { VEHICLE_CLASSES, zeroEmissions, type VehicleClass } from './emission-model.js';
-import { createEmissionModel } from './create-model.js';
+import { MODEL_SOURCES, createEmissionModel } from './create-model.js';
 import { CLASS_PROFILES } from './profiles.js';
 
 /**
@@ -19,6 +19,8 @@ export const CALIBRATION_REFERENCE = { vehicleClass: 'car', cycle: 'udds', co2_g
 
 export interface CycleResult {
   vehicleClass: VehicleClass;
+  /** The published model behind the class. */
+  model: string;
   cycle: CycleName;
   distanceKm: number;
   co2_g_per_km: number;
@@ -64,6 +66,7 @@ export function runCycle(vehicleClass: VehicleClass, cycleName: CycleName, metho
   const density = CLASS_PROFILES[vehicleClass].isDiesel ? FUEL_DENSITY_G_PER_L.diesel : FUEL_DENSITY_G_PER_L.gasoline;
   return {
     vehicleClass,
+    model: MODEL_SOURCES[vehicleClass],
     cycle: cycleName,
     distanceKm: km,
     co2_g_per_km: total.co2_g / km,

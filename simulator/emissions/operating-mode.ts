@@ -10,8 +10,9 @@ export const IDLE = 1;
 /**
  * MOVES operating mode of one second of driving.
  * Braking follows MOVESTAR (the source of our rate table): this second decelerates at ≥ 2 mph/s, or
- * the two PREVIOUS seconds both decelerated faster than 1 mph/s. Band edges are inclusive below
- * (VSP 3.0 kW/t is in 3–6, 25.0 mph is in 25–50), as in MOVESTAR.
+ * the two PREVIOUS seconds both decelerated faster than 1 mph/s. (MOVES itself also asks this second to
+ * decelerate faster than 1 mph/s; over UDDS that moves the car's CO2 by 0.3 %.) Band edges are inclusive
+ * below (VSP 3.0 kW/t is in 3–6, 25.0 mph is in 25–50), as in MOVESTAR.
  */
 export function operatingMode(speedMps: number, accelMps2: number, vspKwPerT: number, prevAccelMps2: number, prevPrevAccelMps2: number): number {
   if (accelMps2 * MPH_PER_MPS <= -2) return BRAKING;
