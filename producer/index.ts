@@ -24,3 +24,4 @@ export type { LimiterOptions } from './limiter.js';
 export type { MetricsSnapshot, StreamMetrics, ShardMetrics, HistogramSummary } from './metrics.js';
 export { ShardMap, type Shard, type ShardPredictor, type CommandSender } from './shard-map.js';
 export type { Clock, Scheduler, Random } from './scheduler.js';
+export { FirehoseProducer, FIREHOSE_MAX_RECORD_BYTES, type FirehoseProducerOptions, type FirehosePutResult } from './firehose-producer.js';

@@ -2,13 +2,14 @@
 // pacing → PutRecords batches → bounded sender → retries → one settlement per user record.
 import { PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { ShardAggregator, type KinesisRecord } from './aggregator.js';
-import { MiB, checkRecordLimit, validatePut, type PutInput } from './validation.js';
+import { MiB, checkPositive, checkRecordLimit, validatePut, type PutInput } from './validation.js';
 import { Limiter, type LimiterOptions } from './limiter.js';
 import type { PendingRecord } from './pending-record.js';
 import { ProducerCore, type CoreOptions } from './producer-core.js';
-import { classifyRequestError, describeCode, type ErrorInfo } from './retrier.js';
+import { FailureGroups, classifyRequestError, describeCode, type ErrorInfo } from './retrier.js';
 import { ShardMap, type ShardPredictor } from './shard-map.js';
 import { UserError } from '../common/user-error.js';
+import { Queue } from './queue.js';
 
 export interface KinesisProducerOptions extends CoreOptions {
   streamName: string;
@@ -43,35 +44,6 @@ export interface PutResult {
 
 type Record_ = KinesisRecord<PutResult>;
 
-/** Simple FIFO with O(1) shift, one per shard. */
-class Queue<T> {
-  private items: T[] = [];
-  private head = 0;
-  get length(): number {
-    return this.items.length - this.head;
-  }
-  push(item: T): void {
-    this.items.push(item);
-  }
-  peek(): T {
-    return this.items[this.head];
-  }
-  shift(): T {
-    const item = this.items[this.head++];
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return item;
-  }
-}
-
-function positive(value: number | undefined, fallback: number, field: string, max = Infinity): number {
-  const v = value ?? fallback;
-  if (!Number.isFinite(v) || v <= 0 || v > max) throw new UserError(field, value, `must be a positive number${max < Infinity ? ` up to ${max}` : ''}`);
-  return v;
-}
-
 export class KinesisProducer extends ProducerCore<Record_, PutResult> {
   readonly streamName: string;
   private readonly shardMap: ShardPredictor;
@@ -93,18 +65,18 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
     super(
       options,
       {
-        maxCount: positive(options.collectionMaxCount, 500, 'collectionMaxCount', 500),
-        maxBytes: positive(options.collectionMaxBytes, 5 * MiB, 'collectionMaxBytes', 5 * MiB),
+        maxCount: checkPositive(options.collectionMaxCount, 500, 'collectionMaxCount', 500),
+        maxBytes: checkPositive(options.collectionMaxBytes, 5 * MiB, 'collectionMaxBytes', 5 * MiB),
       },
       options.streamName,
     );
     this.streamName = options.streamName;
     this.maxRecordBytes = maxRecordBytes;
     this.aggregation = options.aggregation ?? true;
-    this.aggregationMaxBytes = Math.min(positive(options.aggregationMaxBytes, 51_200, 'aggregationMaxBytes', maxRecordBytes), maxRecordBytes);
+    this.aggregationMaxBytes = Math.min(checkPositive(options.aggregationMaxBytes, 51_200, 'aggregationMaxBytes', maxRecordBytes), maxRecordBytes);
     this.limiter = new Limiter({
       ...options.limiter,
-      rateLimitPercent: positive(options.rateLimitPercent ?? options.limiter?.rateLimitPercent, 100, 'rateLimitPercent'),
+      rateLimitPercent: checkPositive(options.rateLimitPercent ?? options.limiter?.rateLimitPercent, 100, 'rateLimitPercent'),
       adaptive: options.adaptive ?? options.limiter?.adaptive,
     });
     this.shardMap =
@@ -229,7 +201,7 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
   /** Fails the expired user records of a Kinesis record and re-routes the others. */
   private expireStale(kr: Record_, now: number): void {
     for (const r of kr.records) {
-      if (r.deadline <= now) this.retrier.expire(r, lastError(r));
+      if (r.deadline <= now) this.retrier.expire(r);
       else this.route(r);
     }
   }
@@ -280,7 +252,7 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
     const now = this.clock.now();
     // Per shard: records sent and throttled in this response, to size the limiter's cut.
     const perShard = new Map<string, { sent: number; throttled: number }>();
-    const failures = new Map<string, { info: ErrorInfo; records: PendingRecord<PutResult>[] }>();
+    const failures = new FailureGroups<PutResult>();
     for (let i = 0; i < batch.length; i++) {
       const kr = batch[i];
       const r = results[i];
@@ -290,9 +262,7 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
       if (r.ErrorCode !== undefined) {
         if (r.ErrorCode === 'ProvisionedThroughputExceededException') s.throttled++;
         this.stats.error(kr.shardId, r.ErrorCode);
-        let f = failures.get(r.ErrorCode);
-        if (f === undefined) failures.set(r.ErrorCode, (f = { info: describeCode(r.ErrorCode, r.ErrorMessage), records: [] }));
-        f.records.push(...kr.records);
+        failures.add(r.ErrorCode, () => describeCode(r.ErrorCode as string, r.ErrorMessage), kr.records);
         continue;
       }
       const shardId = r.ShardId ?? kr.shardId;
@@ -301,12 +271,8 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
         if (kr.aggregated) {
           // KCL consumers would drop user records outside that shard's range: send them again.
           this.stats.error(kr.shardId, 'WrongShard');
-          let f = failures.get('WrongShard');
-          if (f === undefined) {
-            const message = `WrongShard: an aggregated record predicted for ${kr.shardId} landed on ${shardId}; the stream was resharded, so its user records are sent again`;
-            failures.set('WrongShard', (f = { info: { code: 'WrongShard', message, retryable: true }, records: [] }));
-          }
-          f.records.push(...kr.records);
+          const message = `WrongShard: an aggregated record predicted for ${kr.shardId} landed on ${shardId}; the stream was resharded, so its user records are sent again`;
+          failures.add('WrongShard', () => ({ code: 'WrongShard', message, retryable: true }), kr.records);
           continue;
         }
       }
@@ -315,7 +281,7 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
     for (const [shardId, s] of perShard) {
       if (s.throttled > 0) this.limiter.forShard(shardId, sentAt).throttled(s.throttled / s.sent, sentAt, now);
     }
-    for (const { info, records } of failures.values()) this.failedTry(records, info);
+    failures.forEach((records, info) => this.failedTry(records, info));
   }
 
   private acknowledge(kr: Record_, shardId: string, sequenceNumber: string): void {
@@ -333,9 +299,4 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
   protected override rateFactors(): Record<string, number> {
     return this.limiter.factors();
   }
-}
-
-function lastError<R>(record: PendingRecord<R>): ErrorInfo | undefined {
-  const last = record.attempts?.at(-1);
-  return last === undefined ? undefined : { code: last.code, message: last.message, retryable: true };
 }

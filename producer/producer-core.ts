@@ -146,7 +146,7 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
   private admitLater(record: PendingRecord<Result>): void {
     const now = this.clock.now();
     if (now >= record.deadline) {
-      this.retrier.expire(record, undefined);
+      this.retrier.expire(record);
       return;
     }
     this.route(record);

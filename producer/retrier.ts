@@ -126,7 +126,7 @@ export class Retrier<R> {
     const delay = this.backoffMs(attempt);
     const live: PendingRecord<R>[] = [];
     for (const record of survivors) {
-      if (now + delay >= record.deadline) this.expire(record, error);
+      if (now + delay >= record.deadline) this.expire(record);
       else live.push(record);
     }
     if (live.length === 0) return;
@@ -138,13 +138,29 @@ export class Retrier<R> {
   }
 
   /** Fails a record whose TTL has passed, with its last error. */
-  expire(record: PendingRecord<R>, lastError: ErrorInfo | undefined): void {
+  expire(record: PendingRecord<R>): void {
     const tries = record.attempts?.length ?? 0;
+    const lastError = record.attempts?.at(-1);
     const last = lastError === undefined ? 'never sent: it waited in the buffer or rate limiter' : `last error ${lastError.message}`;
     this.callbacks.fail(record, 'UserRecordExpired', `record expired after ${tries} attempt(s) (recordTtlMs reached); ${last}`, true);
   }
 
   get pendingRetries(): number {
     return this.timers.size;
+  }
+}
+
+/** Failed records of one response grouped by error code, so each code is retried as one group. */
+export class FailureGroups<R> {
+  private readonly groups = new Map<string, { info: ErrorInfo; records: PendingRecord<R>[] }>();
+
+  add(code: string, describe: () => ErrorInfo, records: readonly PendingRecord<R>[]): void {
+    let group = this.groups.get(code);
+    if (group === undefined) this.groups.set(code, (group = { info: describe(), records: [] }));
+    for (const r of records) group.records.push(r);
+  }
+
+  forEach(handle: (records: PendingRecord<R>[], info: ErrorInfo) => void): void {
+    for (const { info, records } of this.groups.values()) handle(records, info);
   }
 }

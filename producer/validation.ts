@@ -66,3 +66,12 @@ export function checkRecordLimit(maxRecordBytes: number, field = 'maxRecordBytes
   }
   return maxRecordBytes;
 }
+
+/** A numeric option that must be positive (and at most `max`); names the option otherwise. */
+export function checkPositive(value: number | undefined, fallback: number, field: string, max = Infinity): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > max) {
+    throw new UserError(field, value, `must be a positive number${max < Infinity ? ` up to ${max}` : ''}`);
+  }
+  return v;
+}
