@@ -1,0 +1,59 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import S3rver from 's3rver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bucket } from '../../pipeline/lake/bucket.js';
+import { defaultLakeRoot, FilesystemBucket } from '../../pipeline/lake/fs-bucket.js';
+import { createLocalS3Client, S3Bucket } from '../../pipeline/lake/s3-bucket.js';
+
+let dir: string;
+let s3rver: S3rver;
+let s3: S3Client;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sdfleet-buckets-'));
+  s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(dir, 's3rver'), configureBuckets: [{ name: 'lake' }] });
+  const { port } = await s3rver.run();
+  s3 = createLocalS3Client({ endpoint: `http://127.0.0.1:${port}` });
+});
+afterAll(async () => {
+  s3.destroy();
+  await s3rver.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const kinds: [string, () => Bucket][] = [
+  ['filesystem', () => new FilesystemBucket(join(dir, 'fs', 'lake'))],
+  ['S3 (s3rver)', () => new S3Bucket(s3, 'lake')],
+];
+
+describe.each(kinds)('%s bucket', (_kind, make) => {
+  it('puts, gets and lists objects by S3 key', async () => {
+    const bucket = make();
+    const body = Uint8Array.from({ length: 3000 }, (_, i) => i % 251);
+    await bucket.put('events/event_type=trip/year=2026/a.json.gz', body);
+    await bucket.put('events/event_type=alert/year=2026/b.json.gz', Uint8Array.of(1, 2, 3));
+    await bucket.put('errors/processing-failed/c.json.gz', Uint8Array.of(4));
+    expect(Buffer.from(await bucket.get('events/event_type=trip/year=2026/a.json.gz')).equals(Buffer.from(body))).toBe(true);
+    expect(await bucket.list('events/')).toEqual(['events/event_type=alert/year=2026/b.json.gz', 'events/event_type=trip/year=2026/a.json.gz']);
+    expect(await bucket.list('')).toHaveLength(3);
+    expect(await bucket.list('nothing/')).toEqual([]);
+  });
+});
+
+describe('filesystem bucket', () => {
+  it('lives under ./data/lake/<bucket> by default and keeps the S3 keys as paths', async () => {
+    expect(defaultLakeRoot('sdfleet-lake', '/srv/app')).toBe('/srv/app/data/lake/sdfleet-lake');
+    const root = join(dir, 'fs2');
+    await new FilesystemBucket(root).put('a/b/c.txt', Buffer.from('x'));
+    expect(await readdir(join(root, 'a', 'b'))).toEqual(['c.txt']); // no temp file left behind
+  });
+
+  it('refuses keys that escape the bucket, naming the key', async () => {
+    const bucket = new FilesystemBucket(join(dir, 'fs3'));
+    await expect(bucket.put('../outside.txt', Buffer.from('x'))).rejects.toThrow(/key: must be a relative object key inside the bucket \(got "..\/outside.txt"\)/);
+    await expect(bucket.get('/etc/passwd')).rejects.toThrow(/key:/);
+  });
+});
