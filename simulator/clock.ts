@@ -1,0 +1,49 @@
+// Simulated wall clock in America/Los_Angeles: scenarios give a local start time, events carry
+// Unix seconds, and the demand model needs the local hour (DST-correct).
+import { UserError } from '../common/user-error.js';
+
+export const TIME_ZONE = 'America/Los_Angeles';
+
+const partsFormat = new Intl.DateTimeFormat('en-US', {
+  timeZone: TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** Offset of Los Angeles local time from UTC at the instant `epochMs`, in ms (e.g. −7 h in summer). */
+export function offsetMsAt(epochMs: number): number {
+  const p = Object.fromEntries(partsFormat.formatToParts(new Date(epochMs)).map((x) => [x.type, x.value]));
+  const asUtc = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second);
+  return asUtc - Math.floor(epochMs / 1000) * 1000;
+}
+
+/** `YYYY-MM-DDTHH:mm[:ss]` read as Los Angeles local time → epoch ms. */
+export function parseLocalStart(text: string, field = 'start'): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text);
+  if (!m) throw new UserError(field, text, 'expected local date-time YYYY-MM-DDTHH:mm[:ss] in America/Los_Angeles');
+  const guess = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0));
+  if (Number.isNaN(guess)) throw new UserError(field, text, 'not a valid date-time');
+  let epoch = guess - offsetMsAt(guess);
+  epoch = guess - offsetMsAt(epoch); // second pass settles DST edges
+  return epoch;
+}
+
+/** Local hour of day as a fraction (7.5 = 07:30), cached per UTC hour because it sits on a hot path. */
+export function createLocalHour(): (epochMs: number) => number {
+  let cachedHour = Number.NaN;
+  let cachedOffset = 0;
+  return (epochMs) => {
+    const utcHour = Math.floor(epochMs / 3_600_000);
+    if (utcHour !== cachedHour) {
+      cachedHour = utcHour;
+      cachedOffset = offsetMsAt(epochMs);
+    }
+    const local = (epochMs + cachedOffset) / 3_600_000;
+    return local - Math.floor(local / 24) * 24;
+  };
+}

@@ -1,0 +1,91 @@
+// Driver-behaviour alerts, raised from the motion the driver model actually produced.
+import type { Vehicle } from '../fleet/vehicle.js';
+import type { MotionResult } from '../motion/follower.js';
+import { r1, r2 } from './round.js';
+
+const HARSH_BRAKE_MPS2 = 3.4; // ≈ 0.35 g, a common telematics threshold
+const HARSH_ACCEL_MPS2 = 2.9;
+const CORNER_MPS2 = 4.0;
+const SPEEDING_OVER_KMH = 8; // 5 mph over the limit …
+const SPEEDING_MIN_S = 10; // … for 10 s
+const SEVERE_OVER_KMH = 32; // 20 mph over
+
+export class BehaviourWatch {
+  private braking = false;
+  private accelerating = false;
+  private fcw = false;
+  private overSince = -1;
+  private speeding = false;
+  private severe = false;
+  private maxOverKmh = 0;
+  private maxSpeedKmh = 0;
+  private beltAlerted = false;
+  private lastCornerS = -Infinity;
+  harshBrakes = 0;
+  harshAccels = 0;
+  speedingS = 0;
+
+  resetTrip(): void {
+    this.harshBrakes = 0;
+    this.harshAccels = 0;
+    this.speedingS = 0;
+    this.beltAlerted = false;
+  }
+
+  step(v: Vehicle, t: number, m: MotionResult, speedKmh: number, limitKmh: number, accel: number): void {
+    if (accel < -HARSH_BRAKE_MPS2 && !this.braking) {
+      this.braking = true;
+      this.harshBrakes++;
+      v.emit('alert:harsh_braking', { ...v.here(), speed_kmh: r1(speedKmh), decel_mps2: r2(-accel), road: v.roadName() });
+      v.diagnostics.onHarshBraking(v);
+    } else if (accel > -2) this.braking = false;
+    if (accel > HARSH_ACCEL_MPS2 && !this.accelerating) {
+      this.accelerating = true;
+      this.harshAccels++;
+      v.emit('alert:harsh_acceleration', { ...v.here(), speed_kmh: r1(speedKmh), accel_mps2: r2(accel), road: v.roadName() });
+    } else if (accel < 2) this.accelerating = false;
+    if (m.lateralAccelMps2 > CORNER_MPS2 && t - this.lastCornerS > 10) {
+      this.lastCornerS = t;
+      v.emit('alert:sharp_cornering', { ...v.here(), speed_kmh: r1(speedKmh), lateral_accel_mps2: r2(m.lateralAccelMps2), road: v.roadName() });
+    }
+    if (m.ranRed) v.emit('alert:red_light_violation', { ...v.here(), speed_kmh: r1(speedKmh), road: v.roadName() });
+    if (m.forwardCollisionWarning && !this.fcw) v.emit('safety:forward_collision_warning', { ...v.here(), speed_kmh: r1(speedKmh), road: v.roadName() });
+    this.fcw = m.forwardCollisionWarning;
+    if (m.stoppedAtSignal) v.emit('traffic:signal:stopped', { ...v.here(), road: v.roadName() });
+    if (!v.profile.buckles && !this.beltAlerted && speedKmh > 15) {
+      this.beltAlerted = true;
+      v.emit('alert:seatbelt_unfastened', { speed_kmh: r1(speedKmh) });
+    }
+    this.speedingStep(v, t, speedKmh, limitKmh);
+  }
+
+  private speedingStep(v: Vehicle, t: number, speedKmh: number, limitKmh: number): void {
+    const over = speedKmh - limitKmh;
+    if (over > SPEEDING_OVER_KMH) {
+      if (this.overSince < 0) this.overSince = t;
+      this.maxOverKmh = Math.max(this.maxOverKmh, over);
+      this.maxSpeedKmh = Math.max(this.maxSpeedKmh, speedKmh);
+      if (!this.speeding && t - this.overSince >= SPEEDING_MIN_S) {
+        this.speeding = true;
+        v.emit('alert:speeding:started', { ...v.here(), speed_kmh: r1(speedKmh), speed_limit_kmh: r1(limitKmh), road: v.roadName() });
+      }
+      if (this.speeding && !this.severe && over > SEVERE_OVER_KMH) {
+        this.severe = true;
+        v.emit('alert:speeding:severe', { ...v.here(), speed_kmh: r1(speedKmh), speed_limit_kmh: r1(limitKmh), road: v.roadName() });
+      }
+    } else if (over < 3) this.endSpeeding(v, t);
+  }
+
+  /** Closes an open speeding episode (also at the end of a trip). */
+  endSpeeding(v: Vehicle, t: number): void {
+    if (this.speeding) {
+      this.speedingS += t - this.overSince;
+      v.emit('alert:speeding:ended', { duration_s: r1(t - this.overSince), max_speed_kmh: r1(this.maxSpeedKmh), max_over_kmh: r1(this.maxOverKmh) });
+    }
+    this.speeding = false;
+    this.severe = false;
+    this.overSince = -1;
+    this.maxOverKmh = 0;
+    this.maxSpeedKmh = 0;
+  }
+}

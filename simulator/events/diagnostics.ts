@@ -1,0 +1,212 @@
+// On-board diagnostics: latent faults drawn per vehicle (prevalence × scenario faultRate) surface as
+// DTCs only when the driving exercises them; 12 V battery, tyres, DPF, service intervals and the
+// odometer follow from time, distance, fuel burnt and braking.
+import type { Vehicle } from '../fleet/vehicle.js';
+import type { Rng } from '../rng.js';
+import { DTC_CODES, type DtcCode } from './catalog.js';
+import { r1, r2, r3 } from './round.js';
+
+type Fault = 'thermostat' | 'cooling' | 'misfire' | 'catalyst' | 'vacuum' | 'evap' | 'egr' | 'scr' | 'evPack' | 'evIsolation' | 'wheelSensor' | 'can';
+const PREVALENCE: Record<Fault, { p: number; applies: (v: Vehicle) => boolean }> = {
+  thermostat: { p: 0.02, applies: (v) => !v.isEv },
+  cooling: { p: 0.015, applies: (v) => !v.isEv },
+  misfire: { p: 0.03, applies: (v) => !v.isEv && !v.isDiesel },
+  catalyst: { p: 0.03, applies: (v) => !v.isEv && !v.isDiesel },
+  vacuum: { p: 0.02, applies: (v) => !v.isEv && !v.isDiesel },
+  evap: { p: 0.03, applies: (v) => !v.isEv && !v.isDiesel },
+  egr: { p: 0.06, applies: (v) => v.isDiesel },
+  scr: { p: 0.05, applies: (v) => v.isDiesel },
+  evPack: { p: 0.03, applies: (v) => v.isEv },
+  evIsolation: { p: 0.03, applies: (v) => v.isEv },
+  wheelSensor: { p: 0.02, applies: () => true },
+  can: { p: 0.02, applies: () => true },
+};
+const NOMINAL_PSI: Record<string, number> = { car: 35, light_truck: 35, ev: 42, van: 55, bus: 110, drayage: 105 };
+const OIL_KM = 8000;
+const SERVICE_KM = 16000;
+const ROTATION_KM = 10000;
+const INSPECTION_KM = 40000;
+
+export class Diagnostics {
+  private readonly faults = new Set<Fault>();
+  private readonly active = new Map<DtcCode, number>();
+  private readonly rng: Rng;
+  batteryHealth: number;
+  tyrePsi: number;
+  private readonly nominalPsi: number;
+  private readonly leakPsiPerS: number;
+  private tyreLow = false;
+  private coolantC = 20;
+  private engineOnS = 0;
+  private idleS = 0;
+  private cruiseS = 0;
+  private drivenSinceStartS = 0;
+  dpfLoad: number;
+  private regenerating = false;
+  private brakeWearPct: number;
+  private padsWarned = false;
+  private nextOilKm: number;
+  private nextServiceKm: number;
+  private nextRotationKm: number;
+  private nextInspectionKm: number;
+  private lastPsiAt = 0;
+
+  constructor(v: Vehicle, rng: Rng, faultRate: number) {
+    this.rng = rng;
+    for (const [f, d] of Object.entries(PREVALENCE) as [Fault, (typeof PREVALENCE)[Fault]][]) {
+      if (d.applies(v) && rng.chance(Math.min(1, d.p * faultRate))) this.faults.add(f);
+    }
+    this.batteryHealth = rng.chance(Math.min(1, 0.05 * faultRate)) ? rng.range(0.2, 0.6) : rng.range(0.8, 1);
+    this.nominalPsi = NOMINAL_PSI[v.vehicleClass];
+    const leaking = rng.chance(Math.min(1, 0.05 * faultRate));
+    this.leakPsiPerS = leaking ? rng.range(0.5, 3) / 3600 : 0;
+    this.tyrePsi = this.nominalPsi * (leaking ? rng.range(0.86, 0.95) : rng.range(0.95, 1.02));
+    this.dpfLoad = v.isDiesel ? rng.next() : 0;
+    this.brakeWearPct = rng.range(0, 92);
+    const odo = v.odometerKm;
+    this.nextOilKm = odo + rng.range(-400, OIL_KM);
+    this.nextServiceKm = odo + rng.range(-800, SERVICE_KM);
+    this.nextRotationKm = odo + rng.range(-400, ROTATION_KM);
+    this.nextInspectionKm = odo + rng.range(-1500, INSPECTION_KM);
+  }
+
+  private set(v: Vehicle, code: DtcCode, extra: Record<string, unknown> = {}): void {
+    if (this.active.has(code)) return;
+    this.active.set(code, v.simTimeS);
+    v.emit(`dtc:set:${code}`, { code, description: DTC_CODES[code].description, mil_on: !DTC_CODES[code].clears, ...extra });
+  }
+
+  private clear(v: Vehicle, code: DtcCode, reason: string): void {
+    if (!this.active.delete(code)) return;
+    v.emit(`dtc:cleared:${code}`, { code, reason });
+  }
+
+  /** Ignition on after `parkedS` seconds: 12 V battery check, intermittent codes, service reminders. */
+  onIgnitionOn(v: Vehicle, parkedS: number): void {
+    this.engineOnS = 0;
+    this.drivenSinceStartS = 0;
+    this.coolantC = 20 + 60 * Math.exp(-parkedS / 3600);
+    this.tyresAt(v);
+    const resting = 12.2 + 0.5 * this.batteryHealth - Math.min(0.8, (parkedS / 3600) * 0.03 * (1 - this.batteryHealth));
+    const cranking = v.isEv ? resting - 0.2 : resting - 1.6 - 2.4 * (1 - this.batteryHealth);
+    v.emit('battery:voltage:reading', { resting_v: r2(resting), cranking_v: r2(cranking), battery_health_pct: r1(this.batteryHealth * 100) });
+    if (resting < 12.3) v.emit('battery:voltage:low', { resting_v: r2(resting), threshold_v: 12.3 });
+    if (cranking < 9.6) this.set(v, 'P0562', { cranking_v: r2(cranking) });
+    if (this.active.has('P0300') && this.rng.chance(0.5)) this.clear(v, 'P0300', 'not seen this drive cycle');
+    if (this.active.has('C0035')) this.clear(v, 'C0035', 'sensor signal plausible at start-up');
+    if (this.faults.has('evIsolation') && v.ctx.hourAt(v.simTimeS) < 10) this.set(v, 'P0AA6');
+    this.reminders(v);
+  }
+
+  private reminders(v: Vehicle): void {
+    const odo = v.odometerKm;
+    const due = { odometer_km: r1(odo) };
+    if (!v.isEv && odo >= this.nextOilKm) v.emit('maintenance:oil_change:due', { ...due, due_at_km: r1(this.nextOilKm) });
+    if (odo >= this.nextServiceKm) v.emit('maintenance:service:due', { ...due, due_at_km: r1(this.nextServiceKm) });
+    if (odo >= this.nextRotationKm) v.emit('maintenance:tire_rotation:due', { ...due, due_at_km: r1(this.nextRotationKm) });
+    if ((v.vehicleClass === 'bus' || v.vehicleClass === 'drayage') && odo >= this.nextInspectionKm) {
+      v.emit('maintenance:inspection:due', { ...due, due_at_km: r1(this.nextInspectionKm), program: 'CHP BIT' });
+    }
+  }
+
+  /** Something is overdue (the vehicle may book a visit at its next stop). */
+  needsService(v: Vehicle): boolean {
+    const odo = v.odometerKm;
+    return odo >= this.nextServiceKm || odo >= this.nextRotationKm || (!v.isEv && odo >= this.nextOilKm) || this.brakeWearPct > 90 || this.active.size > 0;
+  }
+
+  /** A maintenance visit: everything due is done, codes cleared, tyres set, pads replaced. */
+  serviced(v: Vehicle): string[] {
+    const odo = v.odometerKm;
+    const done: string[] = [];
+    if (!v.isEv && odo >= this.nextOilKm) (this.nextOilKm = odo + OIL_KM), done.push('oil_change');
+    if (odo >= this.nextServiceKm) (this.nextServiceKm = odo + SERVICE_KM), done.push('service');
+    if (odo >= this.nextRotationKm) (this.nextRotationKm = odo + ROTATION_KM), done.push('tire_rotation');
+    if (odo >= this.nextInspectionKm) (this.nextInspectionKm = odo + INSPECTION_KM), done.push('inspection');
+    if (this.brakeWearPct > 90) (this.brakeWearPct = 0), (this.padsWarned = false), done.push('brake_pads');
+    for (const code of [...this.active.keys()]) this.clear(v, code, 'repaired at maintenance visit');
+    for (const f of this.faults) this.faults.delete(f);
+    this.inflate(v);
+    return done;
+  }
+
+  /** Tyres topped up (fuel stop, service). */
+  inflate(v: Vehicle): void {
+    this.tyresAt(v);
+    if (this.tyreLow) v.emit('tpms:pressure:restored', { pressure_psi: r1(this.nominalPsi), nominal_psi: this.nominalPsi });
+    this.tyrePsi = this.nominalPsi;
+    this.tyreLow = false;
+  }
+
+  private tyresAt(v: Vehicle): void {
+    this.tyrePsi -= this.leakPsiPerS * (v.simTimeS - this.lastPsiAt);
+    this.lastPsiAt = v.simTimeS;
+    if (!this.tyreLow && this.tyrePsi < 0.85 * this.nominalPsi) {
+      this.tyreLow = true;
+      v.emit('tpms:pressure:low', { ...v.here(), pressure_psi: r1(this.tyrePsi), nominal_psi: this.nominalPsi, position: 'rear_left' });
+    }
+  }
+
+  onHarshBraking(v: Vehicle): void {
+    if (this.faults.has('wheelSensor')) this.set(v, 'C0035', { speed_kmh: r1(v.speedMps * 3.6) });
+  }
+
+  /** One step with the engine (or EV powertrain) on. */
+  onStep(v: Vehicle, dt: number, speedMps: number, accel: number, fuelG: number): void {
+    this.engineOnS += dt;
+    if (speedMps > 0.5) this.drivenSinceStartS += dt;
+    if (Math.floor(this.engineOnS) % 60 === 0) this.tyresAt(v);
+    // Coolant warms toward 90 °C (70 °C with a stuck-open thermostat); a cooling fault overheats under load.
+    const target = this.faults.has('thermostat') ? 70 : this.faults.has('cooling') && (speedMps > 25 || accel > 1) ? 125 : 90;
+    this.coolantC += (target - this.coolantC) * (dt / 240);
+    if (!v.isEv) {
+      if (this.faults.has('thermostat') && this.engineOnS > 900) this.set(v, 'P0128', { coolant_c: r1(this.coolantC) });
+      if (this.coolantC > 112) this.set(v, 'P0217', { coolant_c: r1(this.coolantC) });
+      else if (this.coolantC < 100 && this.active.has('P0217')) this.clear(v, 'P0217', 'coolant back below 100 C');
+      if (this.faults.has('misfire') && accel > 1.2 && this.rng.chance(0.05)) this.set(v, 'P0300', { rpm_band: 'high_load' });
+      if (this.faults.has('catalyst') && this.engineOnS > 900 && speedMps > 8) this.set(v, 'P0420');
+      this.idleS = speedMps < 0.1 ? this.idleS + dt : 0;
+      if (this.faults.has('vacuum') && this.idleS > 60) this.set(v, 'P0171', { idle_s: r1(this.idleS) });
+    }
+    if (v.isDiesel) this.dieselStep(v, dt, speedMps, fuelG);
+    if (this.faults.has('evIsolation') && this.drivenSinceStartS > 600) this.clear(v, 'P0AA6', 'isolation resistance recovered');
+    if (this.faults.has('can') && speedMps > 27 && this.rng.chance(0.01)) this.set(v, 'U0100');
+    else if (this.active.has('U0100') && v.simTimeS - (this.active.get('U0100') ?? 0) > 60) this.clear(v, 'U0100', 'communication restored');
+    if (this.active.has('P0562') && this.drivenSinceStartS > 60) this.clear(v, 'P0562', 'charging voltage normal');
+    if (accel < 0 && speedMps > 0) this.brakeWearPct += -accel * speedMps * dt * 2e-6;
+    if (!this.padsWarned && this.brakeWearPct > 90) {
+      this.padsWarned = true;
+      v.emit('maintenance:brake_pads:worn', { wear_pct: r1(this.brakeWearPct), odometer_km: r1(v.odometerKm) });
+    }
+  }
+
+  private dieselStep(v: Vehicle, dt: number, speedMps: number, fuelG: number): void {
+    this.cruiseS = speedMps > 22 ? this.cruiseS + dt : 0;
+    if (this.faults.has('egr') && this.cruiseS > 120) this.set(v, 'P0401');
+    if (this.faults.has('scr') && this.engineOnS > 1200) this.set(v, 'P20EE');
+    // Soot loads with fuel burnt (~450 km per full filter for a tractor); active regeneration needs sustained speed.
+    this.dpfLoad += fuelG / 150_000;
+    if (!this.regenerating && this.dpfLoad >= 0.8 && speedMps > 16) {
+      this.regenerating = true;
+      v.emit('dpf:regeneration:started', { ...v.here(), soot_load_pct: r1(this.dpfLoad * 100) });
+    }
+    if (this.regenerating) {
+      this.dpfLoad -= dt / 1200;
+      if (this.dpfLoad <= 0.05) {
+        this.regenerating = false;
+        this.dpfLoad = 0.05;
+        v.emit('dpf:regeneration:completed', { soot_load_pct: 5, odometer_km: r3(v.odometerKm) });
+        this.clear(v, 'P2463', 'filter regenerated');
+      }
+    } else if (this.dpfLoad >= 1) this.set(v, 'P2463', { soot_load_pct: r1(this.dpfLoad * 100) });
+  }
+
+  /** Ignition off: the evaporative-system monitor runs after a warm drive. */
+  onIgnitionOff(v: Vehicle, tripS: number): void {
+    if (this.faults.has('evap') && tripS > 600) this.set(v, 'P0442');
+  }
+
+  onChargeStart(v: Vehicle): void {
+    if (this.faults.has('evPack')) this.set(v, 'P0A80', { soc_pct: r1(v.socPct()) });
+  }
+}

@@ -1,0 +1,121 @@
+// Events that follow from where the vehicle is: freeway on/off, limit changes, the I-15 Express
+// Lanes toll, freeway congestion and the neighbourhood geofences.
+import type { Vehicle } from '../fleet/vehicle.js';
+import { peakIntensity } from '../motion/congestion.js';
+import { distanceM } from '../roads/geo.js';
+import { isFreewayKind } from '../roads/graph.js';
+import { GEOFENCE_NAMES } from './catalog.js';
+import { r1, r2, r3 } from './round.js';
+import { slug } from './slug.js';
+
+const TOLL_ROAD = 'I-15 Express Lanes';
+const CONGESTED_FRACTION = 0.5;
+const CONGESTION_MIN_S = 30;
+const GEOFENCE_EVERY_S = 5;
+
+export interface Geofence {
+  name: string;
+  slug: string;
+  lon: number;
+  lat: number;
+  radiusM: number;
+}
+
+export function geofencesOf(neighbourhoods: readonly { name: string; lon: number; lat: number; kind: string }[]): Geofence[] {
+  return GEOFENCE_NAMES.map((name) => {
+    const n = neighbourhoods.find((x) => x.name === name);
+    if (!n) throw new Error(`geofence ${name} missing from the road graph`);
+    return { name, slug: slug(name), lon: n.lon, lat: n.lat, radiusM: n.kind === 'port' ? 700 : 1800 };
+  });
+}
+
+export class RoadWatch {
+  private lastKind = -1;
+  private lastLimit = -1;
+  private tollFromKm = -1;
+  private slowSince = -1;
+  private fastSince = -1;
+  private congested = false;
+  private inside = 0;
+  private lastFenceCheck = -Infinity;
+
+  step(v: Vehicle, t: number, seg: number, speedKmh: number, limitKmh: number, kind: number, name: string): void {
+    const freeway = isFreewayKind(kind);
+    if (this.lastKind >= 0 && freeway !== isFreewayKind(this.lastKind)) {
+      v.emit(freeway ? 'road:freeway:entered' : 'road:freeway:exited', { ...v.here(), road: name });
+    }
+    if (this.lastLimit >= 0 && Math.abs(limitKmh - this.lastLimit) > 0.5) {
+      v.emit('road:speed_limit:changed', { ...v.here(), road: name, from_kmh: r1(this.lastLimit), to_kmh: r1(limitKmh) });
+    }
+    this.lastKind = kind;
+    this.lastLimit = limitKmh;
+    const onToll = name === TOLL_ROAD;
+    if (onToll && this.tollFromKm < 0) {
+      this.tollFromKm = v.odometerKm;
+      v.emit('toll:lane:entered', { ...v.here(), road: name, transponder: `FT${v.identity.plate}` });
+    } else if (!onToll && this.tollFromKm >= 0) this.leaveToll(v, t);
+    if (freeway) this.congestionStep(v, t, speedKmh, limitKmh, seg);
+    else if (this.congested) this.clearCongestion(v, t);
+    if (t - this.lastFenceCheck >= GEOFENCE_EVERY_S) {
+      this.lastFenceCheck = t;
+      this.checkFences(v);
+    }
+  }
+
+  /** Trip over: close open toll and congestion spans. */
+  endTrip(v: Vehicle, t: number): void {
+    if (this.tollFromKm >= 0) this.leaveToll(v, t);
+    if (this.congested) this.clearCongestion(v, t);
+    this.lastKind = -1;
+    this.lastLimit = -1;
+    this.slowSince = -1;
+  }
+
+  checkFences(v: Vehicle): void {
+    const { lon, lat } = v.truePosition();
+    let now = 0;
+    const fences = v.fences;
+    for (let i = 0; i < fences.length; i++) if (distanceM(lon, lat, fences[i].lon, fences[i].lat) < fences[i].radiusM) now |= 1 << i;
+    const changed = now ^ this.inside;
+    if (changed === 0) return;
+    for (let i = 0; i < fences.length; i++) {
+      if (!(changed & (1 << i))) continue;
+      const entered = (now & (1 << i)) !== 0;
+      v.emit(`geofence:${entered ? 'entered' : 'exited'}:${fences[i].slug}`, { ...v.here(), geofence: fences[i].name });
+    }
+    this.inside = now;
+  }
+
+  private leaveToll(v: Vehicle, t: number): void {
+    const km = v.odometerKm - this.tollFromKm;
+    // FasTrak dynamic pricing on the I-15 Express Lanes runs $0.50–$8 with demand.
+    const amount = Math.min(8, Math.max(0.5, 0.5 + km * 0.25 * (1 + 3 * peakIntensity(v.ctx.hourAt(t)))));
+    v.emit('toll:lane:exited', { ...v.here(), road: TOLL_ROAD, distance_km: r3(km) });
+    v.emit('toll:transaction:completed', { road: TOLL_ROAD, amount_usd: r2(amount), distance_km: r3(km), transponder: `FT${v.identity.plate}` });
+    this.tollFromKm = -1;
+  }
+
+  private congestionStep(v: Vehicle, t: number, speedKmh: number, limitKmh: number, seg: number): void {
+    const slow = speedKmh < CONGESTED_FRACTION * limitKmh && v.remainingM() > 500;
+    if (slow) {
+      this.fastSince = -1;
+      if (this.slowSince < 0) this.slowSince = t;
+      if (!this.congested && t - this.slowSince >= CONGESTION_MIN_S) {
+        this.congested = true;
+        v.emit('traffic:congestion:entered', { ...v.here(), road: v.roadName(), speed_kmh: r1(speedKmh), speed_limit_kmh: r1(limitKmh), segment: seg });
+      }
+    } else {
+      this.slowSince = -1;
+      if (this.congested && speedKmh > 0.7 * limitKmh) {
+        if (this.fastSince < 0) this.fastSince = t;
+        if (t - this.fastSince >= 20) this.clearCongestion(v, t);
+      }
+    }
+  }
+
+  private clearCongestion(v: Vehicle, _t: number): void {
+    this.congested = false;
+    this.fastSince = -1;
+    v.emit('traffic:congestion:cleared', { ...v.here(), road: v.roadName() });
+  }
+}

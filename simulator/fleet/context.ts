@@ -1,0 +1,20 @@
+import type { RoadGraph } from '../roads/graph.js';
+import type { RouteBook } from '../roads/route.js';
+import type { Places } from '../trips/places.js';
+
+/** What every vehicle shares: the city, the clock and the scenario's knobs. */
+export interface SimContext {
+  readonly graph: RoadGraph;
+  readonly routes: RouteBook;
+  readonly places: Places;
+  readonly seed: number;
+  readonly epochStartMs: number;
+  /** Local hour of day (fraction) at simulated second t. */
+  readonly hourAt: (simS: number) => number;
+  readonly dtS: number;
+  readonly gpsNoiseM: number;
+  readonly everySteps: number;
+  readonly heartbeatS: number;
+  readonly faultRate: number;
+  readonly tripRate: number;
+}

@@ -1,0 +1,34 @@
+// Builds this worker's share of the fleet. Classes are assigned over the WHOLE fleet from the
+// scenario seed, then each vehicle draws everything else from its own RNG stream, so vehicle i is
+// the same vehicle whichever worker runs it.
+import type { VehicleClass } from '../emissions/index.js';
+import { geofencesOf } from '../events/road-events.js';
+import { createRng } from '../rng.js';
+import type { Scenario } from '../scenario.js';
+import { assignClasses } from './class-mix.js';
+import type { SimContext } from './context.js';
+import { drawIdentity, type VehicleIdentity } from './identity.js';
+import { belongsTo, type WorkerSlice } from './partition.js';
+import { Vehicle } from './vehicle.js';
+
+export interface VehicleInfo extends VehicleIdentity {
+  index: number;
+  vehicle_class: VehicleClass;
+  home: string;
+  home_neighbourhood: string;
+}
+
+export function buildFleet(scenario: Scenario, ctx: SimContext, worker: WorkerSlice): Vehicle[] {
+  const classes = assignClasses(scenario.fleet.vehicles, scenario.fleet.mix, createRng(ctx.seed, 0));
+  const fences = geofencesOf(ctx.graph.neighbourhoods);
+  const vehicles: Vehicle[] = [];
+  for (let i = 0; i < classes.length; i++) {
+    if (!belongsTo(i, worker)) continue;
+    vehicles.push(new Vehicle(i, drawIdentity(ctx.seed, i, classes[i]), classes[i], ctx, createRng(ctx.seed, i + 1), fences));
+  }
+  return vehicles;
+}
+
+export function infoOf(v: Vehicle): VehicleInfo {
+  return { index: v.index, ...v.identity, vehicle_class: v.vehicleClass, home: v.home.name, home_neighbourhood: v.home.neighbourhood };
+}

@@ -1,0 +1,74 @@
+// Public entry of the simulator. It emits through EventSink and knows nothing about transports.
+import { createLocalHour, parseLocalStart } from './clock.js';
+import type { EventSink } from './events/event.js';
+import type { SimContext } from './fleet/context.js';
+import { buildFleet, infoOf, type VehicleInfo } from './fleet/fleet.js';
+import { checkWorker, type WorkerSlice } from './fleet/partition.js';
+import { loadRoadGraph } from './roads/graph.js';
+import { createRouteBook } from './roads/route.js';
+import { createRouter } from './roads/router.js';
+import { runFleet, type RunOptions, type RunSummary } from './runner.js';
+import { type Scenario, ScenarioSchema } from './scenario.js';
+import { placesOf } from './trips/places.js';
+
+export { loadScenario, ScenarioSchema, type Scenario, type ScenarioInput } from './scenario.js';
+export type { EventSink, FleetEvent, TelemetryEvent } from './events/event.js';
+export type { VehicleInfo } from './fleet/fleet.js';
+export type { WorkerSlice } from './fleet/partition.js';
+export { parseWorker } from './fleet/partition.js';
+export type { Pace, RunOptions, RunProgress, RunSummary } from './runner.js';
+export { encodeEvent } from './encoder.js';
+export { EVENT_CATALOG } from './events/catalog.js';
+
+export interface SimulationOptions {
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  worker?: WorkerSlice;
+}
+
+export interface Simulation {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly worker: WorkerSlice;
+  readonly vehicles: VehicleInfo[];
+  /** Runs once; durationS / maxRecords default to the scenario's `stop`. */
+  run(sink: EventSink, opts: RunOptions): Promise<RunSummary & { scenario: string; seed: number; worker: string }>;
+}
+
+export function createSimulation(scenario: Scenario, options: SimulationOptions = {}): Simulation {
+  const sc = ScenarioSchema.parse(scenario); // also fills defaults for hand-built objects
+  const seed = options.seed ?? sc.seed;
+  const worker = options.worker ?? { index: 0, count: 1 };
+  checkWorker(worker);
+  const graph = loadRoadGraph();
+  const epochStartMs = parseLocalStart(sc.start, 'start');
+  const localHour = createLocalHour();
+  const ctx: SimContext = {
+    graph,
+    routes: createRouteBook(graph, createRouter(graph)),
+    places: placesOf(graph),
+    seed,
+    epochStartMs,
+    hourAt: (s) => localHour(epochStartMs + s * 1000),
+    dtS: sc.stepS,
+    gpsNoiseM: sc.telemetry.gpsNoiseM,
+    everySteps: sc.telemetry.everySteps,
+    heartbeatS: sc.telemetry.heartbeatS,
+    faultRate: sc.behaviour.faultRate,
+    tripRate: sc.behaviour.tripRate,
+  };
+  const fleet = buildFleet(sc, ctx, worker);
+  let started = false;
+  return {
+    scenario: sc,
+    seed,
+    worker,
+    vehicles: fleet.map(infoOf),
+    async run(sink, opts) {
+      if (started) throw new Error('a Simulation runs once; create another for a new run');
+      started = true;
+      const summary = await runFleet(fleet, ctx, sink, { ...opts, durationS: opts.durationS ?? sc.stop.durationS, maxRecords: opts.maxRecords ?? sc.stop.maxRecords });
+      return { scenario: sc.name, seed, worker: `${worker.index}/${worker.count}`, ...summary };
+    },
+  };
+}

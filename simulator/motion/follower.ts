@@ -1,0 +1,136 @@
+// 1 Hz (configurable) kinematics along a route: an IDM-like driver that accelerates toward its
+// desired speed and brakes along a comfortable-deceleration curve for whatever is ahead (lower
+// limits, bends, red signals, the destination). Hard braking happens only when something forces it.
+import type { Route } from '../roads/route.js';
+import { AMBER, GREEN, RED, signalPhase } from '../roads/signals.js';
+import type { DriverProfile } from './driver-profile.js';
+
+export interface FollowerState {
+  route: Route;
+  s: number;
+  seg: number;
+  v: number;
+  a: number;
+  /** Index into route.signalPoints of the next signal ahead. */
+  nextSignal: number;
+  /** The next signal has been committed to (entered on amber); cleared when crossed. */
+  committed: boolean;
+}
+
+export interface MotionLimits {
+  dtS: number;
+  simTimeS: number;
+  /** Multiplier on the posted limit (congestion × driver × speeding episode). */
+  speedFactor: number;
+  /** Hard cap (class top speed, truck 55 mph rule), m/s. */
+  capMps: number;
+  maxAccelMps2: number;
+  maxDecelMps2: number;
+}
+
+export interface MotionResult {
+  /** Largest v²/R over the bends crossed in this step. */
+  lateralAccelMps2: number;
+  ranRed: boolean;
+  /** Stopping for a red needed more than comfortable deceleration. */
+  forwardCollisionWarning: boolean;
+  /** Just came to a stop at a red signal. */
+  stoppedAtSignal: boolean;
+  arrived: boolean;
+  limitMps: number;
+}
+
+export function startFollowing(route: Route): FollowerState {
+  return { route, s: 0, seg: 0, v: 0, a: 0, nextSignal: 0, committed: false };
+}
+
+const result: MotionResult = { lateralAccelMps2: 0, ranRed: false, forwardCollisionWarning: false, stoppedAtSignal: false, arrived: false, limitMps: 0 };
+const STOP_LINE_M = 2;
+
+/** Advances one step. Returns a reused object: read it before the next call. */
+export function stepMotion(st: FollowerState, p: DriverProfile, m: MotionLimits): MotionResult {
+  const r = st.route;
+  const dt = m.dtS;
+  const v = st.v;
+  const b = Math.min(p.comfortDecelMps2, m.maxDecelMps2);
+  const factor = m.speedFactor;
+  const limit = r.segSpeedMps[st.seg];
+  // Desired speed is soft (eased toward); what lies ahead (bends, lower limits, stops) is hard.
+  const vDesired = Math.min(limit * factor, m.capMps);
+  let vAllowed = Infinity;
+  const horizon = (v * v) / (2 * b) + 40;
+  const last = r.points - 1;
+  for (let i = st.seg + 1; i < last && r.s[i] - st.s <= horizon; i++) {
+    const d = r.s[i] - st.s;
+    const vl = Math.min(r.segSpeedMps[i] * factor, m.capMps);
+    if (vl < vDesired) vAllowed = Math.min(vAllowed, Math.sqrt(vl * vl + 2 * b * d));
+    const R = r.turnRadiusM[i];
+    if (R !== Infinity) vAllowed = Math.min(vAllowed, Math.sqrt(p.lateralAccelMps2 * R + 2 * b * d));
+  }
+  const dEnd = r.lengthM - st.s;
+  if (dEnd <= horizon) vAllowed = Math.min(vAllowed, Math.sqrt(2 * b * Math.max(0, dEnd - 0.5)));
+
+  result.ranRed = false;
+  result.forwardCollisionWarning = false;
+  result.stoppedAtSignal = false;
+  result.lateralAccelMps2 = 0;
+  let stopAt = Infinity;
+  let signalNode = -1;
+  if (st.nextSignal < r.signalPoints.length) {
+    const sp = r.signalPoints[st.nextSignal];
+    signalNode = r.node[sp];
+    const d = r.s[sp] - st.s - STOP_LINE_M;
+    if (!st.committed && d <= horizon + 10) {
+      const phase = signalPhase(signalNode, m.simTimeS);
+      if (phase !== GREEN) {
+        const need = (v * v) / (2 * Math.max(d, 0.1));
+        // Amber: go if the line is reached within ~3 s (4.5 s for amber runners); red: stop unless it is physically impossible.
+        const clears = d < v * (p.runsAmber ? 4.5 : 3);
+        if (d < -0.5 || (phase === AMBER && clears) || (phase === RED && need > m.maxDecelMps2)) {
+          st.committed = true;
+        } else {
+          stopAt = Math.max(0, d);
+          vAllowed = Math.min(vAllowed, Math.sqrt(2 * b * stopAt));
+          if (need > 4.5) result.forwardCollisionWarning = true;
+        }
+      }
+    }
+  }
+
+  let a: number;
+  if (v < vDesired) {
+    const q = v / vDesired;
+    a = p.accelMps2 * (1 - q * q * q * q);
+    if (v + a * dt > vDesired) a = (vDesired - v) / dt;
+  } else {
+    a = Math.max((vDesired - v) / dt, -0.6 * b); // slowing with the traffic ahead: firm but never harsh
+  }
+  if (v + a * dt > vAllowed) a = (vAllowed - v) / dt;
+  if (a > m.maxAccelMps2) a = m.maxAccelMps2;
+  if (a < -m.maxDecelMps2) a = -m.maxDecelMps2;
+  let vNew = v + a * dt;
+  if (vNew < 0) vNew = 0;
+  let ds = 0.5 * (v + vNew) * dt;
+  if (ds > stopAt) {
+    ds = stopAt;
+    vNew = 0;
+  }
+  if (st.s + ds > r.lengthM) ds = r.lengthM - st.s;
+  st.a = (vNew - v) / dt;
+  st.v = vNew;
+  st.s += ds;
+  if (stopAt !== Infinity && vNew === 0 && v > 0) result.stoppedAtSignal = true;
+  while (st.seg < last - 1 && st.s >= r.s[st.seg + 1]) {
+    st.seg++;
+    const R = r.turnRadiusM[st.seg];
+    if (R !== Infinity) result.lateralAccelMps2 = Math.max(result.lateralAccelMps2, (vNew * vNew) / R);
+    if (st.nextSignal < r.signalPoints.length && r.signalPoints[st.nextSignal] === st.seg) {
+      if (signalPhase(signalNode, m.simTimeS) === RED) result.ranRed = true;
+      st.nextSignal++;
+      st.committed = false;
+    }
+  }
+  result.arrived = st.s >= r.lengthM - 0.5 && vNew < 0.5;
+  result.limitMps = r.segSpeedMps[st.seg];
+  return result;
+}
