@@ -1,6 +1,8 @@
 // Bounds what a producer holds (user records not yet settled, in bytes and count). A put that
 // does not fit either waits its turn (bounded too) or is refused, per `onBufferFull`.
 
+import { Queue } from './queue.js';
+
 export type BufferFullPolicy = 'wait' | 'fail';
 
 interface Waiter {
@@ -11,7 +13,7 @@ interface Waiter {
 export class BufferBudget {
   bytes = 0;
   records = 0;
-  private readonly waiters: Waiter[] = [];
+  private readonly waiters = new Queue<Waiter>();
   private waitingBytes = 0;
   private readyWaiters: (() => void)[] = [];
 
@@ -50,8 +52,8 @@ export class BufferBudget {
   release(bytes: number): void {
     this.bytes -= bytes;
     this.records--;
-    while (this.waiters.length > 0 && this.fits(this.waiters[0].bytes)) {
-      const next = this.waiters.shift() as Waiter;
+    while (this.waiters.length > 0 && this.fits(this.waiters.peek().bytes)) {
+      const next = this.waiters.shift();
       this.waitingBytes -= next.bytes;
       this.bytes += next.bytes;
       this.records++;

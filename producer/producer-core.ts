@@ -133,7 +133,7 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
         reject(
           new ProducerError(
             'BufferFull',
-            `producer buffer is full (${this.budget.records} records, ${this.budget.bytes} bytes; limits maxBufferedRecords=${this.budget.maxRecords}, maxBufferedBytes=${this.budget.maxBytes}); await producer.ready() before putting more`,
+            `producer buffer ${this.budget.policy === 'wait' ? 'and its wait line are' : 'is'} full (${this.budget.records} records, ${this.budget.bytes} bytes; limits maxBufferedRecords=${this.budget.maxRecords}, maxBufferedBytes=${this.budget.maxBytes}); await producer.ready() before putting more`,
             { partitionKey: fields.partitionKey, explicitHashKey: fields.explicitHashKey, data: fields.data },
             [],
             true,

@@ -1,0 +1,225 @@
+// Failure scenarios with a scripted client and manual time: every put settles exactly once,
+// counts reconcile, expired records carry their attempts, fatal errors fail fast.
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../common/user-error.js';
+import { KinesisProducer, ProducerError, type KinesisProducerOptions, type PutResult } from '../../producer/index.js';
+import { ManualTime, settle } from './manual-time.js';
+import { ScriptedKinesis, evenShards } from './scripted-kinesis.js';
+
+const THROTTLED = 'ProvisionedThroughputExceededException';
+
+function setup(options: Partial<KinesisProducerOptions> = {}, shards = 2) {
+  const time = new ManualTime();
+  const client = new ScriptedKinesis(evenShards(shards));
+  let seed = 1;
+  const producer = new KinesisProducer({
+    client,
+    streamName: 'test',
+    clock: time,
+    scheduler: time,
+    random: () => ((seed = (seed * 16807) % 2147483647) / 2147483647),
+    metricsIntervalMs: 0,
+    ...options,
+  });
+  return { time, client, producer };
+}
+
+/** Puts n records and tracks how each settles (and that none settles twice). */
+function putMany(producer: KinesisProducer, n: number, key = (i: number) => `vehicle-${i % 13}`) {
+  const outcomes: { ok?: PutResult; error?: ProducerError; settledTimes: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const o: { ok?: PutResult; error?: ProducerError; settledTimes: number } = { settledTimes: 0 };
+    outcomes.push(o);
+    producer.put({ partitionKey: key(i), data: JSON.stringify({ i }) }).then(
+      (r) => {
+        o.ok = r;
+        o.settledTimes++;
+      },
+      (e: ProducerError) => {
+        o.error = e;
+        o.settledTimes++;
+      },
+    );
+  }
+  return outcomes;
+}
+
+function reconcile(producer: KinesisProducer, n: number) {
+  const m = producer.metrics().stream;
+  expect(m.UserRecordsReceived).toBe(n);
+  expect(m.UserRecordsPut + m.UserRecordsFailed + m.UserRecordsDropped).toBe(n);
+  expect(m.UserRecordsPending).toBe(0);
+  return m;
+}
+
+describe('KinesisProducer failure handling', () => {
+  it('retries per-record throttles and InternalFailure until every record is acknowledged', async () => {
+    const { time, client, producer } = setup({ aggregation: false });
+    client.perRecord = (_e, call, i) => (call === 0 ? (i % 2 === 0 ? THROTTLED : i % 3 === 0 ? 'InternalFailure' : undefined) : undefined);
+    const outcomes = putMany(producer, 60);
+    await time.runUntil(() => outcomes.every((o) => o.settledTimes > 0));
+    expect(outcomes.every((o) => o.settledTimes === 1 && o.ok !== undefined)).toBe(true);
+    expect(outcomes.some((o) => o.ok?.attempts === 2)).toBe(true);
+    const m = reconcile(producer, 60);
+    expect(m.UserRecordsPut).toBe(60);
+    expect(m.ErrorsByCode[THROTTLED]).toBeGreaterThan(0);
+    expect(m.ErrorsByCode.InternalFailure).toBeGreaterThan(0);
+    expect(m.ThrottledRecords).toBe(m.ErrorsByCode[THROTTLED]);
+  });
+
+  it('retries whole-request 500s', async () => {
+    const { time, client, producer } = setup();
+    client.beforeCall = (call) => {
+      if (call < 2) throw Object.assign(new Error('We encountered an internal error'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
+    };
+    const outcomes = putMany(producer, 100);
+    await time.runUntil(() => outcomes.every((o) => o.settledTimes > 0));
+    expect(outcomes.every((o) => o.ok !== undefined && o.settledTimes === 1)).toBe(true);
+    expect(Math.max(...outcomes.map((o) => o.ok?.attempts ?? 0))).toBeGreaterThan(1);
+    expect(reconcile(producer, 100).ErrorsByCode.InternalFailure).toBeGreaterThan(0);
+  });
+
+  it('abandons a request that never answers after requestTimeoutMs and retries it', async () => {
+    const { time, client, producer } = setup({ requestTimeoutMs: 500 });
+    client.beforeCall = (call) => (call === 0 ? new Promise<void>(() => {}) : undefined);
+    const outcomes = putMany(producer, 10);
+    await time.runUntil(() => outcomes.every((o) => o.settledTimes > 0));
+    expect(outcomes.every((o) => o.ok !== undefined)).toBe(true);
+    expect(reconcile(producer, 10).ErrorsByCode.RequestTimeout).toBeGreaterThan(0);
+  });
+
+  it('fails fast on a non-retryable error with a message a user can act on', async () => {
+    const { time, client, producer } = setup();
+    client.beforeCall = () => {
+      throw Object.assign(new Error('User: arn:aws:iam::1:user/x is not authorized to perform: kinesis:PutRecords'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      });
+    };
+    const outcomes = putMany(producer, 20);
+    await time.runUntil(() => outcomes.every((o) => o.settledTimes > 0), 1_000);
+    expect(outcomes.every((o) => o.error instanceof ProducerError)).toBe(true);
+    const e = outcomes[0].error as ProducerError;
+    expect(e.code).toBe('AccessDeniedException');
+    expect(e.message).toMatch(/access denied: check the IAM permissions/);
+    expect(e.message).toMatch(/not authorized to perform/);
+    expect(e.retryable).toBe(false);
+    expect(e.attempts).toHaveLength(1);
+    expect(e.record.partitionKey).toBe('vehicle-0');
+    expect(client.calls.length).toBeLessThanOrEqual(2); // one request per shard batch, no retries
+    reconcile(producer, 20);
+  });
+
+  it('expires records after recordTtlMs with the record, the last error and every attempt', async () => {
+    const { time, client, producer } = setup({ recordTtlMs: 5_000 });
+    client.perRecord = () => THROTTLED;
+    const started = time.now();
+    const outcomes = putMany(producer, 30);
+    await time.runUntil(() => outcomes.every((o) => o.settledTimes > 0), 20_000, 50);
+    expect(outcomes.every((o) => o.settledTimes === 1 && o.error?.code === 'UserRecordExpired')).toBe(true);
+    const e = outcomes[5].error as ProducerError;
+    expect(e.message).toMatch(/expired after \d+ attempt\(s\).*ProvisionedThroughputExceededException/);
+    expect(new TextDecoder().decode(e.record.data)).toBe('{"i":5}');
+    expect(e.attempts.length).toBeGreaterThan(1);
+    expect(e.attempts.every((a) => a.code === THROTTLED && a.at >= started && a.at < started + 5_000)).toBe(true);
+    expect(e.attempts.map((a) => a.at)).toEqual([...e.attempts.map((a) => a.at)].sort((a, b) => a - b));
+    const m = reconcile(producer, 30);
+    expect(m.UserRecordExpired).toBe(30);
+    expect(time.now() - started).toBeLessThan(6_000);
+    // The adaptive limiter cut the shards' pace in reaction.
+    expect(Math.min(...Object.values(producer.metrics().rateFactors))).toBeLessThan(1);
+  });
+
+  it('re-sends the user records of an aggregated record that landed on an unexpected shard and reloads the map', async () => {
+    const { time, client, producer } = setup({}, 2);
+    let wrong = true;
+    client.landOn = () => (wrong ? 'shardId-000000000099' : undefined);
+    client.beforeCall = (call) => {
+      if (call >= 1) wrong = false;
+    };
+    const outcomes = putMany(producer, 40, (i) => `k-${i}`);
+    await time.runUntil(() => outcomes.every((o) => o.settledTimes > 0));
+    expect(outcomes.every((o) => o.ok !== undefined)).toBe(true);
+    expect(outcomes.some((o) => (o.ok?.attempts ?? 0) >= 2)).toBe(true);
+    await time.advance(1_500); // the map reload is rate-limited to one per second
+    expect(client.listShardsCalls).toBeGreaterThan(1);
+    expect(reconcile(producer, 40).ErrorsByCode.WrongShard).toBeGreaterThan(0);
+  });
+
+  it('validation errors name the field and value and enqueue nothing', async () => {
+    const { time, client, producer } = setup();
+    expect(() => producer.put({ partitionKey: '', data: 'x' })).toThrow(UserError);
+    expect(() => producer.put({ partitionKey: '', data: 'x' })).toThrow(/partitionKey: must be 1-256 Unicode characters, has 0 \(got ""\)/);
+    expect(() => producer.put({ partitionKey: 'x'.repeat(257), data: 'x' })).toThrow(/partitionKey: .*has 257/);
+    expect(() => producer.put({ partitionKey: '🚗'.repeat(256), data: 'x' })).not.toThrow(); // 256 characters, 512 UTF-16 units
+    expect(() => producer.put({ partitionKey: 'k', data: new Uint8Array(1024 * 1024) })).toThrow(/data: data plus partition key is 1048577 bytes, over the record limit of 1048576 bytes/);
+    expect(() => producer.put({ partitionKey: 'k', data: 'x', explicitHashKey: '-1' })).toThrow(/explicitHashKey: must be a decimal integer in 0\.\.2\^128-1.*\(got "-1"\)/);
+    expect(() => producer.put({ partitionKey: 'k', data: 'x', explicitHashKey: (1n << 128n).toString() })).toThrow(/explicitHashKey/);
+    expect(() => producer.put({ partitionKey: 'k', data: 42 as unknown as string })).toThrow(/data: must be a Uint8Array or a string \(got 42\)/);
+    expect(() => new KinesisProducer({ client, streamName: 's', maxRecordBytes: 11 * 1024 * 1024 })).toThrow(/maxRecordBytes: must be an integer from 1 to 10485760/);
+    let flushed = false;
+    void producer.flush().then(() => (flushed = true));
+    await time.runUntil(() => flushed);
+    expect(producer.metrics().stream.UserRecordsReceived).toBe(1);
+    expect(client.recordsSeen).toBe(1);
+  });
+});
+
+describe('KinesisProducer backpressure', () => {
+  it("onBufferFull 'fail' refuses puts beyond maxBufferedRecords with a clear error and counts them dropped", async () => {
+    const { time, client, producer } = setup({ maxBufferedRecords: 10, onBufferFull: 'fail' });
+    let release: () => void = () => {};
+    client.beforeCall = () => new Promise<void>((r) => (release = r));
+    const outcomes = putMany(producer, 15);
+    await settle();
+    expect(outcomes.slice(10).every((o) => o.error?.code === 'BufferFull')).toBe(true);
+    expect(outcomes[12].error?.message).toMatch(/buffer is full.*maxBufferedRecords=10.*await producer\.ready\(\)/);
+    client.beforeCall = () => {};
+    await time.advance(200);
+    release();
+    await time.runUntil(() => outcomes.every((o) => o.settledTimes > 0));
+    const m = reconcile(producer, 15);
+    expect(m.UserRecordsDropped).toBe(5);
+    expect(m.UserRecordsPut).toBe(10);
+  });
+
+  it("onBufferFull 'wait' holds puts until room frees, never holding more than the bound, and ready() signals room", async () => {
+    const { time, client, producer } = setup({ maxBufferedRecords: 8, onBufferFull: 'wait', aggregation: false });
+    const gates: (() => void)[] = [];
+    client.beforeCall = () => new Promise<void>((r) => gates.push(r));
+    // 8 buffered + 8 waiting; the wait line is bounded like the buffer, so the 17th is refused.
+    const outcomes = putMany(producer, 16);
+    await expect(producer.put({ partitionKey: 'k', data: 'one too many' })).rejects.toMatchObject({ code: 'BufferFull' });
+    let readyResolved = false;
+    void producer.ready().then(() => (readyResolved = true));
+    await time.advance(500);
+    expect(client.recordsSeen).toBeLessThanOrEqual(8);
+    expect(readyResolved).toBe(false);
+    while (outcomes.some((o) => o.settledTimes === 0)) {
+      gates.splice(0).forEach((g) => g());
+      await time.advance(200);
+      // Records handed to the client but not yet acknowledged never exceed the bound.
+      const acked = outcomes.filter((o) => o.ok !== undefined).length;
+      expect(client.recordsSeen - acked).toBeLessThanOrEqual(8);
+    }
+    expect(readyResolved).toBe(true);
+    const m = reconcile(producer, 17);
+    expect(m.UserRecordsPut).toBe(16);
+    expect(m.UserRecordsDropped).toBe(1);
+  });
+
+  it('flush() resolves once everything put before it settled; close() refuses later puts', async () => {
+    const { time, producer } = setup({ maxBufferedTimeMs: 60_000 });
+    const outcomes = putMany(producer, 25);
+    let flushed = false;
+    void producer.flush().then(() => (flushed = true));
+    await time.advance(5);
+    await time.runUntil(() => flushed, 1_000, 5);
+    expect(flushed).toBe(true);
+    expect(outcomes.every((o) => o.ok !== undefined)).toBe(true);
+    const closing = producer.close();
+    await time.advance(10);
+    await closing;
+    await expect(producer.put({ partitionKey: 'k', data: 'late' })).rejects.toMatchObject({ code: 'Closed' });
+  });
+});
