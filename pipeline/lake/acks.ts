@@ -56,6 +56,23 @@ export class AckLedger {
     setFor(this.vehicle(vehicleId).dropped, reason).add(seq);
   }
 
+  /**
+   * Records the outcome of a producer `put()` when it settles: acked on success, failed with the
+   * error's `code` (ProducerError) or name otherwise. Returns the same promise for the caller.
+   */
+  track<T>(vehicleId: string, seq: number, put: Promise<T>): Promise<T> {
+    return put.then(
+      (result) => {
+        this.acked(vehicleId, seq);
+        return result;
+      },
+      (err: unknown) => {
+        this.failed(vehicleId, seq, String((err as { code?: unknown }).code ?? (err as Error).name ?? 'Error'));
+        throw err;
+      },
+    );
+  }
+
   vehicleIds(): string[] {
     return [...this.vehicles.keys()].sort();
   }
