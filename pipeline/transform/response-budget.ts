@@ -16,8 +16,9 @@ function sizeOf(record: FirehoseTransformationResultRecord): number {
  * Keeps the serialized response within `maxBytes`. A response over the limit fails the whole
  * invocation on AWS (every record retried, then failed), so instead the records that do not fit
  * become `ProcessingFailed` with reason `ResponseSizeExceeded` and empty data (Firehose keeps
- * the original bytes for the error output). Earlier records win; room is always kept for the
- * small failure entries of the records still to come, so the result never exceeds the limit.
+ * the original bytes for the error output). Earlier records win, and a later smaller one may
+ * still fill what is left; room is always kept for the small failure entries of the records
+ * still to come, so the result never exceeds the limit.
  */
 export function fitResponse(records: FirehoseTransformationResultRecord[], maxBytes = MAX_RESPONSE_BYTES): FirehoseTransformationResultRecord[] {
   const overflowSizes = records.map((record) => REFUSED_FIXED_BYTES + Buffer.byteLength(JSON.stringify(record.recordId)) + 1);
