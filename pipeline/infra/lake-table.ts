@@ -14,7 +14,7 @@ export interface LakeTableOptions {
   eventTypes?: readonly string[];
   /** First and last year Athena's projection covers. */
   years: readonly [number, number];
-  /** Columns beyond the event contract (e.g. telemetry fields), as Glue name → Hive type. */
+  /** Columns beyond the event contract and telemetry (other event types' fields), as Glue name → Hive type. */
   extraColumns?: Readonly<Record<string, string>>;
 }
 
@@ -27,6 +27,29 @@ const CONTRACT_COLUMNS: Record<string, string> = {
   event_subtype: 'string',
   vehicle_id: 'string',
   seq: 'bigint',
+};
+
+/** `vehicle:telemetry` fields (simulator/events/event.ts TelemetryEvent), the bulk of the lake; null on other events. */
+const TELEMETRY_COLUMNS: Record<string, string> = {
+  vehicle_class: 'string',
+  trip_id: 'string',
+  lat: 'double',
+  lon: 'double',
+  heading_deg: 'double',
+  speed_kmh: 'double',
+  accel_mps2: 'double',
+  odometer_km: 'double',
+  road: 'string',
+  speed_limit_kmh: 'double',
+  co2_g: 'double',
+  nox_g: 'double',
+  pm25_g: 'double',
+  co_g: 'double',
+  hc_g: 'double',
+  fuel_g: 'double',
+  fuel_level_pct: 'double',
+  energy_wh: 'double',
+  soc_pct: 'double',
 };
 
 const PARTITIONS = ['event_type', 'year', 'month', 'day', 'hour'] as const;
@@ -45,7 +68,7 @@ export function createLakeTable(scope: Construct, options: LakeTableOptions): { 
     databaseInput: { name: options.databaseName, description: 'sdfleet data lake' },
   });
   const location = `s3://${options.bucket.bucketName}/events/`;
-  const columns = { ...CONTRACT_COLUMNS, ...options.extraColumns };
+  const columns = { ...CONTRACT_COLUMNS, ...TELEMETRY_COLUMNS, ...options.extraColumns };
   const format = options.parquet
     ? {
         inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',

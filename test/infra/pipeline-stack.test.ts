@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { propsFromContext } from '../../pipeline/infra/context-props.js';
 import { PipelineStack, type PipelineStackProps } from '../../pipeline/infra/pipeline-stack.js';
 import { buildLambdas } from '../../pipeline/transform/build.js';
+import type { TelemetryEvent } from '../../simulator/events/event.js';
 
 type Json = Record<string, unknown>;
 interface Statement {
@@ -203,6 +204,18 @@ describe('PipelineStack (default: on-demand stream, KMS lake, GZIP NDJSON)', () 
     const columns = (input.StorageDescriptor.Columns as { Name: string }[]).map((c) => c.Name);
     expect(columns).toEqual(expect.arrayContaining(['event_uuid', 'created_datetime', 'event_subtype', 'vehicle_id', 'seq']));
     expect(columns).not.toContain('event_type'); // a partition column cannot also be a data column
+  });
+
+  it('declares a Glue column for every telemetry field, so Athena and Parquet keep them', () => {
+    // Required<…>: a field added to TelemetryEvent fails to compile here until it is listed.
+    const sample: Required<TelemetryEvent> = {
+      event_uuid: '', event_name: '', created_at: 0, vehicle_id: '', seq: 0, vehicle_class: '', trip_id: null, lat: 0, lon: 0,
+      heading_deg: 0, speed_kmh: 0, accel_mps2: 0, odometer_km: 0, road: null, speed_limit_kmh: null, co2_g: 0, nox_g: 0,
+      pm25_g: 0, co_g: 0, hc_g: 0, fuel_g: 0, fuel_level_pct: 0, energy_wh: 0, soc_pct: 0,
+    };
+    const table = Object.values(template.findResources('AWS::Glue::Table'))[0] as { Properties: { TableInput: { StorageDescriptor: { Columns: { Name: string }[] } } } };
+    const columns = table.Properties.TableInput.StorageDescriptor.Columns.map((c) => c.Name);
+    expect(columns).toEqual(expect.arrayContaining(Object.keys(sample)));
   });
 
   it('alarms on write throttles, iterator age, delivery and processing failures', () => {
