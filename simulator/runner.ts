@@ -56,7 +56,28 @@ export async function runFleet(vehicles: readonly Vehicle[], ctx: SimContext, si
   let simulatedS = 0;
   let stoppedBy: RunSummary['stoppedBy'] = 'duration';
 
-  run: for (let tick = 1; ; tick++) {
+  // Events a vehicle raised while being set up (engines already running at the start) come first.
+  // Synchronous unless the sink asks to wait, so the common case costs no microtask per vehicle.
+  const drain = (i: number, events: FleetEvent[], from = 0): boolean | Promise<boolean> => {
+    for (let k = from; k < events.length; k++) {
+      const ev = events[k];
+      const pending = sink.write(ev, encodeEvent(ev));
+      records++;
+      lastSeq[i] = ev.seq;
+      byType.set(ev.event_name, (byType.get(ev.event_name) ?? 0) + 1);
+      if (records >= maxRecords) return pending ? pending.then(() => true) : true;
+      if (pending) return pending.then(() => drain(i, events, k + 1));
+    }
+    events.length = 0;
+    return false;
+  };
+  let full = false;
+  for (let i = 0; i < vehicles.length && !full; i++) {
+    full = await drain(i, vehicles[i].out);
+    vehicles[i].out = buf;
+  }
+
+  run: for (let tick = 1; !full; tick++) {
     const t = tick * dt;
     if (t > durationS + 1e-9) break;
     if (opts.signal?.aborted) {
@@ -67,21 +88,14 @@ export async function runFleet(vehicles: readonly Vehicle[], ctx: SimContext, si
       const v = vehicles[i];
       v.out = buf;
       v.step(t);
-      for (let k = 0; k < buf.length; k++) {
-        const ev = buf[k];
-        const pending = sink.write(ev, encodeEvent(ev));
-        records++;
-        lastSeq[i] = ev.seq;
-        byType.set(ev.event_name, (byType.get(ev.event_name) ?? 0) + 1);
-        if (pending) await pending;
-        if (records >= maxRecords) {
-          simulatedS = t;
-          stoppedBy = 'max_records';
-          buf.length = 0;
-          break run;
-        }
+      let stop = buf.length > 0 ? drain(i, buf) : false;
+      if (typeof stop !== 'boolean') stop = await stop;
+      if (stop) {
+        simulatedS = t;
+        full = true;
+        buf.length = 0;
+        break run;
       }
-      buf.length = 0;
     }
     simulatedS = t;
     opts.onProgress?.({ simulatedS: t, durationS: opts.durationS, records, maxRecords: opts.maxRecords });
@@ -94,6 +108,7 @@ export async function runFleet(vehicles: readonly Vehicle[], ctx: SimContext, si
       await yieldToLoop(); // lets an AbortSignal or a progress timer fire during long backfills
     }
   }
+  if (full) stoppedBy = 'max_records';
   const summaryLastSeq: Record<string, number> = {};
   vehicles.forEach((v, i) => {
     if (lastSeq[i] > 0) summaryLastSeq[v.identity.vehicle_id] = lastSeq[i];

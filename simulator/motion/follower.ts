@@ -2,7 +2,7 @@
 // desired speed and brakes along a comfortable-deceleration curve for whatever is ahead (lower
 // limits, bends, red signals, the destination). Hard braking happens only when something forces it.
 import type { Route } from '../roads/route.js';
-import { AMBER, GREEN, RED, signalPhase } from '../roads/signals.js';
+import { AMBER, GREEN, RED, amberLeftS, signalPhase } from '../roads/signals.js';
 import type { DriverProfile } from './driver-profile.js';
 
 export interface FollowerState {
@@ -68,7 +68,7 @@ export function stepMotion(st: FollowerState, p: DriverProfile, m: MotionLimits)
     if (R !== Infinity) vAllowed = Math.min(vAllowed, Math.sqrt(p.lateralAccelMps2 * R + 2 * b * d));
   }
   const dEnd = r.lengthM - st.s;
-  if (dEnd <= horizon) vAllowed = Math.min(vAllowed, Math.sqrt(2 * b * Math.max(0, dEnd - 0.5)));
+  if (dEnd <= horizon) vAllowed = Math.min(vAllowed, stopSpeed(v, dEnd - 0.5, b, dt));
 
   result.ranRed = false;
   result.forwardCollisionWarning = false;
@@ -84,13 +84,13 @@ export function stepMotion(st: FollowerState, p: DriverProfile, m: MotionLimits)
       const phase = signalPhase(signalNode, m.simTimeS);
       if (phase !== GREEN) {
         const need = (v * v) / (2 * Math.max(d, 0.1));
-        // Amber: go if the line is reached within ~3 s (4.5 s for amber runners); red: stop unless it is physically impossible.
-        const clears = d < v * (p.runsAmber ? 4.5 : 3);
-        if (d < -0.5 || (phase === AMBER && clears) || (phase === RED && need > m.maxDecelMps2)) {
+        // Amber: go if the line is reached before red (amber runners allow a second more); red: stop unless physically impossible.
+        const clears = phase === AMBER && d < v * (amberLeftS(signalNode, m.simTimeS) + (p.runsAmber ? 1 : 0));
+        if (d < -0.5 || clears || (phase === RED && need > m.maxDecelMps2)) {
           st.committed = true;
         } else {
           stopAt = Math.max(0, d);
-          vAllowed = Math.min(vAllowed, Math.sqrt(2 * b * stopAt));
+          vAllowed = Math.min(vAllowed, stopSpeed(v, stopAt, b, dt));
           if (need > 4.5) result.forwardCollisionWarning = true;
         }
       }
@@ -133,4 +133,15 @@ export function stepMotion(st: FollowerState, p: DriverProfile, m: MotionLimits)
   result.arrived = st.s >= r.lengthM - 0.5 && vNew < 0.5;
   result.limitMps = r.segSpeedMps[st.seg];
   return result;
+}
+
+/**
+ * Highest speed for the end of this step from which the vehicle can still stop within `d` metres at
+ * deceleration b, counting the distance covered during the step itself (v_new² = 2b(d − (v+v_new)·dt/2)).
+ */
+function stopSpeed(v: number, d: number, b: number, dt: number): number {
+  if (d <= 0) return 0;
+  const bd = b * dt;
+  const disc = bd * bd - 4 * (bd * v - 2 * b * d);
+  return disc <= 0 ? 0 : Math.max(0, (-bd + Math.sqrt(disc)) / 2);
 }

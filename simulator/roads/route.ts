@@ -6,6 +6,7 @@ import type { Router } from './router.js';
 
 const MIN_TURN_RAD = 0.2; // ≈ 11°: gentler bends do not slow anyone down
 const TURN_WINDOW_M = 20;
+const SAME_JUNCTION_M = 40;
 
 export interface Route {
   readonly from: number;
@@ -92,7 +93,8 @@ export function buildRoute(graph: RoadGraph, from: number, to: number, edges: In
     if (turn > 180) turn = 360 - turn;
     const rad = (turn * Math.PI) / 180;
     if (rad >= MIN_TURN_RAD) turnRadiusM[i] = Math.max(5, (s[ahead] - s[back]) / rad);
-    if (graph.isSignal[node[i]]) signals.push(i);
+    // OSM draws one junction as several nodes: one signal per junction (the first within 40 m).
+    if (graph.isSignal[node[i]] && (signals.length === 0 || s[i] - s[signals[signals.length - 1]] > SAME_JUNCTION_M)) signals.push(i);
   }
   return {
     from,

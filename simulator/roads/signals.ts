@@ -9,8 +9,18 @@ export const GREEN = 0;
 export const AMBER = 1;
 export const RED = 2;
 
-export function signalPhase(node: number, simTimeS: number): SignalPhase {
+function cycleTime(node: number, simTimeS: number): number {
   const offset = (Math.imul(node, 2654435761) >>> 0) % CYCLE_S;
-  const t = (simTimeS + offset) % CYCLE_S;
+  return (simTimeS + offset) % CYCLE_S;
+}
+
+export function signalPhase(node: number, simTimeS: number): SignalPhase {
+  const t = cycleTime(node, simTimeS);
   return t < GREEN_S ? GREEN : t < GREEN_S + AMBER_S ? AMBER : RED;
+}
+
+/** Seconds of amber left (0 outside amber). */
+export function amberLeftS(node: number, simTimeS: number): number {
+  const t = cycleTime(node, simTimeS);
+  return t >= GREEN_S && t < GREEN_S + AMBER_S ? GREEN_S + AMBER_S - t : 0;
 }

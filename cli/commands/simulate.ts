@@ -1,0 +1,77 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { UserError } from '../../common/user-error.js';
+import { createSimulation, loadScenario, parseWorker, type Pace } from '../../simulator/index.js';
+import { nonNegativeNumber, positiveInt } from '../options.js';
+
+const PACES: readonly Pace[] = ['realtime', 'accelerated', 'max'];
+
+/** `sdfleet simulate`: the fleet's events as NDJSON on stdout or in a file (backpressure-paced). */
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('run a fleet scenario and write its events as NDJSON')
+    .requiredOption('--scenario <file>', 'scenario YAML/JSON (see scenarios/)')
+    .option('--seed <n>', 'override the scenario seed', positiveIntOrZero)
+    .option('--worker <i/n>', 'run only vehicles i mod n (0-based), for several processes sharing one fleet')
+    .option('--duration <s>', 'simulated seconds (default: the scenario stop.durationS)', nonNegativeNumber)
+    .option('--max-records <n>', 'stop after n events', positiveInt)
+    .option('--pace <pace>', `${PACES.join(' | ')}`, 'max')
+    .option('--speedup <k>', 'simulated seconds per wall second with --pace accelerated', nonNegativeNumber, 10)
+    .option('--out <file>', 'output file, or - for stdout', '-')
+    .option('--json', 'print the run summary as JSON on stderr when done')
+    .action(async (o: { scenario: string; seed?: number; worker?: string; duration?: number; maxRecords?: number; pace: string; speedup: number; out: string; json?: boolean }) => {
+      if (!PACES.includes(o.pace as Pace)) throw new UserError('--pace', o.pace, `expected one of ${PACES.join(', ')}`);
+      if (o.pace === 'accelerated' && !(o.speedup > 0)) throw new UserError('--speedup', o.speedup, 'expected a number > 0');
+      const scenario = loadScenario(o.scenario);
+      const sim = createSimulation(scenario, { seed: o.seed, worker: o.worker ? parseWorker(o.worker) : undefined });
+      const durationS = o.duration ?? scenario.stop.durationS;
+      const maxRecords = o.maxRecords ?? scenario.stop.maxRecords;
+      if (durationS === undefined && maxRecords === undefined && o.pace === 'max') {
+        throw new UserError('--duration', undefined, 'give --duration or --max-records (or a scenario stop) for an as-fast-as-possible run');
+      }
+      const out: NodeJS.WritableStream = o.out === '-' ? process.stdout : createWriteStream(o.out);
+      const abort = new AbortController();
+      const onSignal = () => abort.abort();
+      process.once('SIGINT', onSignal);
+      const bar = process.stderr.isTTY ? new SingleBar({ format: 'simulate [{bar}] {percentage}% | {value}/{total} | {records} events', stream: process.stderr }, Presets.shades_classic) : undefined;
+      const total = durationS ?? maxRecords ?? 0;
+      bar?.start(total, 0, { records: 0 });
+      let chunk: string[] = [];
+      const flush = (): Promise<void> | undefined => {
+        const text = chunk.join('');
+        chunk = [];
+        if (out.write(text)) return undefined;
+        return new Promise((resolve) => out.once('drain', () => resolve()));
+      };
+      const summary = await sim.run(
+        {
+          write(_ev, json) {
+            chunk.push(json, '\n');
+            return chunk.length >= 2048 ? flush() : undefined; // batch writes; wait when the stream is full
+          },
+        },
+        {
+          pace: o.pace as Pace,
+          speedup: o.speedup,
+          durationS,
+          maxRecords,
+          signal: abort.signal,
+          onProgress: bar ? (p) => bar.update(durationS !== undefined ? p.simulatedS : p.records, { records: p.records }) : undefined,
+        },
+      );
+      await flush();
+      bar?.stop();
+      process.off('SIGINT', onSignal);
+      if (out !== process.stdout) await new Promise<void>((resolve) => (out as WriteStream).end(resolve));
+      if (o.json) process.stderr.write(`${JSON.stringify(summary)}\n`);
+      else process.stderr.write(`simulate: ${summary.records} events from ${summary.vehicles} vehicles, ${summary.simulatedS} simulated s in ${summary.wallS.toFixed(1)} s (${summary.stoppedBy})\n`);
+    });
+}
+
+function positiveIntOrZero(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UserError('--seed', v, 'expected an integer ≥ 0');
+  return n;
+}

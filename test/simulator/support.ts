@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { createSimulation, loadScenario, type FleetEvent, type ScenarioInput } from '../../simulator/index.js';
+
+export interface Captured {
+  events: FleetEvent[];
+  lines: string[];
+  hash: string;
+  summary: Awaited<ReturnType<ReturnType<typeof createSimulation>['run']>>;
+  vehicles: ReturnType<typeof createSimulation>['vehicles'];
+}
+
+/** Runs a scenario to completion at max pace and keeps everything it wrote. */
+export async function capture(input: string | ScenarioInput, opts: { seed?: number; worker?: { index: number; count: number }; durationS?: number; maxRecords?: number; keep?: boolean } = {}): Promise<Captured> {
+  const sim = createSimulation(loadScenario(input), { seed: opts.seed, worker: opts.worker });
+  const hash = createHash('sha256');
+  const events: FleetEvent[] = [];
+  const lines: string[] = [];
+  const summary = await sim.run(
+    {
+      write(ev, json) {
+        hash.update(json).update('\n');
+        if (opts.keep !== false) {
+          events.push(ev);
+          lines.push(json);
+        }
+      },
+    },
+    { pace: 'max', durationS: opts.durationS, maxRecords: opts.maxRecords },
+  );
+  return { events, lines, hash: hash.digest('hex'), summary, vehicles: sim.vehicles };
+}
