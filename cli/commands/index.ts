@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { registerCalibrate } from './calibrate.js';
 import { registerDemo } from './demo.js';
 import { registerLake } from './lake.js';
+import { registerSimulate } from './simulate.js';
 
 /** Every `sdfleet` subcommand lives in its own file here and registers itself on the program. */
 export function registerCommands(program: Command): void {
   registerDemo(program);
   registerLake(program);
   registerCalibrate(program);
+  registerSimulate(program);
 }
