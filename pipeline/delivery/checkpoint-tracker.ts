@@ -35,6 +35,12 @@ export class CheckpointTracker {
     return batch;
   }
 
+  /** More records of an open read (counted while it is de-aggregated). */
+  add(batch: ReadBatch, records: number): void {
+    batch.pending += records;
+    this.outstanding += records;
+  }
+
   settle(batch: ReadBatch, records = 1): void {
     if (records > batch.pending) throw new Error(`settled ${records} records of a ${batch.shardId} read with ${batch.pending} pending`);
     batch.pending -= records;

@@ -6,7 +6,7 @@ import { createFirehoseHandler, failureReason } from '../transform/firehose-hand
 import { DYNAMIC_PARTITIONING_FLOOR, LAMBDA_HINTS, resolveHints, S3_HINTS, type BufferHints } from './buffer-hints.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { CheckpointTracker } from './checkpoint-tracker.js';
-import { bindToBatch, userRecordsOf, type UnsettledRecord } from './deaggregation.js';
+import { userRecordsOf } from './deaggregation.js';
 import { LambdaInvoker, type LambdaInvokerOptions, type TransformHandler } from './lambda-invoker.js';
 import { ObjectWriter } from './object-writer.js';
 import { ParquetEncoder } from './parquet-encoder.js';
@@ -166,31 +166,32 @@ export async function startDeliveryStream(options: DeliveryStreamOptions): Promi
     const reads = await Promise.all(due.map(async (reader) => ({ reader, read: await reader.read() })));
     let shardEnded = false;
     for (const { reader, read } of reads) {
-      const records: UnsettledRecord[] = [];
-      const corrupt: UnsettledRecord[] = [];
-      for (const kinesisRecord of read.records) {
-        const out = userRecordsOf(reader.shardId, kinesisRecord);
-        records.push(...out.records);
-        if (out.corrupt) {
-          corrupt.push(out.corrupt.record);
-          logger.warn({ shardId: reader.shardId, sequenceNumber: kinesisRecord.SequenceNumber, err: out.corrupt.error.message }, 'corrupt aggregated record sent to the error output');
-        }
-      }
       counts.kinesisRecords += read.records.length;
+      if (read.records.length === 0 && !read.shardEnd) continue;
+      const batch = tracker.open(reader.shardId, read.records[read.records.length - 1]?.SequenceNumber, 0, read.shardEnd);
+      const records: SourceRecord[] = [];
+      for (const kinesisRecord of read.records) {
+        const { corrupt } = userRecordsOf(reader.shardId, kinesisRecord, batch, records);
+        if (!corrupt) continue;
+        tracker.add(batch, 1);
+        counts.corruptAggregated++;
+        counts.failed++;
+        logger.warn({ shardId: reader.shardId, sequenceNumber: kinesisRecord.SequenceNumber, err: corrupt.error.message }, 'corrupt aggregated record sent to the error output');
+        writer.addFailed({
+          source: corrupt.record,
+          outputType: 'processing-failed',
+          errorCode: 'Kinesis.CorruptAggregatedRecord',
+          errorMessage: `${corrupt.error.message}; rawData is the whole Kinesis record`,
+          attemptsMade: 0,
+          attemptEndingMs: now(),
+        });
+      }
+      tracker.add(batch, records.length);
       counts.read += records.length;
-      counts.corruptAggregated += corrupt.length;
-      if (read.records.length > 0 || read.shardEnd) {
-        const last = read.records[read.records.length - 1]?.SequenceNumber;
-        const batch = tracker.open(reader.shardId, last, records.length + corrupt.length, read.shardEnd);
-        for (const record of bindToBatch(corrupt, batch)) {
-          counts.failed++;
-          writer.addFailed({ source: record, outputType: 'processing-failed', errorCode: 'Kinesis.CorruptAggregatedRecord', errorMessage: 'KPL aggregated record failed its checks; rawData is the whole Kinesis record', attemptsMade: 0, attemptEndingMs: now() });
-        }
-        for (const record of bindToBatch(records, batch)) {
-          if (lambdaBuffer.length === 0) lambdaOpenedAt = now();
-          lambdaBuffer.push(record);
-          lambdaBytes += record.data.byteLength;
-        }
+      if (records.length > 0 && lambdaBuffer.length === 0) lambdaOpenedAt = now();
+      for (const record of records) {
+        lambdaBuffer.push(record);
+        lambdaBytes += record.data.byteLength;
       }
       if (read.shardEnd) {
         finished.add(reader.shardId);

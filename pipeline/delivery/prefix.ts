@@ -26,6 +26,8 @@ const EXPRESSION = /!\{([A-Za-z]+):([^}]*)\}/g;
  */
 export class PrefixTemplate {
   readonly partitionKeyNames: string[] = [];
+  /** The template split around its partitionKeyFromLambda expressions. */
+  private readonly pieces: string[];
 
   constructor(
     readonly template: string,
@@ -44,16 +46,19 @@ export class PrefixTemplate {
       } else throw new UserError(field, template, `unsupported expression !{${namespace}:${value}}`);
     }
     if (template.replace(EXPRESSION, '').includes('!{')) throw new UserError(field, template, 'has a malformed !{…} expression');
+    this.pieces = template.split(/!\{partitionKeyFromLambda:[^}]*\}/);
   }
 
   /** The prefix with Lambda partition keys substituted: records with equal results share a buffer. */
   partition(keys: Readonly<Record<string, string>> | undefined): string {
-    return this.template.replace(EXPRESSION, (whole, namespace: string, value: string) => {
-      if (namespace !== 'partitionKeyFromLambda') return whole;
-      const v = keys?.[value];
-      if (v === undefined || v === null || v === '') throw new MissingPartitionKeyError(value);
-      return String(v);
-    });
+    // Called per record: literal pieces and key names are split out once, in the constructor.
+    let out = this.pieces[0];
+    for (let i = 0; i < this.partitionKeyNames.length; i++) {
+      const v = keys?.[this.partitionKeyNames[i]];
+      if (v === undefined || v === null || v === '') throw new MissingPartitionKeyError(this.partitionKeyNames[i]);
+      out += String(v) + this.pieces[i + 1];
+    }
+    return out;
   }
 
   /** Fills the per-object expressions of a `partition()` result. */

@@ -82,6 +82,31 @@ describe('delivery stream (kinesalite → Lambda → filesystem lake)', () => {
     expect(checkpoint).toMatchObject({ shardId: 'shardId-000000000000', finished: false });
   });
 
+  it('sends a corrupt KPL aggregated record to the error output whole, and goes on', async () => {
+    await createStream(client, 'corrupt', 1);
+    const events = sampleEvents(2, 5, 15);
+    const good = encodeAggregated(events.slice(0, 5).map((e) => ({ partitionKey: e.vehicle_id, data: Buffer.from(JSON.stringify(e)) })));
+    const bad = Buffer.from(good);
+    bad[bad.length - 1] ^= 0xff; // MD5 no longer matches
+    await client.send(
+      new PutRecordsCommand({
+        StreamName: 'corrupt',
+        Records: [
+          { PartitionKey: 'a', Data: bad },
+          ...events.slice(5).map((e) => ({ PartitionKey: e.vehicle_id, Data: Buffer.from(JSON.stringify(e)) })),
+        ],
+      }),
+    );
+    const ds = await startDeliveryStream(options('corrupt'));
+    await waitFor(() => ds.stats().kinesisRecords === 6, 'all Kinesis records read');
+    await ds.stop();
+    expect(ds.stats()).toMatchObject({ read: 5, corruptAggregated: 1, failed: 1, recordsWritten: 5, errorRecordsWritten: 1, pending: 0 });
+    const errors = await readLake(new FilesystemBucket(join(dir, 'corrupt', 'lake')), 'errors/processing-failed/');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].errorCode).toBe('Kinesis.CorruptAggregatedRecord');
+    expect(Buffer.from(errors[0].rawData as string, 'base64').equals(bad)).toBe(true);
+  });
+
   it('reads parents to SHARD_END before their children after a split', async () => {
     await createStream(client, 'split', 1);
     const events = sampleEvents(8, 30, 12); // seq 1..30 per vehicle
