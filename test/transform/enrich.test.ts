@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { enrichEvent } from '../../pipeline/transform/enrich.js';
+import { encodeEvent } from '../../simulator/encoder.js';
+import { EVENT_CATALOG } from '../../simulator/events/catalog.js';
+import type { TelemetryEvent } from '../../simulator/events/event.js';
+import { uuidFrom } from '../../simulator/events/uuid.js';
+import { createRng } from '../../simulator/rng.js';
 import { telemetryEvent } from './fixtures.js';
 
 const bytes = (value: unknown): Uint8Array => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
@@ -69,6 +74,22 @@ describe('enrichEvent', () => {
     if (result.ok) return;
     expect(result.errorCode).toBe(errorCode);
     expect(result.errorMessage).toContain(message);
+  });
+
+  it('accepts everything the simulator emits: every catalog name, seeded UUIDs, its telemetry encoding', () => {
+    const rng = createRng(7);
+    for (const eventName of EVENT_CATALOG) {
+      const event = { event_uuid: uuidFrom(rng), event_name: eventName, created_at: 1717245296.789, vehicle_id: 'SD-0001', seq: 1 };
+      expect(enrichEvent(bytes(event)), eventName).toMatchObject({ ok: true, partitionKeys: { event_type: eventName.split(':')[0] } });
+    }
+    const reading: TelemetryEvent = {
+      event_uuid: uuidFrom(rng), event_name: 'vehicle:telemetry', created_at: 1717245296.789, vehicle_id: 'SD-0001', seq: 2,
+      vehicle_class: 'car', trip_id: 'T-1', lat: 32.7157, lon: -117.1611, heading_deg: 90, speed_kmh: 48.5, accel_mps2: 0.2,
+      odometer_km: 10.5, road: 'I-5', speed_limit_kmh: 105, co2_g: 3.2, nox_g: 0.01, pm25_g: 0.001, co_g: 0.1, hc_g: 0.01,
+      fuel_g: 1.2, fuel_level_pct: 55,
+    };
+    const telemetry = encodeEvent(reading); // the simulator's hand-rolled fast path
+    expect(enrichedObject(telemetry)).toMatchObject({ ...(JSON.parse(telemetry) as object), event_type: 'vehicle', event_subtype: 'telemetry' });
   });
 
   it('round-trips any valid event with exactly the three fields added (property)', () => {
