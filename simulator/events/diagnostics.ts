@@ -119,11 +119,27 @@ export class Diagnostics {
   serviced(v: Vehicle): string[] {
     const odo = v.odometerKm;
     const done: string[] = [];
-    if (!v.isEv && odo >= this.nextOilKm) (this.nextOilKm = odo + OIL_KM), done.push('oil_change');
-    if (odo >= this.nextServiceKm) (this.nextServiceKm = odo + SERVICE_KM), done.push('service');
-    if (odo >= this.nextRotationKm) (this.nextRotationKm = odo + ROTATION_KM), done.push('tire_rotation');
-    if (odo >= this.nextInspectionKm) (this.nextInspectionKm = odo + INSPECTION_KM), done.push('inspection');
-    if (this.brakeWearPct > 90) (this.brakeWearPct = 0), (this.padsWarned = false), done.push('brake_pads');
+    if (!v.isEv && odo >= this.nextOilKm) {
+      this.nextOilKm = odo + OIL_KM;
+      done.push('oil_change');
+    }
+    if (odo >= this.nextServiceKm) {
+      this.nextServiceKm = odo + SERVICE_KM;
+      done.push('service');
+    }
+    if (odo >= this.nextRotationKm) {
+      this.nextRotationKm = odo + ROTATION_KM;
+      done.push('tire_rotation');
+    }
+    if (odo >= this.nextInspectionKm) {
+      this.nextInspectionKm = odo + INSPECTION_KM;
+      done.push('inspection');
+    }
+    if (this.brakeWearPct > 90) {
+      this.brakeWearPct = 0;
+      this.padsWarned = false;
+      done.push('brake_pads');
+    }
     for (const code of [...this.active.keys()]) this.clear(v, code, 'repaired at maintenance visit');
     for (const f of this.faults) this.faults.delete(f);
     this.inflate(v);

@@ -146,7 +146,7 @@ freeways.forEach((feat, f) => {
   let k = 0;
   for (let i = 0; i < c.length; i++) {
     seq.push(node(c[i][0], c[i][1]));
-    while (k < extra.length && extra[k].i === i) seq.push(node(extra[k].lon, extra[k].lat)), k++;
+    for (; k < extra.length && extra[k].i === i; k++) seq.push(node(extra[k].lon, extra[k].lat));
   }
   const kind = feat.properties.road_class === 'freeway' ? EDGE_KIND.freeway : EDGE_KIND.highway;
   const mph = kind === EDGE_KIND.freeway ? FREEWAY_MPH : HIGHWAY_MPH;
@@ -174,7 +174,10 @@ function nearestFreewayNode(id: number, accept: (f: number) => boolean, reach: n
   for (const [other, f] of freewayNodes) {
     if (other === id || !accept(f)) continue;
     const d = distanceM(nodeLon[id], nodeLat[id], nodeLon[other], nodeLat[other]);
-    if (d < bestD) (bestD = d), (best = other);
+    if (d < bestD) {
+      bestD = d;
+      best = other;
+    }
   }
   return best;
 }
@@ -258,7 +261,10 @@ function nearestArterial(id: number, reach: number): number | undefined {
   let bestD = reach;
   for (const a of arterialNodes) {
     const d = distanceM(nodeLon[id], nodeLat[id], nodeLon[a], nodeLat[a]);
-    if (d < bestD) (bestD = d), (best = a);
+    if (d < bestD) {
+      bestD = d;
+      best = a;
+    }
   }
   return best;
 }
@@ -299,7 +305,10 @@ function edgeNameAt(id: number): number {
 const n = nodeLon.length;
 const out: number[][] = Array.from({ length: n }, () => []);
 const inn: number[][] = Array.from({ length: n }, () => []);
-for (const [a, b] of edges) out[a].push(b), inn[b].push(a);
+for (const [a, b] of edges) {
+  out[a].push(b);
+  inn[b].push(a);
+}
 const comp = stronglyConnected(n, out, inn);
 const sizes = new Map<number, number>();
 for (const c of comp) sizes.set(c, (sizes.get(c) ?? 0) + 1);
@@ -354,7 +363,10 @@ function stronglyConnected(count: number, fwd: number[][], rev: number[][]): Int
       if (i < fwd[v].length) {
         top[1]++;
         const w = fwd[v][i];
-        if (!visited[w]) (visited[w] = 1), stack.push([w, 0]);
+        if (!visited[w]) {
+          visited[w] = 1;
+          stack.push([w, 0]);
+        }
       } else {
         order.push(v);
         stack.pop();
@@ -370,7 +382,10 @@ function stronglyConnected(count: number, fwd: number[][], rev: number[][]): Int
     comp[s] = c;
     while (stack.length > 0) {
       const v = stack.pop() as number;
-      for (const w of rev[v]) if (comp[w] < 0) (comp[w] = c), stack.push(w);
+      for (const w of rev[v]) if (comp[w] < 0) {
+        comp[w] = c;
+        stack.push(w);
+      }
     }
     c++;
   }

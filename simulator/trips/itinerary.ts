@@ -139,8 +139,14 @@ function busPlan(v: Vehicle, places: Places, rng: Rng): Plan {
       begin: (bv) => {
         const delta = bv.simTimeS - loopStartS - scheduledS;
         bv.emit('bus:stop:arrived', { ...bv.here(), route: loop.name, stop: loop.stops[stop].name, schedule_delta_s: r1(delta) });
-        if (delta > 300 && !lateSent) (lateSent = true), bv.emit('bus:schedule:late', { route: loop.name, stop: loop.stops[stop].name, late_s: r1(delta) });
-        if (delta < -120 && !earlySent) (earlySent = true), bv.emit('bus:schedule:early', { route: loop.name, stop: loop.stops[stop].name, early_s: r1(-delta) });
+        if (delta > 300 && !lateSent) {
+          lateSent = true;
+          bv.emit('bus:schedule:late', { route: loop.name, stop: loop.stops[stop].name, late_s: r1(delta) });
+        }
+        if (delta < -120 && !earlySent) {
+          earlySent = true;
+          bv.emit('bus:schedule:early', { route: loop.name, stop: loop.stops[stop].name, early_s: r1(-delta) });
+        }
         bv.emit('door:opened:passenger', { stop: loop.stops[stop].name });
         if (rng.chance(0.06)) bv.emit('bus:ramp:deployed', { stop: loop.stops[stop].name });
         boarded = rng.int(12);
