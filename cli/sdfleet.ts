@@ -4,6 +4,9 @@ import { ZodError } from 'zod';
 import { UserError } from '../common/user-error.js';
 import { registerCommands } from './commands/index.js';
 
+// engines allow Node 20; the SDK's multi-line notice about its 2027 move to Node 22 is in the README instead.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const program = new Command('sdfleet')
   .description('San Diego fleet simulator, KPL-compatible Kinesis producer and local data-lake pipeline')
   .version('0.1.0')
