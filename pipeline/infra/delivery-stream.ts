@@ -39,6 +39,7 @@ export function createDeliveryStream(scope: Construct, options: DeliveryStreamOp
     // ExternalId = our account: Firehose acting for another account cannot assume the role.
     assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', { conditions: { StringEquals: { 'sts:ExternalId': Aws.ACCOUNT_ID } } }),
   });
+  const objectArns = WRITE_PREFIXES.map((prefix) => bucket.arnForObjects(`${prefix}*`));
   const statements = [
     new iam.PolicyStatement({
       sid: 'ReadSourceStream',
@@ -58,7 +59,7 @@ export function createDeliveryStream(scope: Construct, options: DeliveryStreamOp
     new iam.PolicyStatement({
       sid: 'WriteLakePrefixes',
       actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-      resources: WRITE_PREFIXES.map((prefix) => bucket.arnForObjects(`${prefix}*`)),
+      resources: objectArns,
     }),
     new iam.PolicyStatement({
       sid: 'WriteDeliveryLogs',
@@ -72,9 +73,11 @@ export function createDeliveryStream(scope: Construct, options: DeliveryStreamOp
         sid: 'EncryptLakeObjects',
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [key.keyArn],
-        // Only through S3, only for this bucket (with an S3 Bucket Key the context is the bucket ARN).
+        // Only through S3, only for this bucket: with an S3 Bucket Key the context is the bucket
+        // ARN, for a request that bypasses it the object ARN, which must be under our prefixes.
         conditions: {
-          StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': bucket.bucketArn },
+          StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` },
+          StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket.bucketArn, ...objectArns] },
         },
       }),
     );

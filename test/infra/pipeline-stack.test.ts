@@ -149,7 +149,10 @@ describe('PipelineStack (default: on-demand stream, KMS lake, GZIP NDJSON)', () 
     expect(bySid.EncryptLakeObjects).toMatchObject({
       Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
       Resource: arnOf(logicalId(template, 'AWS::KMS::Key', 'LakeKey')),
-      Condition: { StringEquals: { 'kms:ViaService': expect.anything(), 'kms:EncryptionContext:aws:s3:arn': bucketArn } },
+      Condition: {
+        StringEquals: { 'kms:ViaService': expect.anything() },
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, ...bySid.WriteLakePrefixes.Resource as unknown[]] },
+      },
     });
     expect(JSON.stringify(bySid.WriteDeliveryLogs.Resource)).toContain(':log-stream:');
   });
