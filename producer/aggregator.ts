@@ -58,14 +58,14 @@ export class ShardAggregator<Result> {
       return;
     }
     const { partitionKey, explicitHashKey, data, pkBytes } = record;
-    if (this.builder.sizeWith(partitionKey, explicitHashKey, data.byteLength, pkBytes) + AGGREGATE_PARTITION_KEY.length > this.maxBytes) {
+    const limit = this.maxBytes - AGGREGATE_PARTITION_KEY.length;
+    if (!this.builder.tryAdd(partitionKey, explicitHashKey, data, pkBytes, limit)) {
       this.flush();
-      if (this.builder.sizeWith(partitionKey, explicitHashKey, data.byteLength, pkBytes) + AGGREGATE_PARTITION_KEY.length > this.maxBytes) {
+      if (!this.builder.tryAdd(partitionKey, explicitHashKey, data, pkBytes, limit)) {
         this.emit(raw(this.shardId, record)); // too big to aggregate even alone
         return;
       }
     }
-    this.builder.add(partitionKey, explicitHashKey, data, pkBytes);
     this.records.push(record);
   }
 

@@ -32,21 +32,24 @@ export class BufferBudget {
     return this.waiters.length === 0 && this.records < this.maxRecords && this.bytes < this.maxBytes;
   }
 
+  /** Counts the record in when it fits now (and nobody waits before it). */
+  tryAcquire(bytes: number): boolean {
+    if (this.waiters.length > 0 || !this.fits(bytes)) return false;
+    this.bytes += bytes;
+    this.records++;
+    return true;
+  }
+
   /**
-   * 'admitted' when counted now; 'queued' when `admit` will be called once room frees up
-   * (policy 'wait'); 'refused' when the policy is 'fail' or the wait line is itself full.
+   * After a failed tryAcquire: queues `admit` to run once room frees up (policy 'wait'); false
+   * when the policy is 'fail' or the wait line is itself full.
    */
-  acquire(bytes: number, admit: () => void): 'admitted' | 'queued' | 'refused' {
-    if (this.waiters.length === 0 && this.fits(bytes)) {
-      this.bytes += bytes;
-      this.records++;
-      return 'admitted';
-    }
+  waitFor(bytes: number, admit: () => void): boolean {
     // Waiting puts hold their data too, so the wait line has the same bounds as the buffer.
-    if (this.policy === 'fail' || this.waiters.length >= this.maxRecords || this.waitingBytes + bytes > this.maxBytes) return 'refused';
+    if (this.policy === 'fail' || this.waiters.length >= this.maxRecords || this.waitingBytes + bytes > this.maxBytes) return false;
     this.waiters.push({ bytes, admit });
     this.waitingBytes += bytes;
-    return 'queued';
+    return true;
   }
 
   release(bytes: number): void {

@@ -60,12 +60,19 @@ function recordBodySize(pkIndex: number, ehkIndex: number | undefined, dataBytes
   return 1 + varintSize(pkIndex) + (ehkIndex === undefined ? 0 : 1 + varintSize(ehkIndex)) + fieldSize(dataBytes);
 }
 
-/** Growing byte buffer that protobuf fields are written into directly. */
+/** Growing byte buffer that protobuf fields are written into directly, from offset `start`. */
 class ByteWriter {
   buf: Buffer;
-  pos = 0;
-  constructor(initial: number) {
-    this.buf = Buffer.allocUnsafe(initial);
+  pos: number;
+  constructor(
+    initial: number,
+    readonly start = 0,
+  ) {
+    this.buf = Buffer.allocUnsafe(start + initial);
+    this.pos = start;
+  }
+  get length(): number {
+    return this.pos - this.start;
   }
   ensure(extra: number): void {
     const need = this.pos + extra;
@@ -91,9 +98,13 @@ class ByteWriter {
     this.pos += this.buf.write(text, this.pos, 'utf8');
   }
   view(): Buffer {
-    return this.buf.subarray(0, this.pos);
+    return this.buf.subarray(this.start, this.pos);
   }
 }
+
+// Records are written after this much headroom, so finish() can usually put the magic and key
+// tables in front of them and hand out the buffer without copying the records.
+const HEADROOM = 4096;
 
 /**
  * Builds one aggregated record incrementally. `sizeWith()` tells the aggregator the exact
@@ -110,7 +121,7 @@ export class AggregatedRecordBuilder {
   constructor(initialBytes = 64 * 1024) {
     this.pkTable = new ByteWriter(1024);
     this.ehkTable = new ByteWriter(256);
-    this.records = new ByteWriter(initialBytes);
+    this.records = new ByteWriter(initialBytes, HEADROOM);
   }
 
   /** Number of user records added so far. */
@@ -120,67 +131,86 @@ export class AggregatedRecordBuilder {
 
   /** Exact size of the finished aggregated record (magic + protobuf + MD5). */
   get size(): number {
-    return AGGREGATION_FRAME_BYTES + this.pkTable.pos + this.ehkTable.pos + this.records.pos;
+    return AGGREGATION_FRAME_BYTES + this.pkTable.length + this.ehkTable.length + this.records.length;
   }
+
+  // Filled by sizeWith() so tryAdd() can write without looking anything up twice.
+  private planPk = 0;
+  private planPkNew = false;
+  private planEhk: number | undefined;
+  private planEhkNew = false;
+  private planBody = 0;
 
   /** Exact finished size if this record were added; pass the key's UTF-8 length if known. */
   sizeWith(partitionKey: string, explicitHashKey: string | undefined, dataBytes: number, pkBytes?: number): number {
     let extra = 0;
-    let pkIdx = this.pkIndex.get(partitionKey);
-    if (pkIdx === undefined) {
-      pkIdx = this.pkIndex.size;
-      extra += fieldSize(pkBytes ?? utf8Size(partitionKey));
-    }
-    let ehkIdx: number | undefined;
+    const pkIdx = this.pkIndex.get(partitionKey);
+    this.planPkNew = pkIdx === undefined;
+    this.planPk = pkIdx ?? this.pkIndex.size;
+    if (pkIdx === undefined) extra += fieldSize(pkBytes ?? utf8Size(partitionKey));
+    this.planEhk = undefined;
+    this.planEhkNew = false;
     if (explicitHashKey !== undefined) {
-      ehkIdx = this.ehkIndex.get(explicitHashKey);
-      if (ehkIdx === undefined) {
-        ehkIdx = this.ehkIndex.size;
-        extra += fieldSize(explicitHashKey.length); // decimal digits: ASCII
-      }
+      const ehkIdx = this.ehkIndex.get(explicitHashKey);
+      this.planEhkNew = ehkIdx === undefined;
+      this.planEhk = ehkIdx ?? this.ehkIndex.size;
+      if (ehkIdx === undefined) extra += fieldSize(explicitHashKey.length); // decimal digits: ASCII
     }
-    return this.size + extra + fieldSize(recordBodySize(pkIdx, ehkIdx, dataBytes));
+    this.planBody = recordBodySize(this.planPk, this.planEhk, dataBytes);
+    return this.size + extra + fieldSize(this.planBody);
   }
 
-  add(partitionKey: string, explicitHashKey: string | undefined, data: Uint8Array, pkBytes?: number): void {
-    let pkIdx = this.pkIndex.get(partitionKey);
-    if (pkIdx === undefined) {
-      pkIdx = this.pkIndex.size;
-      this.pkIndex.set(partitionKey, pkIdx);
+  /** Adds the record when the finished size stays within `maxSize`; false leaves the builder unchanged. */
+  tryAdd(partitionKey: string, explicitHashKey: string | undefined, data: Uint8Array, pkBytes: number | undefined, maxSize: number): boolean {
+    if (this.sizeWith(partitionKey, explicitHashKey, data.byteLength, pkBytes) > maxSize) return false;
+    if (this.planPkNew) {
+      this.pkIndex.set(partitionKey, this.planPk);
       this.pkTable.string(KEY_PK_TABLE, partitionKey, pkBytes ?? utf8Size(partitionKey));
     }
-    let ehkIdx: number | undefined;
-    if (explicitHashKey !== undefined) {
-      ehkIdx = this.ehkIndex.get(explicitHashKey);
-      if (ehkIdx === undefined) {
-        ehkIdx = this.ehkIndex.size;
-        this.ehkIndex.set(explicitHashKey, ehkIdx);
-        this.ehkTable.string(KEY_EHK_TABLE, explicitHashKey, explicitHashKey.length);
-      }
+    if (this.planEhkNew && explicitHashKey !== undefined) {
+      this.ehkIndex.set(explicitHashKey, this.planEhk as number);
+      this.ehkTable.string(KEY_EHK_TABLE, explicitHashKey, explicitHashKey.length);
     }
-    const body = recordBodySize(pkIdx, ehkIdx, data.byteLength);
     const w = this.records;
-    w.ensure(fieldSize(body));
+    w.ensure(fieldSize(this.planBody));
     w.byte(KEY_RECORD);
-    w.varint(body);
+    w.varint(this.planBody);
     w.byte(KEY_PK_INDEX);
-    w.varint(pkIdx);
-    if (ehkIdx !== undefined) {
+    w.varint(this.planPk);
+    if (this.planEhk !== undefined) {
       w.byte(KEY_EHK_INDEX);
-      w.varint(ehkIdx);
+      w.varint(this.planEhk);
     }
     w.byte(KEY_DATA);
     w.varint(data.byteLength);
     w.buf.set(data, w.pos);
     w.pos += data.byteLength;
     this.recordCount++;
+    return true;
+  }
+
+  add(partitionKey: string, explicitHashKey: string | undefined, data: Uint8Array, pkBytes?: number): void {
+    this.tryAdd(partitionKey, explicitHashKey, data, pkBytes, Infinity);
   }
 
   /** The finished aggregated record; the builder is reset and reusable afterwards. */
   finish(): Uint8Array {
     const pk = this.pkTable.view();
     const ehk = this.ehkTable.view();
-    const recs = this.records.view();
+    const w = this.records;
+    const head = MAGIC_BYTES + pk.length + ehk.length;
+    if (head <= HEADROOM && w.buf.length - w.pos >= DIGEST_BYTES) {
+      const start = HEADROOM - head;
+      w.buf.set(AGGREGATED_MAGIC, start);
+      pk.copy(w.buf, start + MAGIC_BYTES);
+      ehk.copy(w.buf, start + MAGIC_BYTES + pk.length);
+      createHash('md5').update(w.buf.subarray(start + MAGIC_BYTES, w.pos)).digest().copy(w.buf, w.pos);
+      const out = w.buf.subarray(start, w.pos + DIGEST_BYTES);
+      this.records = new ByteWriter(w.buf.length - HEADROOM, HEADROOM); // the old buffer is the caller's now
+      this.reset();
+      return out;
+    }
+    const recs = w.view();
     const out = Buffer.allocUnsafe(this.size);
     out.set(AGGREGATED_MAGIC, 0);
     let pos = MAGIC_BYTES;
@@ -197,7 +227,7 @@ export class AggregatedRecordBuilder {
     this.ehkIndex.clear();
     this.pkTable.pos = 0;
     this.ehkTable.pos = 0;
-    this.records.pos = 0;
+    this.records.pos = this.records.start;
     this.recordCount = 0;
   }
 }

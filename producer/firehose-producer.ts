@@ -7,7 +7,7 @@ import type { PendingRecord } from './pending-record.js';
 import { ProducerCore, type CoreOptions } from './producer-core.js';
 import { Queue } from './queue.js';
 import { FailureGroups, classifyRequestError, describeCode } from './retrier.js';
-import { MiB, checkPositive, toBytes } from './validation.js';
+import { MiB, checkPositive, checkPutInput, toBytes } from './validation.js';
 
 /** Firehose's per-record limit (before base64). */
 export const FIREHOSE_MAX_RECORD_BYTES = 1000 * 1024;
@@ -53,12 +53,12 @@ export class FirehoseProducer extends ProducerCore<Pending, FirehosePutResult> {
 
   /** Validates (throws a UserError naming the field at once), then buffers the record. */
   put(input: { data: Uint8Array | string }): Promise<FirehosePutResult> {
-    if (input === null || typeof input !== 'object') throw new UserError('record', input, 'must be an object { data }');
+    checkPutInput(input);
     const data = this.delimited(toBytes(input.data));
     if (data.byteLength > FIREHOSE_MAX_RECORD_BYTES) {
       throw new UserError('data', data, `record with its delimiter is ${data.byteLength} bytes, over Firehose's limit of ${FIREHOSE_MAX_RECORD_BYTES} bytes (1000 KiB)`);
     }
-    return this.enqueue({ partitionKey: '', explicitHashKey: undefined, data, bytes: data.byteLength, pkBytes: 0, hashKey: undefined });
+    return this.enqueue('', undefined, data, 0, undefined);
   }
 
   private delimited(data: Uint8Array): Uint8Array {

@@ -2,7 +2,7 @@
 // pacing → PutRecords batches → bounded sender → retries → one settlement per user record.
 import { PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { ShardAggregator, type KinesisRecord } from './aggregator.js';
-import { MiB, checkPositive, checkRecordLimit, validatePut, type PutInput } from './validation.js';
+import { MiB, checkData, checkExplicitHashKey, checkPartitionKey, checkPositive, checkPutInput, checkRecordLimit, type PutInput } from './validation.js';
 import { Limiter, type LimiterOptions } from './limiter.js';
 import type { PendingRecord } from './pending-record.js';
 import { ProducerCore, type CoreOptions } from './producer-core.js';
@@ -93,15 +93,12 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
 
   /** Validates (throws a UserError naming the field at once), then buffers the record. */
   put(input: PutInput): Promise<PutResult> {
-    const v = validatePut(input, this.maxRecordBytes);
-    return this.enqueue({
-      partitionKey: v.partitionKey,
-      explicitHashKey: v.explicitHashKey,
-      data: v.data,
-      bytes: v.data.byteLength + v.pkBytes,
-      pkBytes: v.pkBytes,
-      hashKey: v.explicitHashKeyValue, // MD5 ones are predicted (and cached) in route()
-    });
+    checkPutInput(input);
+    const pkBytes = checkPartitionKey(input.partitionKey);
+    const data = checkData(input.data, pkBytes, this.maxRecordBytes);
+    const hashKey = checkExplicitHashKey(input.explicitHashKey);
+    // MD5 hash keys are predicted (and cached per partition key) in route().
+    return this.enqueue(input.partitionKey, input.explicitHashKey, data, pkBytes, hashKey);
   }
 
   private loadShardMap(attempt: number): void {

@@ -1,6 +1,9 @@
 // Per-shard pacing on bytes and records, sized like the shard's own limits so a producer paces
 // instead of relying on throttles. Adaptive (AIMD): a throttled response cuts that shard's
 // rate multiplicatively, then the rate climbs back linearly and keeps probing up to the cap.
+// The cut applies to the rate actually sent (measured), not the ceiling: a producer that only
+// sends 5 % of a shard must drop below its own 5 % at once, or a fleet sharing the shard keeps
+// throttling for a dozen cuts.
 
 export interface LimiterOptions {
   /** Per-shard write limit in bytes/s (data + partition key). Default 1 MiB. */
@@ -13,7 +16,7 @@ export interface LimiterOptions {
   adaptive?: boolean;
   /** Largest multiplicative cut (applied when few records were throttled). Default 0.8. */
   decrease?: number;
-  /** Seconds to climb back to the rate before the last cut. Default 3. */
+  /** Seconds to climb back to the rate before the last cut. Default 5. */
   recoverySeconds?: number;
   /** Never cut below this fraction of the cap, so a shard keeps probing. Default 0.02. */
   minFactor?: number;
@@ -48,6 +51,11 @@ export class ShardLimiter {
   private readonly bytesCap: number;
   private readonly recordsCap: number;
   throttleEvents = 0;
+  // Exponentially decayed bytes and records sent, for the measured send rate.
+  private recentBytes = 0;
+  private recentRecords = 0;
+  private recentAt: number;
+  private readonly bornAt: number;
 
   constructor(
     private readonly options: Required<LimiterOptions>,
@@ -59,6 +67,25 @@ export class ShardLimiter {
     this.bytes = new Bucket(options.burstSeconds);
     this.records = new Bucket(options.burstSeconds);
     this.lastRefill = now;
+    this.recentAt = now;
+    this.bornAt = now;
+  }
+
+  private decay(now: number): void {
+    const dt = now - this.recentAt;
+    if (dt <= 0) return;
+    const keep = Math.exp(-dt / RATE_WINDOW_MS);
+    this.recentBytes *= keep;
+    this.recentRecords *= keep;
+    this.recentAt = now;
+  }
+
+  /** Fraction of the capped rate this shard actually sent at recently (bytes or records, whichever is higher). */
+  measuredFactor(now: number): number {
+    this.decay(now);
+    // Unbias the estimate while the limiter is younger than the window.
+    const seconds = (RATE_WINDOW_MS / 1000) * (1 - Math.exp(-Math.max(1, now - this.bornAt) / RATE_WINDOW_MS));
+    return Math.max(this.recentBytes / seconds / this.bytesCap, this.recentRecords / seconds / this.recordsCap);
   }
 
   /** Current allowed rate in bytes/s. */
@@ -83,6 +110,9 @@ export class ShardLimiter {
     if (!this.bytes.allows(bytes, byteRate) || !this.records.allows(1, recordRate)) return false;
     this.bytes.tokens -= bytes;
     this.records.tokens -= 1;
+    this.decay(now);
+    this.recentBytes += bytes;
+    this.recentRecords += 1;
     return true;
   }
 
@@ -106,7 +136,7 @@ export class ShardLimiter {
     this.refill(now);
     // Heavy throttling (many producers starting together) cuts harder, down to half.
     const cut = Math.max(0.5, Math.min(this.options.decrease, 1 - throttledFraction));
-    const before = this.factor;
+    const before = Math.min(this.factor, this.measuredFactor(now));
     this.factor = Math.max(this.options.minFactor, before * cut);
     this.slope = (before - this.factor) / this.options.recoverySeconds;
     this.lastCutAt = now;
@@ -115,13 +145,15 @@ export class ShardLimiter {
   }
 }
 
+const RATE_WINDOW_MS = 1000;
+
 export const LIMITER_DEFAULTS: Required<LimiterOptions> = {
   bytesPerSecond: 1024 * 1024,
   recordsPerSecond: 1000,
   rateLimitPercent: 100,
   adaptive: true,
   decrease: 0.8,
-  recoverySeconds: 3,
+  recoverySeconds: 5,
   minFactor: 0.02,
   burstSeconds: 1,
 };

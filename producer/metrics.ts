@@ -72,7 +72,9 @@ export class ProducerMetrics {
   dropped = 0;
   putRequests = 0;
   throttled = 0;
-  readonly retriesPerRecord = newHistogram();
+  private readonly retriesPerRecord = newHistogram();
+  /** Settled on the first try: recorded into RetriesPerRecord in bulk (hot path). */
+  private firstTry = 0;
   readonly bufferingTime = newHistogram();
   readonly requestTime = newHistogram();
   readonly userRecordsPerKinesisRecord = newHistogram();
@@ -98,6 +100,12 @@ export class ProducerMetrics {
     this.userRecordsPerKinesisRecord.recordValue(userRecords);
   }
 
+  /** A user record settled after `retries` retries. */
+  retried(retries: number): void {
+    if (retries === 0) this.firstTry++;
+    else this.retriesPerRecord.recordValue(retries);
+  }
+
   error(shardId: string | undefined, code: string, count = 1): void {
     for (const m of shardId === undefined ? [this.stream] : [this.stream, this.shard(shardId)]) {
       m.AllErrors += count;
@@ -107,6 +115,10 @@ export class ProducerMetrics {
   }
 
   snapshot(rateFactors: Record<string, number> = {}): MetricsSnapshot {
+    if (this.firstTry > 0) {
+      this.retriesPerRecord.recordValueWithCount(0, this.firstTry);
+      this.firstTry = 0;
+    }
     const stream: StreamMetrics = {
       ...structuredClone(this.stream),
       UserRecordsReceived: this.received,

@@ -106,14 +106,26 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
   }
 
   /** Accepts a validated record: counted, bounded, then routed (or refused/queued). */
-  protected enqueue(fields: Pick<PendingRecord<Result>, 'partitionKey' | 'explicitHashKey' | 'data' | 'bytes' | 'pkBytes' | 'hashKey'>): Promise<Result> {
+  protected enqueue(
+    partitionKey: string,
+    explicitHashKey: string | undefined,
+    data: Uint8Array,
+    pkBytes: number,
+    hashKey: bigint | undefined,
+  ): Promise<Result> {
     if (this.closed) {
-      return Promise.reject(new ProducerError('Closed', 'producer is closed: put() after close()', { partitionKey: fields.partitionKey, data: fields.data }));
+      return Promise.reject(new ProducerError('Closed', 'producer is closed: put() after close()', { partitionKey, data }));
     }
     return new Promise<Result>((resolve, reject) => {
       const now = this.clock.now();
+      // A literal with every field (no spread) keeps one object shape on the hot path.
       const record: PendingRecord<Result> = {
-        ...fields,
+        partitionKey,
+        explicitHashKey,
+        data,
+        bytes: data.byteLength + pkBytes,
+        pkBytes,
+        hashKey,
         seq: ++this.seq,
         receivedAt: now,
         deadline: now + this.recordTtlMs,
@@ -122,11 +134,10 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
         reject,
       };
       this.stats.received++;
-      const outcome = this.budget.acquire(record.bytes, () => this.admitLater(record));
-      if (outcome === 'admitted') {
+      if (this.budget.tryAcquire(record.bytes)) {
         this.route(record);
         this.armWake(now + this.maxBufferedTimeMs);
-      } else if (outcome === 'refused') {
+      } else if (!this.budget.waitFor(record.bytes, () => this.admitLater(record))) {
         this.stats.dropped++;
         this.settled++;
         this.noteSettled(record.seq);
@@ -134,7 +145,7 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
           new ProducerError(
             'BufferFull',
             `producer buffer ${this.budget.policy === 'wait' ? 'and its wait line are' : 'is'} full (${this.budget.records} records, ${this.budget.bytes} bytes; limits maxBufferedRecords=${this.budget.maxRecords}, maxBufferedBytes=${this.budget.maxBytes}); await producer.ready() before putting more`,
-            { partitionKey: fields.partitionKey, explicitHashKey: fields.explicitHashKey, data: fields.data },
+            { partitionKey, explicitHashKey, data },
             [],
             true,
           ),
@@ -153,9 +164,10 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
     this.armWake(now + this.maxBufferedTimeMs);
   }
 
+  /** Settles an acknowledged record. */
   protected succeed(record: PendingRecord<Result>, result: Result): void {
     this.budget.release(record.bytes);
-    this.stats.retriesPerRecord.recordValue(record.attempts?.length ?? 0);
+    this.stats.retried(record.attempts?.length ?? 0);
     this.settled++;
     if (this.flushWaiters.length > 0) this.noteSettled(record.seq);
     record.resolve(result);
@@ -165,7 +177,7 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
     this.budget.release(record.bytes);
     this.stats.failed++;
     if (code === 'UserRecordExpired') this.stats.expired++;
-    this.stats.retriesPerRecord.recordValue(Math.max(0, (record.attempts?.length ?? 1) - 1));
+    this.stats.retried(Math.max(0, (record.attempts?.length ?? 1) - 1));
     this.settled++;
     if (this.flushWaiters.length > 0) this.noteSettled(record.seq);
     this.logger.debug({ code, partitionKey: record.partitionKey, attempts: record.attempts?.length ?? 0 }, 'user record failed');

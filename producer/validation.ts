@@ -13,14 +13,6 @@ export interface PutInput {
   explicitHashKey?: string;
 }
 
-export interface ValidPut {
-  partitionKey: string;
-  pkBytes: number;
-  data: Uint8Array;
-  explicitHashKey: string | undefined;
-  explicitHashKeyValue: bigint | undefined;
-}
-
 const encoder = new TextEncoder();
 
 /** Turns string data into UTF-8 bytes and checks it against the record limit. */
@@ -38,25 +30,38 @@ function codePoints(text: string): number {
   return n;
 }
 
-export function validatePut(input: PutInput, maxRecordBytes: number): ValidPut {
+// put() validation comes as three checks returning plain values, so a valid put allocates nothing here.
+
+/** Checks a put() argument is an object. */
+export function checkPutInput(input: unknown): void {
   if (input === null || typeof input !== 'object') throw new UserError('record', input, 'must be an object { partitionKey, data, explicitHashKey? }');
-  const { partitionKey, explicitHashKey } = input;
+}
+
+/** Checks a partition key (1-256 Unicode characters); returns its UTF-8 size. */
+export function checkPartitionKey(partitionKey: unknown): number {
   if (typeof partitionKey !== 'string') throw new UserError('partitionKey', partitionKey, 'must be a string of 1-256 characters');
   const chars = partitionKey.length === 0 ? 0 : codePoints(partitionKey);
   if (chars < 1 || chars > 256) throw new UserError('partitionKey', partitionKey, `must be 1-256 Unicode characters, has ${chars}`);
-  const data = toBytes(input.data);
-  const pkBytes = utf8Size(partitionKey);
-  if (data.byteLength + pkBytes > maxRecordBytes) {
-    throw new UserError('data', data, `data plus partition key is ${data.byteLength + pkBytes} bytes, over the record limit of ${maxRecordBytes} bytes`);
+  return utf8Size(partitionKey);
+}
+
+/** Turns data into bytes and checks data plus key against the record limit. */
+export function checkData(data: unknown, pkBytes: number, maxRecordBytes: number): Uint8Array {
+  const bytes = toBytes(data);
+  if (bytes.byteLength + pkBytes > maxRecordBytes) {
+    throw new UserError('data', bytes, `data plus partition key is ${bytes.byteLength + pkBytes} bytes, over the record limit of ${maxRecordBytes} bytes`);
   }
-  let explicitHashKeyValue: bigint | undefined;
-  if (explicitHashKey !== undefined) {
-    explicitHashKeyValue = typeof explicitHashKey === 'string' ? parseExplicitHashKey(explicitHashKey) : undefined;
-    if (explicitHashKeyValue === undefined) {
-      throw new UserError('explicitHashKey', explicitHashKey, 'must be a decimal integer in 0..2^128-1 (340282366920938463463374607431768211455)');
-    }
+  return bytes;
+}
+
+/** Parses an optional explicit hash key (decimal, 0..2^128-1). */
+export function checkExplicitHashKey(explicitHashKey: unknown): bigint | undefined {
+  if (explicitHashKey === undefined) return undefined;
+  const value = typeof explicitHashKey === 'string' ? parseExplicitHashKey(explicitHashKey) : undefined;
+  if (value === undefined) {
+    throw new UserError('explicitHashKey', explicitHashKey, 'must be a decimal integer in 0..2^128-1 (340282366920938463463374607431768211455)');
   }
-  return { partitionKey, pkBytes, data, explicitHashKey, explicitHashKeyValue };
+  return value;
 }
 
 /** Checks a configured record limit: 1 MiB by default, at most 10 MiB. */

@@ -1,0 +1,293 @@
+// Producer benchmark: hot-path throughput against aws-kinesis-agg's aggregate(), byte overhead
+// of aggregation, RSS under sustained 5x overload, and pacing against shard-like buckets.
+// Prints one markdown section; `npm run bench -- producer`.
+import { createRequire } from 'node:module';
+import { ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { KinesisProducer, MAX_HASH_KEY, hashKeyOf, type CommandSender } from '../producer/index.js';
+
+const require = createRequire(import.meta.url);
+const agg = require('aws-kinesis-agg') as {
+  aggregate(records: unknown[], handler: (r: unknown, cb: () => void) => void, after: () => void, onError: (e: Error) => void): void;
+};
+
+const quick = process.env.BENCH_QUICK === '1';
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---- workload: 200-byte JSON telemetry records from 1000 vehicles ------------------------------
+const VEHICLES = 1000;
+function telemetry(i: number): { partitionKey: string; data: Buffer } {
+  const v = i % VEHICLES;
+  const base = {
+    event_uuid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    event_name: 'vehicle:telemetry',
+    created_at: 1_763_769_600 + i / 1000,
+    vehicle_id: `veh-${String(v).padStart(5, '0')}`,
+    seq: Math.floor(i / VEHICLES) + 1,
+    lat: 32.7157,
+    lon: -117.1611,
+    speed_kmh: 42.5,
+    co2_g: 1.234,
+  };
+  let json = JSON.stringify(base);
+  json = JSON.stringify({ ...base, pad: 'x'.repeat(Math.max(0, 200 - json.length - 10)) });
+  return { partitionKey: base.vehicle_id, data: Buffer.from(json) };
+}
+const POOL = Array.from({ length: 20_000 }, (_, i) => telemetry(i));
+
+function evenShardList(n: number) {
+  const width = (MAX_HASH_KEY + 1n) / BigInt(n);
+  return Array.from({ length: n }, (_, i) => ({
+    ShardId: `shardId-${String(i).padStart(12, '0')}`,
+    HashKeyRange: { StartingHashKey: (width * BigInt(i)).toString(), EndingHashKey: (i === n - 1 ? MAX_HASH_KEY : width * BigInt(i + 1) - 1n).toString() },
+    SequenceNumberRange: { StartingSequenceNumber: '1' },
+  }));
+}
+
+/** Answers instantly: every record accepted on the shard its hash key belongs to. */
+class InstantKinesis implements CommandSender {
+  kinesisBytes = 0;
+  kinesisRecords = 0;
+  private readonly shards;
+  constructor(shardCount: number) {
+    this.shards = evenShardList(shardCount);
+  }
+  async send(command: object): Promise<unknown> {
+    if (command instanceof ListShardsCommand) return { Shards: this.shards };
+    const records = (command as PutRecordsCommand).input.Records ?? [];
+    let seq = 0;
+    return {
+      FailedRecordCount: 0,
+      Records: records.map((r) => {
+        this.kinesisBytes += (r.Data as Uint8Array).byteLength + Buffer.byteLength(r.PartitionKey as string);
+        this.kinesisRecords++;
+        const h = r.ExplicitHashKey !== undefined ? BigInt(r.ExplicitHashKey) : hashKeyOf(r.PartitionKey as string);
+        return { ShardId: this.shards.find((s) => h <= BigInt(s.HashKeyRange.EndingHashKey))?.ShardId, SequenceNumber: String(++seq) };
+      }),
+    };
+  }
+}
+
+async function ourThroughput(n: number): Promise<{ perSecond: number; client: InstantKinesis; producer: KinesisProducer }> {
+  const client = new InstantKinesis(64);
+  const producer = new KinesisProducer({
+    client,
+    streamName: 'bench',
+    metricsIntervalMs: 0,
+    maxBufferedTimeMs: 100,
+    // Pacing is measured separately below; here the limiter must not cap the hot path.
+    limiter: { bytesPerSecond: 1e12, recordsPerSecond: 1e12 },
+  });
+  await producer.flush();
+  const started = performance.now();
+  for (let i = 0; i < n; i++) {
+    const r = POOL[i % POOL.length];
+    void producer.put(r);
+    if ((i & 1023) === 0) await producer.ready();
+  }
+  await producer.flush();
+  const seconds = (performance.now() - started) / 1000;
+  await producer.close();
+  if (producer.metrics().stream.UserRecordsPut !== n) throw new Error('not every record was acknowledged');
+  return { perSecond: n / seconds, client, producer };
+}
+
+function theirThroughput(n: number): Promise<number> {
+  const records = Array.from({ length: n }, (_, i) => POOL[i % POOL.length]);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    agg.aggregate(
+      records,
+      (_r, cb) => cb(),
+      () => resolve(n / ((performance.now() - started) / 1000)),
+      reject,
+    );
+  });
+}
+
+// ---- shard-like buckets: throttles like Kinesis (per shard, 1 MiB/s and 1000 records/s) -------
+class BucketKinesis implements CommandSender {
+  private readonly shards = evenShardList(2);
+  private readonly buckets = new Map<string, { bytes: number; records: number; at: number }>();
+  accepted = { bytes: 0, records: 0 };
+  throttled = 0;
+  attempts = 0;
+  requests = 0;
+  throttledRequests = 0;
+  constructor(private readonly latencyMs: number) {}
+  async send(command: object): Promise<unknown> {
+    if (command instanceof ListShardsCommand) return { Shards: this.shards };
+    await sleep(this.latencyMs);
+    this.requests++;
+    let throttledHere = false;
+    const now = performance.now();
+    const records = (command as PutRecordsCommand).input.Records ?? [];
+    const out = records.map((r) => {
+      this.attempts++;
+      const h = r.ExplicitHashKey !== undefined ? BigInt(r.ExplicitHashKey) : hashKeyOf(r.PartitionKey as string);
+      const shard = this.shards.find((s) => h <= BigInt(s.HashKeyRange.EndingHashKey))?.ShardId as string;
+      let b = this.buckets.get(shard);
+      if (b === undefined) this.buckets.set(shard, (b = { bytes: 0, records: 0, at: now })); // empty at start: utilization never counts a free burst
+      const dt = (now - b.at) / 1000;
+      b.at = now;
+      b.bytes = Math.min(1024 * 1024, b.bytes + dt * 1024 * 1024);
+      b.records = Math.min(1000, b.records + dt * 1000);
+      const size = (r.Data as Uint8Array).byteLength + Buffer.byteLength(r.PartitionKey as string);
+      if (b.bytes < size || b.records < 1) {
+        this.throttled++;
+        throttledHere = true;
+        return { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: `Rate exceeded for shard ${shard} in stream bench under account 000000000000.` };
+      }
+      b.bytes -= size;
+      b.records -= 1;
+      this.accepted.bytes += size;
+      this.accepted.records++;
+      return { ShardId: shard, SequenceNumber: '1' };
+    });
+    if (throttledHere) this.throttledRequests++;
+    return { FailedRecordCount: out.filter((o) => o.ErrorCode).length, Records: out };
+  }
+}
+
+/** Offers `load` x the 2-shard byte capacity for `seconds` through `producers` producers. */
+async function overload(options: { producers: number; load: number; seconds: number; sampleEveryS: number; adaptive?: boolean; rateLimitPercent?: number }) {
+  const client = new BucketKinesis(15);
+  const producers = Array.from(
+    { length: options.producers },
+    () =>
+      new KinesisProducer({
+        client,
+        streamName: 'bench',
+        metricsIntervalMs: 0,
+        maxBufferedBytes: 8 * 1024 * 1024,
+        maxBufferedRecords: 40_000,
+        recordTtlMs: 30_000,
+        adaptive: options.adaptive,
+        rateLimitPercent: options.rateLimitPercent,
+      }),
+  );
+  const capacity = 2 * 1024 * 1024; // bytes/s of two shards
+  const perProducer = (capacity * options.load) / options.producers;
+  const rss: number[] = [];
+  let failed = 0;
+  let put = 0;
+  const started = performance.now();
+  let stop = false;
+  const sampler = (async () => {
+    while (!stop) {
+      globalThis.gc?.();
+      rss.push(process.memoryUsage().rss / 2 ** 20);
+      await sleep(options.sampleEveryS * 1000);
+    }
+  })();
+  await Promise.all(
+    producers.map(async (producer, p) => {
+      let sent = 0;
+      let i = p * 7919;
+      while (performance.now() - started < options.seconds * 1000) {
+        const due = ((performance.now() - started) / 1000) * perProducer;
+        while (sent < due) {
+          await producer.ready();
+          const r = POOL[i++ % POOL.length];
+          sent += r.data.byteLength + r.partitionKey.length;
+          producer.put(r).then(
+            () => put++,
+            () => failed++,
+          );
+        }
+        await sleep(5);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const acceptedBytes = client.accepted.bytes;
+  stop = true;
+  await sampler;
+  await Promise.all(producers.map((p) => p.close()));
+  if (process.env.BENCH_DEBUG === '1') console.error(JSON.stringify({ m: producers[0].metrics().stream, f: producers[0].metrics().rateFactors }, null, 1));
+  return {
+    utilization: acceptedBytes / (capacity * elapsed),
+    throttledAttempts: client.throttled / client.attempts,
+    throttledRequests: client.throttledRequests / client.requests,
+    rss,
+    failed,
+    put,
+  };
+}
+
+async function main(): Promise<void> {
+  if (process.env.BENCH_OVERLOAD_ONLY === '1') {
+    const r = await overload({ producers: Number(process.env.P ?? 1), load: Number(process.env.LOAD ?? 5), seconds: 10, sampleEveryS: 2 });
+    console.log(JSON.stringify({ ...r, rss: undefined }));
+    return;
+  }
+  const n = quick ? 100_000 : 400_000;
+  const reps = quick ? 3 : 5;
+  await ourThroughput(50_000); // warm-up (JIT)
+  await theirThroughput(50_000);
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  let last: Awaited<ReturnType<typeof ourThroughput>> | undefined;
+  for (let r = 0; r < reps; r++) {
+    last = await ourThroughput(n);
+    ours.push(last.perSecond);
+    theirs.push(await theirThroughput(n));
+    console.error(`rep ${r + 1}: ours ${fmt(ours[r])}/s, aws-kinesis-agg ${fmt(theirs[r])}/s`);
+  }
+  const m = (last as NonNullable<typeof last>).producer.metrics().stream;
+  const dataBytes = m.UserRecordsDataPut;
+  const keyBytes = POOL.slice(0, 1).reduce((s, r) => s + r.partitionKey.length, 0) * m.UserRecordsPut;
+  const sentBytes = m.KinesisRecordsDataPut;
+
+  if (process.env.BENCH_THROUGHPUT_ONLY === '1') {
+    console.log(`ours ${ours.map((x) => fmt(x)).join(', ')} | theirs ${theirs.map((x) => fmt(x)).join(', ')} | ratio ${fmt(median(ours) / median(theirs), 2)} | per KR ${fmt(m.UserRecordsPerKinesisRecord.mean, 1)}`);
+    return;
+  }
+  const seconds = quick ? 10 : 60;
+  console.error(`overload: 1 producer, 5x, ${seconds} s`);
+  const single = await overload({ producers: 1, load: 5, seconds, sampleEveryS: quick ? 2 : 5 });
+  const fleetSeconds = quick ? 10 : 40;
+  console.error(`fleet: 20 producers, 1.5x, ${fleetSeconds} s`);
+  const fleet = await overload({ producers: 20, load: 1.5, seconds: fleetSeconds, sampleEveryS: 10 });
+  console.error(`fleet: 20 producers, KPL-like (150 %, not adaptive), ${fleetSeconds} s`);
+  const kplLike = await overload({ producers: 20, load: 1.5, seconds: fleetSeconds, sampleEveryS: 10, adaptive: false, rateLimitPercent: 150 });
+
+  const pct = (x: number, d = 1) => `${fmt(x * 100, d)} %`;
+  const out = [
+    '## Producer',
+    '',
+    `Full put() path (shard prediction, per-shard aggregation, collection into PutRecords, settlement of every promise) against an instant fake client with 64 shards, vs \`aws-kinesis-agg\` \`aggregate()\` (encoding only, no shards) on the same ${fmt(n)} 200-byte JSON telemetry records from ${VEHICLES} vehicles; median of ${reps} alternating runs. The limiter is set unlimited for this part (pacing is measured below).`,
+    '',
+    '| Path | Records/s (median) | Runs |',
+    '|---|---:|---|',
+    `| sdfleet KinesisProducer | ${fmt(median(ours))} | ${ours.map((x) => fmt(x)).join(', ')} |`,
+    `| aws-kinesis-agg aggregate() | ${fmt(median(theirs))} | ${theirs.map((x) => fmt(x)).join(', ')} |`,
+    `| **Ratio** | **${fmt(median(ours) / median(theirs), 2)}x** (goal ≥ 3x) | |`,
+    '',
+    `Byte overhead of aggregation (last run; ${fmt(m.UserRecordsPerKinesisRecord.mean, 1)} user records per Kinesis record on average): Kinesis records carried ${fmt(sentBytes)} metered bytes (data + key) for ${fmt(dataBytes)} bytes of user data and ${fmt(keyBytes)} bytes of partition keys.`,
+    '',
+    `| Compared with | Overhead |`,
+    '|---|---:|',
+    `| the same records sent raw (data + partition key, what Kinesis meters) | ${pct(sentBytes / (dataBytes + keyBytes) - 1, 2)} |`,
+    `| the user data bytes alone | ${pct(sentBytes / dataBytes - 1, 2)} |`,
+    '',
+    `Sustained overload against a fake stream of 2 shards that throttles like Kinesis (per-shard token buckets, 1 MiB/s and 1000 records/s, 1 s capacity starting empty, 15 ms latency), producers using \`await ready()\` (maxBufferedBytes 8 MiB):`,
+    '',
+    '| Scenario | Byte utilization | Throttled record attempts | Throttled requests | Acked / failed | RSS first → last (max), MiB |',
+    '|---|---:|---:|---:|---:|---|',
+    ...[
+      [`1 producer, 5x offered load, ${seconds} s (defaults)`, single],
+      [`20 producers, 1.5x offered load, ${fleetSeconds} s (defaults: 100 %, adaptive)`, fleet],
+      [`20 producers, 1.5x, ${fleetSeconds} s, KPL-like (150 %, not adaptive)`, kplLike],
+    ].map(([name, r]) => {
+      const x = r as typeof single;
+      return `| ${name as string} | ${pct(x.utilization)} | ${pct(x.throttledAttempts, 2)} | ${pct(x.throttledRequests, 2)} | ${fmt(x.put)} / ${fmt(x.failed)} | ${fmt(x.rss[0])} → ${fmt(x.rss.at(-1) ?? 0)} (${fmt(Math.max(...x.rss))}) |`;
+    }),
+    '',
+    `RSS samples of the single-producer run (every ${quick ? 2 : 5} s, MiB): ${single.rss.map((x) => fmt(x)).join(', ')}.`,
+  ];
+  console.log(out.join('\n'));
+}
+
+await main();
