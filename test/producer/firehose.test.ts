@@ -1,0 +1,87 @@
+// FirehoseProducer with a scripted PutRecordBatch client and manual time.
+import { describe, expect, it } from 'vitest';
+import { PutRecordBatchCommand, type PutRecordBatchCommandInput } from '@aws-sdk/client-firehose';
+import { FirehoseProducer, ProducerError, type FirehosePutResult } from '../../producer/index.js';
+import { ManualTime } from './manual-time.js';
+
+class ScriptedFirehose {
+  calls: PutRecordBatchCommandInput[] = [];
+  failFirstTry = new Set<number>();
+  received: string[] = [];
+  private id = 0;
+  async send(command: object): Promise<unknown> {
+    if (!(command instanceof PutRecordBatchCommand)) throw new Error('unexpected command');
+    const call = this.calls.length;
+    this.calls.push(command.input);
+    const responses = (command.input.Records ?? []).map((r, i) => {
+      const text = Buffer.from(r.Data as Uint8Array).toString();
+      if (call === 0 && this.failFirstTry.has(i)) return { ErrorCode: 'ServiceUnavailableException', ErrorMessage: 'Slow down.' };
+      this.received.push(text);
+      return { RecordId: `rec-${++this.id}` };
+    });
+    return { FailedPutCount: responses.filter((r) => 'ErrorCode' in r).length, RequestResponses: responses };
+  }
+}
+
+function setup() {
+  const time = new ManualTime();
+  const client = new ScriptedFirehose();
+  const producer = new FirehoseProducer({ client, deliveryStreamName: 'lake', clock: time, scheduler: time, random: () => 0.5, metricsIntervalMs: 0 });
+  return { time, client, producer };
+}
+
+describe('FirehoseProducer', () => {
+  it('sends newline-delimited records in batches of at most 500 and retries what FailedPutCount reports', async () => {
+    const { time, client, producer } = setup();
+    client.failFirstTry = new Set([0, 7, 499]);
+    const results: FirehosePutResult[] = [];
+    const puts = Array.from({ length: 1_200 }, (_, i) => producer.put({ data: JSON.stringify({ i }) }).then((r) => results.push(r)));
+    await time.runUntil(() => results.length === 1_200, 10_000);
+    await Promise.all(puts);
+    expect(client.calls.every((c) => (c.Records ?? []).length <= 500)).toBe(true);
+    expect(client.received).toHaveLength(1_200);
+    expect(client.received.every((t) => t.endsWith('}\n') && !t.endsWith('\n\n'))).toBe(true);
+    expect(new Set(client.received.map((t) => (JSON.parse(t) as { i: number }).i)).size).toBe(1_200);
+    expect(results.filter((r) => r.attempts === 2)).toHaveLength(3);
+    const m = producer.metrics().stream;
+    expect(m.UserRecordsPut).toBe(1_200);
+    expect(m.ErrorsByCode.ServiceUnavailableException).toBe(3);
+    expect(m.UserRecordsPending).toBe(0);
+  });
+
+  it('keeps batches within 4 MiB and does not double a trailing newline', async () => {
+    const { time, client, producer } = setup();
+    const big = 'x'.repeat(900 * 1024);
+    const puts = Array.from({ length: 10 }, () => producer.put({ data: `${big}\n` }));
+    let done = false;
+    void Promise.all(puts).then(() => (done = true));
+    await time.runUntil(() => done, 5_000);
+    expect(done).toBe(true);
+    for (const c of client.calls) {
+      expect((c.Records ?? []).reduce((n, r) => n + (r.Data as Uint8Array).byteLength, 0)).toBeLessThanOrEqual(4 * 1024 * 1024);
+    }
+    expect(client.received.every((t) => t.length === big.length + 1)).toBe(true);
+  });
+
+  it('rejects a record over 1000 KiB (with its newline) at put(), naming the field', () => {
+    const { producer } = setup();
+    expect(() => producer.put({ data: new Uint8Array(1000 * 1024) })).toThrow(/data: record with its delimiter is 1024001 bytes, over Firehose's limit of 1024000 bytes/);
+    expect(producer.metrics().stream.UserRecordsReceived).toBe(0);
+  });
+
+  it('fails every record fast when the delivery stream does not exist', async () => {
+    const time = new ManualTime();
+    const client = {
+      send: async () => {
+        throw Object.assign(new Error('Firehose lake under account 1 not found.'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } });
+      },
+    };
+    const producer = new FirehoseProducer({ client, deliveryStreamName: 'lake', clock: time, scheduler: time, metricsIntervalMs: 0 });
+    const errors: ProducerError[] = [];
+    for (let i = 0; i < 5; i++) producer.put({ data: 'x' }).catch((e: ProducerError) => errors.push(e));
+    await time.runUntil(() => errors.length === 5, 1_000);
+    expect(errors.map((e) => e.code)).toEqual(Array(5).fill('ResourceNotFoundException'));
+    expect(errors[0].message).toMatch(/does not exist.*not found/);
+    expect(new TextDecoder().decode(errors[0].record.data)).toBe('x\n');
+  });
+});

@@ -1,0 +1,230 @@
+// Unit tests of single stages with injected clock, shard map and client.
+import { describe, expect, it } from 'vitest';
+import { ShardAggregator, type KinesisRecord } from '../../producer/aggregator.js';
+import { Collector } from '../../producer/collector.js';
+import { Limiter } from '../../producer/limiter.js';
+import { Retrier, classifyRequestError } from '../../producer/retrier.js';
+import { ShardMap } from '../../producer/shard-map.js';
+import { BufferBudget } from '../../producer/buffer-budget.js';
+import type { PendingRecord } from '../../producer/pending-record.js';
+import { decodeAggregated, hashKeyOf } from '../../producer/index.js';
+import { ManualTime } from './manual-time.js';
+import { ScriptedKinesis, evenShards } from './scripted-kinesis.js';
+
+function pending(partitionKey: string, data: Uint8Array, seq = 1, now = 0): PendingRecord<unknown> {
+  const pkBytes = Buffer.byteLength(partitionKey);
+  return {
+    partitionKey,
+    explicitHashKey: undefined,
+    data,
+    bytes: data.byteLength + pkBytes,
+    pkBytes,
+    hashKey: hashKeyOf(partitionKey),
+    seq,
+    receivedAt: now,
+    deadline: now + 30_000,
+    attempts: undefined,
+    resolve: () => {},
+    reject: () => {},
+  };
+}
+
+describe('ShardMap', () => {
+  it('reads every ListShards page, keeps only open shards and predicts by hash key range', async () => {
+    const time = new ManualTime();
+    const shards = evenShards(4);
+    const client = new ScriptedKinesis([{ shardId: 'shardId-old', start: 0n, end: shards[3].end, closed: true }, ...shards], 2);
+    const map = new ShardMap({ client, streamName: 's', clock: time, scheduler: time });
+    await map.ready();
+    expect(client.listShardsCalls).toBe(3);
+    expect(map.shards().map((s) => s.shardId)).toEqual(shards.map((s) => s.shardId));
+    for (const key of ['a', 'vehicle-17', 'ü🚗', 'zzz']) {
+      const p = map.predict(key);
+      expect(p.hashKey).toBe(hashKeyOf(key));
+      expect(p.hashKey >= p.shard.startingHashKey && p.hashKey <= p.shard.endingHashKey).toBe(true);
+    }
+    expect(map.shardFor(0n).shardId).toBe(shards[0].shardId);
+    expect(map.shardFor((1n << 128n) - 1n).shardId).toBe(shards[3].shardId);
+  });
+
+  it('follows a reshard after invalidate(), at most once per interval, and re-predicts cached keys', async () => {
+    const time = new ManualTime();
+    const client = new ScriptedKinesis(evenShards(1));
+    const map = new ShardMap({ client, streamName: 's', clock: time, scheduler: time, minRefreshIntervalMs: 1000 });
+    await map.ready();
+    const before = map.predict('vehicle-1').shard.shardId;
+    client.shards = [{ ...client.shards[0], closed: true }, ...evenShards(2).map((s, i) => ({ ...s, shardId: `shardId-child-${i}` }))];
+    map.invalidate();
+    map.invalidate();
+    await time.advance(999);
+    expect(client.listShardsCalls).toBe(1);
+    await time.advance(2);
+    expect(client.listShardsCalls).toBe(2);
+    const after = map.predict('vehicle-1').shard.shardId;
+    expect(before).toBe('shardId-000000000000');
+    expect(after).toMatch(/^shardId-child-/);
+  });
+});
+
+describe('ShardAggregator', () => {
+  it('emits aggregated records within the size limit, a lone record raw, and keeps order', () => {
+    const out: KinesisRecord<unknown>[] = [];
+    const agg = new ShardAggregator<unknown>('shard-0', 2_000, true, (r) => out.push(r));
+    for (let i = 0; i < 30; i++) agg.add(pending(`k${i % 3}`, new Uint8Array(200).fill(i), i));
+    agg.flush();
+    expect(out.length).toBeGreaterThan(2);
+    for (const r of out) expect(r.bytes).toBeLessThanOrEqual(2_000);
+    const users = out.flatMap((r) => (r.aggregated ? decodeAggregated(r.data) : [{ partitionKey: r.partitionKey, data: r.data }]));
+    expect(users.map((u) => u.data[0])).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    const aggregated = out.filter((r) => r.aggregated);
+    for (const r of aggregated) {
+      expect(r.partitionKey).toBe('a');
+      expect(r.explicitHashKey).toBe(hashKeyOf(r.records[0].partitionKey).toString());
+    }
+    const lone: KinesisRecord<unknown>[] = [];
+    const single = new ShardAggregator<unknown>('shard-0', 2_000, true, (r) => lone.push(r));
+    single.add(pending('solo', Buffer.from('x')));
+    single.flush();
+    expect(lone).toHaveLength(1);
+    expect(lone[0].aggregated).toBe(false);
+    expect(lone[0].partitionKey).toBe('solo');
+    expect(Buffer.from(lone[0].data).toString()).toBe('x');
+  });
+
+  it('sends a record too big to aggregate raw, and every record raw when aggregation is off', () => {
+    const out: KinesisRecord<unknown>[] = [];
+    const agg = new ShardAggregator<unknown>('s', 1_000, true, (r) => out.push(r));
+    agg.add(pending('a1', new Uint8Array(10)));
+    agg.add(pending('big', new Uint8Array(5_000)));
+    agg.flush();
+    // The buffered record goes first (order kept), then the oversize one on its own.
+    expect(out.map((r) => [r.aggregated, r.data.byteLength])).toEqual([
+      [false, 10],
+      [false, 5_000],
+    ]);
+    const off: KinesisRecord<unknown>[] = [];
+    const raw = new ShardAggregator<unknown>('s', 50_000, false, (r) => off.push(r));
+    raw.add(pending('a', new Uint8Array(1)));
+    raw.add(pending('b', new Uint8Array(1)));
+    expect(off.map((r) => r.aggregated)).toEqual([false, false]);
+  });
+});
+
+describe('Collector', () => {
+  it('stops at 500 records or the byte limit and reports the oldest record', () => {
+    const c = new Collector<{ bytes: number; receivedAt: number; seq: number }>({ maxCount: 500, maxBytes: 5 * 1024 * 1024 });
+    let n = 0;
+    while (c.offer({ bytes: 10, receivedAt: 100 - n, seq: n })) n++;
+    expect(n).toBe(500);
+    expect(c.full).toBe(true);
+    expect(c.oldestReceivedAt).toBe(-399);
+    expect(c.take()).toHaveLength(500);
+    expect(c.count).toBe(0);
+    expect(c.offer({ bytes: 3 * 1024 * 1024, receivedAt: 0, seq: 1 })).toBe(true);
+    expect(c.offer({ bytes: 3 * 1024 * 1024, receivedAt: 0, seq: 2 })).toBe(false);
+  });
+});
+
+describe('Limiter', () => {
+  it('paces a shard at its byte rate from an empty bucket, without a burst', () => {
+    const limiter = new Limiter({}).forShard('s', 0);
+    let sent = 0;
+    for (let t = 0; t <= 10_000; t += 10) while (limiter.tryTake(50_000, t)) sent += 50_000;
+    // 10 s at 1 MiB/s, within one record of exact.
+    expect(Math.abs(sent - 10 * 1024 * 1024)).toBeLessThanOrEqual(50_000);
+    expect(limiter.waitMs(50_000, 10_000)).toBeGreaterThan(0);
+  });
+
+  it('paces records at 1000/s scaled by rateLimitPercent', () => {
+    const limiter = new Limiter({ rateLimitPercent: 150 }).forShard('s', 0);
+    let sent = 0;
+    for (let t = 0; t <= 2_000; t += 5) while (limiter.tryTake(10, t)) sent++;
+    expect(sent).toBeGreaterThanOrEqual(2_999);
+    expect(sent).toBeLessThanOrEqual(3_001);
+  });
+
+  it('cuts multiplicatively from the measured rate on throttles and recovers additively', () => {
+    const limiter = new Limiter({}).forShard('s', 0);
+    // Send ~10 % of a shard for 5 s.
+    for (let t = 0; t < 5_000; t += 100) limiter.tryTake(10_485, t);
+    expect(limiter.factor).toBe(1);
+    limiter.throttled(0.1, 4_950, 5_000);
+    const cut = limiter.factor;
+    expect(cut).toBeGreaterThan(0.05);
+    expect(cut).toBeLessThan(0.1);
+    // A second throttle for a request sent before the cut is ignored.
+    limiter.throttled(0.1, 4_990, 5_010);
+    expect(limiter.factor).toBe(cut);
+    // Additive recovery: linear in time, back to the pre-cut rate in recoverySeconds (5 s).
+    limiter.tryTake(1, 7_500);
+    const half = limiter.factor;
+    limiter.tryTake(1, 10_000);
+    expect(half - cut).toBeCloseTo((limiter.factor - cut) / 2, 5);
+    expect(limiter.factor).toBeGreaterThan(0.09);
+  });
+
+  it('does not react to throttles when adaptive is off (KPL-like)', () => {
+    const limiter = new Limiter({ adaptive: false, rateLimitPercent: 150 }).forShard('s', 0);
+    limiter.throttled(1, 1, 2);
+    expect(limiter.factor).toBe(1);
+  });
+});
+
+describe('Retrier', () => {
+  it('backs off exponentially with full jitter, capped', () => {
+    const time = new ManualTime();
+    const r = new Retrier({ clock: time, scheduler: time, random: () => 0.999, baseBackoffMs: 100, maxBackoffMs: 1_000 }, { retry: () => {}, fail: () => {} });
+    expect([1, 2, 3, 4, 5].map((a) => r.backoffMs(a))).toEqual([99, 199, 399, 799, 999]);
+    const zero = new Retrier({ clock: time, scheduler: time, random: () => 0 }, { retry: () => {}, fail: () => {} });
+    expect(zero.backoffMs(3)).toBe(0);
+  });
+
+  it('classifies errors: throttling, 5xx, timeouts and network errors retry; not-found, access and validation do not', () => {
+    const err = (name: string, status?: number, extra: object = {}) => Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status }, ...extra });
+    expect(classifyRequestError(err('ProvisionedThroughputExceededException', 400)).retryable).toBe(true);
+    expect(classifyRequestError(err('ServiceUnavailable', 503)).retryable).toBe(true);
+    expect(classifyRequestError(err('Error', 502))).toMatchObject({ code: 'Http502', retryable: true });
+    expect(classifyRequestError(err('TimeoutError')).retryable).toBe(true);
+    expect(classifyRequestError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toMatchObject({ code: 'ECONNRESET', retryable: true });
+    expect(classifyRequestError(err('ResourceNotFoundException', 400))).toMatchObject({ retryable: false, message: expect.stringContaining('stream does not exist') });
+    expect(classifyRequestError(err('AccessDeniedException', 400)).retryable).toBe(false);
+    expect(classifyRequestError(err('ValidationException', 400)).retryable).toBe(false);
+    expect(classifyRequestError(err('SomethingNew', 400)).retryable).toBe(false);
+  });
+
+  it('expires a record whose next try would pass its deadline, with its attempts', () => {
+    const time = new ManualTime();
+    const failed: string[] = [];
+    const retried: unknown[] = [];
+    const r = new Retrier({ clock: time, scheduler: time, random: () => 0.5 }, { retry: (x) => retried.push(...x), fail: (_rec, code) => failed.push(code) });
+    const young = pending('a', new Uint8Array(1), 1, time.now());
+    const old = { ...pending('b', new Uint8Array(1), 2, time.now()), deadline: time.now() + 10 };
+    r.failed([young, old], { code: 'InternalFailure', message: 'InternalFailure: x', retryable: true });
+    expect(failed).toEqual(['UserRecordExpired']);
+    expect(old.attempts).toHaveLength(1);
+    expect(r.pendingRetries).toBe(1);
+  });
+});
+
+describe('BufferBudget', () => {
+  it('admits within bounds, queues a bounded wait line, and resolves ready() when room frees', async () => {
+    const b = new BufferBudget(1_000, 2, 'wait');
+    expect(b.tryAcquire(400)).toBe(true);
+    expect(b.tryAcquire(400)).toBe(true);
+    expect(b.tryAcquire(1)).toBe(false);
+    const admitted: number[] = [];
+    expect(b.waitFor(100, () => admitted.push(100))).toBe(true);
+    expect(b.waitFor(100, () => admitted.push(200))).toBe(true);
+    expect(b.waitFor(100, () => admitted.push(300))).toBe(false); // wait line holds maxRecords
+    let ready = false;
+    void b.ready().then(() => (ready = true));
+    b.release(400);
+    expect(admitted).toEqual([100]);
+    b.release(400);
+    b.release(100);
+    await Promise.resolve();
+    expect(admitted).toEqual([100, 200]);
+    expect(ready).toBe(true);
+    expect(new BufferBudget(1_000, 2, 'fail').waitFor(1, () => {})).toBe(false);
+  });
+});
