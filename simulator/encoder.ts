@@ -1,7 +1,7 @@
 // One JSON object per event. Telemetry (the bulk of the stream) is serialized by hand in a fixed key
 // order; the result is byte-identical to JSON.stringify of the same object (tested), only faster.
-// Numbers are already rounded by the producer of the event; strings in telemetry are either our own
-// ASCII ids or road names, whose JSON form is cached.
+// Numbers are already rounded by the producer of the event. vehicle_id, trip_id and vehicle_class are
+// our own [A-Za-z0-9_-] ids (vehicleIdOf) and need no escaping; road names are escaped once and cached.
 import type { FleetEvent, TelemetryEvent } from './events/event.js';
 
 const quoted = new Map<string, string>();
@@ -20,7 +20,7 @@ export function encodeEvent(ev: FleetEvent): string {
 }
 
 function encodeTelemetry(e: TelemetryEvent): string {
-  const head = `{"event_uuid":"${e.event_uuid}","event_name":"vehicle:telemetry","created_at":${e.created_at},"vehicle_id":${q(e.vehicle_id)},"seq":${e.seq},"vehicle_class":${q(e.vehicle_class)},"trip_id":${q(e.trip_id)},"lat":${e.lat},"lon":${e.lon},"heading_deg":${e.heading_deg},"speed_kmh":${e.speed_kmh},"accel_mps2":${e.accel_mps2},"odometer_km":${e.odometer_km},"road":${q(e.road)},"speed_limit_kmh":${e.speed_limit_kmh},"co2_g":${e.co2_g},"nox_g":${e.nox_g},"pm25_g":${e.pm25_g},"co_g":${e.co_g},"hc_g":${e.hc_g}`;
+  const head = `{"event_uuid":"${e.event_uuid}","event_name":"vehicle:telemetry","created_at":${e.created_at},"vehicle_id":"${e.vehicle_id}","seq":${e.seq},"vehicle_class":"${e.vehicle_class}","trip_id":${e.trip_id === null ? 'null' : `"${e.trip_id}"`},"lat":${e.lat},"lon":${e.lon},"heading_deg":${e.heading_deg},"speed_kmh":${e.speed_kmh},"accel_mps2":${e.accel_mps2},"odometer_km":${e.odometer_km},"road":${q(e.road)},"speed_limit_kmh":${e.speed_limit_kmh},"co2_g":${e.co2_g},"nox_g":${e.nox_g},"pm25_g":${e.pm25_g},"co_g":${e.co_g},"hc_g":${e.hc_g}`;
   return e.energy_wh === undefined
     ? `${head},"fuel_g":${e.fuel_g},"fuel_level_pct":${e.fuel_level_pct}}`
     : `${head},"energy_wh":${e.energy_wh},"soc_pct":${e.soc_pct}}`;

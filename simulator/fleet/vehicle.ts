@@ -240,8 +240,9 @@ export class Vehicle {
     const noise = ctx.gpsNoiseM;
     const nx = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
     const ny = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
-    const route = this.follow?.route;
-    const base = {
+    const f = this.mode === DRIVING ? this.follow : undefined;
+    const road = f ? ctx.graph.names[f.route.segName[f.seg]] : null;
+    const ev: TelemetryEvent = {
       event_uuid: uuidFrom(this.rng),
       event_name: 'vehicle:telemetry',
       created_at: this.stamp(),
@@ -255,17 +256,22 @@ export class Vehicle {
       speed_kmh: r2(v * KMH),
       accel_mps2: r2(a),
       odometer_km: r3(this.odometerKm),
-      road: this.mode === DRIVING && route ? ctx.graph.names[route.segName[this.follow?.seg ?? 0]] : null,
-      speed_limit_kmh: this.mode === DRIVING ? r1(limitKmh) : null,
+      road,
+      speed_limit_kmh: f ? r1(limitKmh) : null,
       co2_g: r3(e.co2_g),
       nox_g: r5(e.nox_g),
       pm25_g: r6(e.pm25_g),
       co_g: r5(e.co_g),
       hc_g: r5(e.hc_g),
     };
-    const ev: TelemetryEvent = this.isEv
-      ? { ...base, energy_wh: r2(e.energy_wh), soc_pct: r2(this.socPct()) }
-      : { ...base, fuel_g: r3(e.fuel_g), fuel_level_pct: r2(this.fuelPct()) };
+    // Added after the common fields so key order stays fixed per powertrain (the encoder relies on it).
+    if (this.isEv) {
+      ev.energy_wh = r2(e.energy_wh);
+      ev.soc_pct = r2(this.socPct());
+    } else {
+      ev.fuel_g = r3(e.fuel_g);
+      ev.fuel_level_pct = r2(this.fuelPct());
+    }
     this.out.push(ev);
   }
 

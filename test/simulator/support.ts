@@ -10,7 +10,7 @@ export interface Captured {
 }
 
 /** Runs a scenario to completion at max pace and keeps everything it wrote. */
-export async function capture(input: string | ScenarioInput, opts: { seed?: number; worker?: { index: number; count: number }; durationS?: number; maxRecords?: number; keep?: boolean } = {}): Promise<Captured> {
+export async function capture(input: string | ScenarioInput, opts: { seed?: number; worker?: { index: number; count: number }; durationS?: number; maxRecords?: number; keep?: boolean; onEvent?(ev: FleetEvent): void } = {}): Promise<Captured> {
   const sim = createSimulation(loadScenario(input), { seed: opts.seed, worker: opts.worker });
   const hash = createHash('sha256');
   const events: FleetEvent[] = [];
@@ -19,6 +19,7 @@ export async function capture(input: string | ScenarioInput, opts: { seed?: numb
     {
       write(ev, json) {
         hash.update(json).update('\n');
+        opts.onEvent?.(ev);
         if (opts.keep !== false) {
           events.push(ev);
           lines.push(json);
