@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { silentLogger, type Logger } from '../../common/logger.js';
+import { UserError } from '../../common/user-error.js';
 import type { Bucket } from '../lake/bucket.js';
 import type { BufferHints } from './buffer-hints.js';
 import { errorRecordJson } from './error-record.js';
@@ -150,7 +151,7 @@ export class ObjectWriter {
       body = parquet ? await parquet.encode(ndjson) : await gzip(ndjson);
     } catch (err) {
       if (!parquet) throw err;
-      this.conversionFailed(key, buffer, err as Error);
+      this.reroute(key, buffer, 'format-conversion-failed', 'DataFormatConversion.ConversionFailed', (err as Error).message);
       return;
     }
     try {
@@ -163,22 +164,27 @@ export class ObjectWriter {
       else this.stats.recordsWritten += buffer.sources.length;
       this.options.onWritten(buffer.sources);
     } catch (err) {
+      if (err instanceof UserError && !buffer.errorOutputType) {
+        // The store refused the key itself (a partition value like ".."): retrying cannot help.
+        this.reroute(key, buffer, 'partitioning-failed', 'DynamicPartitioning.InvalidPrefix', err.message);
+        return;
+      }
       // S3 unavailable or throttling: Firehose keeps retrying delivery; so do we, a second apart.
       buffer.retryAt = this.now() + 1000;
       this.logger.warn({ key: objectName, err: (err as Error).message }, 'object write failed; will retry');
     }
   }
 
-  /** Records DuckDB could not turn into Parquet go to the error output, as Firehose does. */
-  private conversionFailed(key: string, buffer: PartitionBuffer, err: Error): void {
+  /** Records that cannot be stored where they belong (conversion failed, key refused) go to the error output. */
+  private reroute(key: string, buffer: PartitionBuffer, outputType: FailedRecord['outputType'], errorCode: string, errorMessage: string): void {
     this.buffers.delete(key);
     this.buffered -= buffer.bytes;
     for (const source of buffer.sources) {
       this.addFailed({
         source,
-        outputType: 'format-conversion-failed',
-        errorCode: 'DataFormatConversion.ConversionFailed',
-        errorMessage: err.message,
+        outputType,
+        errorCode,
+        errorMessage,
         attemptsMade: 1,
         attemptEndingMs: this.now(),
       });
