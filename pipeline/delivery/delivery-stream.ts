@@ -11,7 +11,7 @@ import { LambdaInvoker, type LambdaInvokerOptions, type TransformHandler } from 
 import { ObjectWriter } from './object-writer.js';
 import { ParquetEncoder } from './parquet-encoder.js';
 import { DEFAULT_ERROR_PREFIX, DEFAULT_PREFIX, PrefixTemplate } from './prefix.js';
-import { listShardLineage, readyShards, type ShardInfo } from './shard-lineage.js';
+import { listShardLineage, readyShards } from './shard-lineage.js';
 import { ShardReader } from './shard-reader.js';
 import type { SourceRecord } from './source-record.js';
 
@@ -108,7 +108,6 @@ export async function startDeliveryStream(options: DeliveryStreamOptions): Promi
   const tracker = new CheckpointTracker();
   const finished = new Set([...checkpoints.values()].filter((c) => c.finished).map((c) => c.shardId));
   const readers = new Map<string, ShardReader>();
-  let lineage: ShardInfo[] = [];
   let lineageAt = -Infinity;
 
   const counts = { read: 0, kinesisRecords: 0, transformedOk: 0, failed: 0, dropped: 0, corruptAggregated: 0, checkpointsSaved: 0 };
@@ -142,7 +141,7 @@ export async function startDeliveryStream(options: DeliveryStreamOptions): Promi
   let lambdaOpenedAt = 0;
 
   async function refreshShards(): Promise<void> {
-    lineage = await listShardLineage(options.client, options.streamName);
+    const lineage = await listShardLineage(options.client, options.streamName);
     lineageAt = now();
     for (const shardId of readyShards(lineage, finished, new Set(readers.keys()))) {
       readers.set(
@@ -238,20 +237,26 @@ export async function startDeliveryStream(options: DeliveryStreamOptions): Promi
   }
 
   let stopping = false;
-  let failure: unknown;
-  // Every pass runs on this chain, so flush() and the loop never interleave.
+  // Every pass runs on this chain, so flush() and the loop never interleave; a failed pass
+  // rejects only its own caller, never the passes after it.
   let chain: Promise<void> = Promise.resolve();
-  const run = (force: boolean): Promise<void> => (chain = chain.then(() => step(force)));
+  const run = (force: boolean): Promise<void> => {
+    const pass = chain.then(() => step(force));
+    chain = pass.catch(() => undefined);
+    return pass;
+  };
 
   const loop = (async () => {
     while (!stopping) {
+      let pauseMs = TICK_MS;
       try {
         await run(false);
       } catch (err) {
-        failure = err;
-        logger.error({ err: (err as Error).message }, 'delivery pass failed; retrying');
+        // ListShards or a checkpoint write failed: nothing is settled, so nothing is lost; try again.
+        logger.error({ err: (err as Error).message }, 'delivery pass failed; retrying in 1 s');
+        pauseMs = 1000;
       }
-      await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   })();
 
@@ -271,7 +276,6 @@ export async function startDeliveryStream(options: DeliveryStreamOptions): Promi
       await loop;
       if (flush) await run(true);
       await parquet?.close();
-      if (failure) logger.warn({ err: (failure as Error).message }, 'delivery stream had failed passes');
     },
   };
 }
