@@ -3,6 +3,7 @@ import { registerCalibrate } from './calibrate.js';
 import { registerDemo } from './demo.js';
 import { registerLake } from './lake.js';
 import { registerSimulate } from './simulate.js';
+import { registerStack } from './stack.js';
 
 /** Every `sdfleet` subcommand lives in its own file here and registers itself on the program. */
 export function registerCommands(program: Command): void {
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerLake(program);
   registerCalibrate(program);
   registerSimulate(program);
+  registerStack(program);
 }

@@ -1,0 +1,167 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { createLogger } from '../../common/logger.js';
+import { UserError } from '../../common/user-error.js';
+import type { FaultOptions } from '../../pipeline/stream/faults.js';
+import { ACCOUNTING_PATH } from '../../pipeline/stream/gate.js';
+import { startLocalStream, type LocalStream } from '../../pipeline/stream/local-stream.js';
+import { nonNegativeNumber, positiveInt, probability } from '../options.js';
+
+interface StackFlags {
+  stream: string;
+  shards: number;
+  port: number;
+  kinesalitePort: number;
+  bytesPerSecond?: number;
+  recordsPerSecond?: number;
+  burstSeconds?: number;
+  seed: number;
+  internalFailureRate: number;
+  error500Rate: number;
+  error503Rate: number;
+  dropRate: number;
+  hangRate: number;
+  latency?: NonNullable<FaultOptions['latencyMs']>;
+  json?: boolean;
+}
+
+/** `sdfleet stack`: kinesalite plus the shard gate as a long-lived local Kinesis for any producer. */
+export function registerStack(program: Command): void {
+  program
+    .command('stack')
+    .description('run a local Kinesis with real per-shard limits and seeded faults (kinesalite behind the shard gate) until Ctrl-C')
+    .option('--stream <name>', 'stream to create', 'sdfleet')
+    .option('--shards <n>', 'shard count', positiveInt, 2)
+    .option('--port <port>', 'gate port (0 = random)', port, 4567)
+    .option('--kinesalite-port <port>', 'kinesalite port behind the gate (0 = random)', port, 0)
+    .option('--bytes-per-second <n>', 'per-shard byte limit incl. partition keys (default 1048576)', positiveNumber)
+    .option('--records-per-second <n>', 'per-shard record limit (default 1000)', positiveNumber)
+    .option('--burst-seconds <n>', 'bucket capacity in seconds of the limit (default 1)', positiveNumber)
+    .option('--seed <n>', 'fault PRNG seed', integer, 1)
+    .option('--internal-failure-rate <p>', 'per-record InternalFailure probability', probability, 0)
+    .option('--error-500-rate <p>', 'per-request HTTP 500 probability', probability, 0)
+    .option('--error-503-rate <p>', 'per-request HTTP 503 probability', probability, 0)
+    .option('--drop-rate <p>', 'per-request dropped-connection probability', probability, 0)
+    .option('--hang-rate <p>', 'per-request probability of never answering', probability, 0)
+    .option('--latency <spec>', 'added latency: fixed:MS | uniform:MIN-MAX | exp:MEAN, optionally @P for a fraction of requests', latency)
+    .option('--json', 'print one machine-readable line on start and one on stop')
+    .action(async (flags: StackFlags) => {
+      const requestFaults = flags.error500Rate + flags.error503Rate + flags.dropRate + flags.hangRate;
+      if (requestFaults > 1) throw new UserError('--error-500-rate + --error-503-rate + --drop-rate + --hang-rate', requestFaults, 'must add up to at most 1');
+      const faults: FaultOptions = {
+        seed: flags.seed,
+        internalFailureRate: flags.internalFailureRate,
+        error500Rate: flags.error500Rate,
+        error503Rate: flags.error503Rate,
+        dropConnectionRate: flags.dropRate,
+        hangRate: flags.hangRate,
+        latencyMs: flags.latency,
+      };
+      const limits = { bytesPerSecond: flags.bytesPerSecond, recordsPerSecond: flags.recordsPerSecond, burstSeconds: flags.burstSeconds };
+      const stack = await start(flags, limits, faults);
+      const info = {
+        endpoint: stack.endpoint,
+        upstreamEndpoint: stack.upstreamEndpoint,
+        streamName: stack.streamName,
+        shardCount: stack.shardCount,
+        accountingUrl: `${stack.endpoint}${ACCOUNTING_PATH}`,
+        limits: stack.gate.limits,
+        faults,
+      };
+      if (flags.json) console.log(JSON.stringify({ event: 'started', ...info }));
+      else {
+        const l = stack.gate.limits;
+        console.log(`sdfleet stack: Kinesis endpoint ${info.endpoint} (shard gate), stream "${info.streamName}" with ${info.shardCount} shards`);
+        console.log(`  limits per shard: ${l.bytesPerSecond} bytes/s, ${l.recordsPerSecond} records/s, burst ${l.burstSeconds} s`);
+        console.log(`  faults: ${describeFaults(faults)}`);
+        console.log(`  accounting: ${info.accountingUrl}   kinesalite (unmetered): ${info.upstreamEndpoint}`);
+        console.log('  Ctrl-C to stop');
+      }
+      await untilSignal();
+      const totals = stack.accounting().totals;
+      await stack.close();
+      if (flags.json) console.log(JSON.stringify({ event: 'stopped', totals }));
+      else console.log(`sdfleet stack: stopped; accepted ${totals.acceptedRecords} records (${totals.acceptedBytes} bytes), throttled ${totals.throttledRecords}`);
+    });
+}
+
+async function start(flags: StackFlags, limits: LocalStreamLimits, faults: FaultOptions): Promise<LocalStream> {
+  try {
+    return await startLocalStream({
+      streamName: flags.stream,
+      shardCount: flags.shards,
+      kinesalitePort: flags.kinesalitePort,
+      gate: { port: flags.port, limits, faults },
+      logger: createLogger('stack'),
+    });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { port?: number };
+    if (e.code === 'EADDRINUSE') {
+      const which = e.port === flags.kinesalitePort && flags.kinesalitePort !== 0 ? '--kinesalite-port' : '--port';
+      throw new UserError(which, e.port, 'is already in use; pick another port or 0 for a random one');
+    }
+    if (e.name === 'InvalidArgumentException' || e.name === 'ValidationException') throw new UserError('--stream', flags.stream, e.message);
+    throw err;
+  }
+}
+
+type LocalStreamLimits = { bytesPerSecond?: number; recordsPerSecond?: number; burstSeconds?: number };
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function describeFaults(f: FaultOptions): string {
+  const parts = [
+    f.internalFailureRate ? `InternalFailure ${f.internalFailureRate}/record` : '',
+    f.error500Rate ? `500 ${f.error500Rate}` : '',
+    f.error503Rate ? `503 ${f.error503Rate}` : '',
+    f.dropConnectionRate ? `drop ${f.dropConnectionRate}` : '',
+    f.hangRate ? `hang ${f.hangRate}` : '',
+    f.latencyMs ? `latency ${JSON.stringify(f.latencyMs)}` : '',
+  ].filter(Boolean);
+  return parts.length === 0 ? 'none' : `${parts.join(', ')} (seed ${f.seed})`;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a port 0–65535, got "${value}"`);
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = nonNegativeNumber(value);
+  if (n === 0) throw new InvalidArgumentError(`expected a number > 0, got "${value}"`);
+  return n;
+}
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected an integer, got "${value}"`);
+  return n;
+}
+
+/** `fixed:20`, `uniform:5-50`, `exp:20`, each optionally `@0.3` (the fraction of requests delayed). */
+function latency(value: string): NonNullable<FaultOptions['latencyMs']> {
+  const m = /^(fixed|uniform|exp):([0-9.]+)(?:-([0-9.]+))?(?:@([0-9.]+))?$/.exec(value);
+  const bad = () => new InvalidArgumentError(`expected fixed:MS, uniform:MIN-MAX or exp:MEAN, optionally @P, got "${value}"`);
+  if (!m) throw bad();
+  const [, kind, a, b, p] = m;
+  const rate = p === undefined ? undefined : probability(p);
+  const first = Number(a);
+  if (!Number.isFinite(first)) throw bad();
+  if (kind === 'uniform') {
+    const second = Number(b);
+    if (b === undefined || !Number.isFinite(second) || second < first) throw bad();
+    return { distribution: 'uniform', minMs: first, maxMs: second, rate };
+  }
+  if (b !== undefined) throw bad();
+  return kind === 'fixed' ? { distribution: 'fixed', ms: first, rate } : { distribution: 'exponential', meanMs: first, rate };
+}
