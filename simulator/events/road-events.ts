@@ -71,11 +71,22 @@ export class RoadWatch {
     this.slowSince = -1;
   }
 
-  checkFences(v: Vehicle): void {
+  /** Where the vehicle starts: inside those fences already, so no "entered" at the first check. */
+  startAt(v: Vehicle): void {
+    this.inside = this.fencesAround(v);
+  }
+
+  private fencesAround(v: Vehicle): number {
     const { lon, lat } = v.truePosition();
     let now = 0;
     const fences = v.fences;
     for (let i = 0; i < fences.length; i++) if (distanceM(lon, lat, fences[i].lon, fences[i].lat) < fences[i].radiusM) now |= 1 << i;
+    return now;
+  }
+
+  private checkFences(v: Vehicle): void {
+    const now = this.fencesAround(v);
+    const fences = v.fences;
     const changed = now ^ this.inside;
     if (changed === 0) return;
     for (let i = 0; i < fences.length; i++) {

@@ -115,6 +115,7 @@ export class Vehicle {
     this.at = this.plan.start;
     this.nextHeartbeat = rng.range(0, ctx.heartbeatS);
     this.placeAt(this.at);
+    this.road.startAt(this);
     this.beginPlan(0);
   }
 
@@ -333,6 +334,7 @@ export class Vehicle {
   private startLeg(t: number, leg: Leg): void {
     this.leg = leg;
     const route = this.ctx.routes.route(this.at.node, leg.to.node);
+    if (route.points < 2) throw new Error(`${this.identity.vehicle_id}: empty route from ${this.at.name} to ${leg.to.name}`); // plans never pick the place they are at
     this.follow = startFollowing(route);
     this.mode = DRIVING;
     this.tripNo++;
