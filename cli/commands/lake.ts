@@ -63,6 +63,9 @@ function describeReport(r: VerifyReport): string {
     lines.push(`producer ledger     ${p.acked} acked (${p.ackedPresent} accounted for in the lake), ${p.failed} failed, ${p.dropped} dropped by the producer`);
     for (const f of p.failedAbsent) lines.push(`  failed by producer: ${f.reason}: ${f.count}`);
     for (const d of p.droppedAbsent) lines.push(`  dropped by producer: ${d.reason}: ${d.count}`);
+    if (p.failedPresent + p.droppedPresent > 0) {
+      lines.push(`  in the lake although the producer failed (${p.failedPresent}) or dropped (${p.droppedPresent}) them`);
+    }
   }
   lines.push(`MISSING             ${r.missing}`);
   for (const m of r.missingByVehicle.slice(0, 20)) {

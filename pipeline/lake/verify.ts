@@ -28,6 +28,9 @@ export interface VerifyReport {
     droppedAbsent: { reason: string; count: number }[];
     /** Acked records found in the lake or the error output. */
     ackedPresent: number;
+    /** Failed or dropped by the producer, yet in the lake (e.g. accepted after the producer timed out). */
+    failedPresent: number;
+    droppedPresent: number;
   };
   ok: boolean;
 }
@@ -128,12 +131,20 @@ export async function verifyLake(root: string, ledger?: AckLedger): Promise<Veri
         ...totals,
         failedAbsent: [...failedAbsent].map(([reason, count]) => ({ reason, count })),
         droppedAbsent: [...droppedAbsent].map(([reason, count]) => ({ reason, count })),
-        // Every acked seq is either present or absent: absent ones were counted as missing.
+        // Every seq the ledger recorded is either present or absent (and absent ones were classified above).
         ackedPresent: totals.acked - ackedMissing,
+        failedPresent: totals.failed - sum(failedAbsent.values()),
+        droppedPresent: totals.dropped - sum(droppedAbsent.values()),
       };
     }
     return report;
   } finally {
     lake.close();
   }
+}
+
+function sum(values: Iterable<number>): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
 }

@@ -96,6 +96,7 @@ describe('lake verify', () => {
       else ledger.acked(e.vehicle_id, e.seq);
     }
     ledger.dropped('veh-0009', 1, 'shutdown');
+    ledger.failed('veh-0002', 3, 'RequestTimeout'); // the producer gave up, but the stream had accepted it
 
     const without = await verifyLake(root);
     expect(without.missingByVehicle).toEqual([{ vehicleId: 'veh-0001', seqs: [[7, 7]] }]); // a gap, but the tail loss is invisible
@@ -105,11 +106,13 @@ describe('lake verify', () => {
     expect(report.missingByVehicle).toEqual([{ vehicleId: 'veh-0000', seqs: [[20, 25]] }]);
     expect(report.producer).toEqual({
       acked: 99,
-      failed: 1,
+      failed: 2,
       dropped: 1,
       failedAbsent: [{ reason: 'RecordTtlExpired', count: 1 }],
       droppedAbsent: [{ reason: 'shutdown', count: 1 }],
       ackedPresent: 93,
+      failedPresent: 1,
+      droppedPresent: 0,
     });
   });
 
