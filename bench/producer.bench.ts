@@ -151,7 +151,7 @@ class BucketKinesis implements CommandSender {
 }
 
 /** Offers `load` x the 2-shard byte capacity for `seconds` through `producers` producers. */
-async function overload(options: { producers: number; load: number; seconds: number; sampleEveryS: number; adaptive?: boolean; rateLimitPercent?: number }) {
+async function overload(options: { producers: number; load: number; seconds: number; sampleEveryS: number; bufferBytes: number; adaptive?: boolean; rateLimitPercent?: number }) {
   const client = new BucketKinesis(15);
   const producers = Array.from(
     { length: options.producers },
@@ -160,8 +160,7 @@ async function overload(options: { producers: number; load: number; seconds: num
         client,
         streamName: 'bench',
         metricsIntervalMs: 0,
-        maxBufferedBytes: 8 * 1024 * 1024,
-        maxBufferedRecords: 40_000,
+        maxBufferedBytes: options.bufferBytes,
         recordTtlMs: 30_000,
         adaptive: options.adaptive,
         rateLimitPercent: options.rateLimitPercent,
@@ -205,7 +204,6 @@ async function overload(options: { producers: number; load: number; seconds: num
   stop = true;
   await sampler;
   await Promise.all(producers.map((p) => p.close()));
-  if (process.env.BENCH_DEBUG === '1') console.error(JSON.stringify({ m: producers[0].metrics().stream, f: producers[0].metrics().rateFactors }, null, 1));
   return {
     utilization: acceptedBytes / (capacity * elapsed),
     throttledAttempts: client.throttled / client.attempts,
@@ -217,11 +215,16 @@ async function overload(options: { producers: number; load: number; seconds: num
 }
 
 async function main(): Promise<void> {
-  if (process.env.BENCH_OVERLOAD_ONLY === '1') {
-    const r = await overload({ producers: Number(process.env.P ?? 1), load: Number(process.env.LOAD ?? 5), seconds: 10, sampleEveryS: 2 });
-    console.log(JSON.stringify({ ...r, rss: undefined }));
-    return;
-  }
+  // Overload first, so its RSS samples start from a clean heap.
+  const seconds = quick ? 10 : 60;
+  console.error(`overload: 1 producer, 5x, ${seconds} s`);
+  const single = await overload({ producers: 1, load: 5, seconds, sampleEveryS: quick ? 2 : 5, bufferBytes: 8 * 1024 * 1024 });
+  const fleetSeconds = quick ? 10 : 40;
+  console.error(`fleet: 20 producers, 1.5x, ${fleetSeconds} s`);
+  const fleet = await overload({ producers: 20, load: 1.5, seconds: fleetSeconds, sampleEveryS: 10, bufferBytes: 1024 * 1024 });
+  console.error(`fleet: 20 producers, KPL-like (150 %, not adaptive), ${fleetSeconds} s`);
+  const kplLike = await overload({ producers: 20, load: 1.5, seconds: fleetSeconds, sampleEveryS: 10, bufferBytes: 1024 * 1024, adaptive: false, rateLimitPercent: 150 });
+
   const n = quick ? 100_000 : 400_000;
   const reps = quick ? 3 : 5;
   await ourThroughput(50_000); // warm-up (JIT)
@@ -239,19 +242,6 @@ async function main(): Promise<void> {
   const dataBytes = m.UserRecordsDataPut;
   const keyBytes = POOL.slice(0, 1).reduce((s, r) => s + r.partitionKey.length, 0) * m.UserRecordsPut;
   const sentBytes = m.KinesisRecordsDataPut;
-
-  if (process.env.BENCH_THROUGHPUT_ONLY === '1') {
-    console.log(`ours ${ours.map((x) => fmt(x)).join(', ')} | theirs ${theirs.map((x) => fmt(x)).join(', ')} | ratio ${fmt(median(ours) / median(theirs), 2)} | per KR ${fmt(m.UserRecordsPerKinesisRecord.mean, 1)}`);
-    return;
-  }
-  const seconds = quick ? 10 : 60;
-  console.error(`overload: 1 producer, 5x, ${seconds} s`);
-  const single = await overload({ producers: 1, load: 5, seconds, sampleEveryS: quick ? 2 : 5 });
-  const fleetSeconds = quick ? 10 : 40;
-  console.error(`fleet: 20 producers, 1.5x, ${fleetSeconds} s`);
-  const fleet = await overload({ producers: 20, load: 1.5, seconds: fleetSeconds, sampleEveryS: 10 });
-  console.error(`fleet: 20 producers, KPL-like (150 %, not adaptive), ${fleetSeconds} s`);
-  const kplLike = await overload({ producers: 20, load: 1.5, seconds: fleetSeconds, sampleEveryS: 10, adaptive: false, rateLimitPercent: 150 });
 
   const pct = (x: number, d = 1) => `${fmt(x * 100, d)} %`;
   const out = [

@@ -115,7 +115,10 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
         this.mapError = info;
         const parked = this.parked.splice(0);
         if (parked.length > 0) this.failedTry(parked, { ...info, message: `ListShards failed: ${info.message}` });
-        if (info.retryable) this.scheduler.setTimeout(() => this.loadShardMap(attempt + 1), this.retrier.backoffMs(attempt) + 50);
+        // Keep trying while records may still need the map; a closed, empty producer stops.
+        if (info.retryable && !(this.closed && this.unsettled === 0)) {
+          this.scheduler.setTimeout(() => this.loadShardMap(attempt + 1), this.retrier.backoffMs(attempt) + 50);
+        }
       },
     );
   }

@@ -66,7 +66,7 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
   private seq = 0;
   private settled = 0;
   private flushWaiters: FlushWaiter[] = [];
-  private closed = false;
+  protected closed = false;
   private pumpQueued = false;
   private wakeAt = Infinity;
   private wakeTimer: unknown;
@@ -248,10 +248,15 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
     if (wake < Infinity) this.armWake(Math.max(wake, now + 1));
   }
 
+  /** User records received (or waiting for room) and not yet settled. */
+  protected get unsettled(): number {
+    return this.seq - this.settled;
+  }
+
   /** Sends everything buffered now and resolves once those records have all settled. */
   flush(): Promise<void> {
     this.flushSeq = this.seq;
-    const remaining = this.seq - this.settled;
+    const remaining = this.unsettled;
     this.schedulePump();
     if (remaining === 0) return Promise.resolve();
     return new Promise((resolve) => this.flushWaiters.push({ seq: this.seq, remaining, resolve }));

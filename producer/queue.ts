@@ -1,6 +1,6 @@
 /** FIFO with O(1) shift (Array#shift is O(n)). */
 export class Queue<T> {
-  private items: T[] = [];
+  private items: (T | undefined)[] = [];
   private head = 0;
   get length(): number {
     return this.items.length - this.head;
@@ -9,10 +9,11 @@ export class Queue<T> {
     this.items.push(item);
   }
   peek(): T {
-    return this.items[this.head];
+    return this.items[this.head] as T;
   }
   shift(): T {
-    const item = this.items[this.head++];
+    const item = this.items[this.head] as T;
+    this.items[this.head++] = undefined; // do not keep what was handed out alive
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
