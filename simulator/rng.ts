@@ -26,28 +26,56 @@ function splitmix32(x: number): number {
 }
 
 export function createRng(seed: number, stream = 0): Rng {
-  let a = splitmix32(seed ^ 0x5bd1e995);
-  let b = splitmix32(a ^ stream);
-  let c = splitmix32(b + stream * 0x27d4eb2d);
-  let d = splitmix32(c ^ 0x165667b1);
-  const u32 = (): number => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
+  return new Sfc32(seed, stream);
+}
+
+// A class rather than closures: a fleet holds one generator per vehicle, and prototype methods keep
+// each one at a few dozen bytes.
+class Sfc32 implements Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number, stream: number) {
+    this.a = splitmix32(seed ^ 0x5bd1e995);
+    this.b = splitmix32(this.a ^ stream);
+    this.c = splitmix32(this.b + stream * 0x27d4eb2d);
+    this.d = splitmix32(this.c ^ 0x165667b1);
+    for (let i = 0; i < 12; i++) this.u32();
+  }
+
+  u32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
     return t >>> 0;
-  };
-  for (let i = 0; i < 12; i++) u32();
-  const next = () => u32() / 4294967296;
-  return {
-    next,
-    u32,
-    int: (n) => Math.floor(next() * n),
-    range: (lo, hi) => lo + (hi - lo) * next(),
-    normal: () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next()),
-    chance: (p) => next() < p,
-    pick: (items) => items[Math.floor(next() * items.length)],
-  };
+  }
+
+  next(): number {
+    return this.u32() / 4294967296;
+  }
+
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  range(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.next();
+  }
+
+  normal(): number {
+    return Math.sqrt(-2 * Math.log(1 - this.next())) * Math.cos(2 * Math.PI * this.next());
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)];
+  }
 }
