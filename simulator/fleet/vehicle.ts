@@ -243,7 +243,8 @@ export class Vehicle {
     const ny = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
     const f = this.mode === DRIVING ? this.follow : undefined;
     const road = f ? ctx.graph.names[f.route.segName[f.seg]] : null;
-    const ev: TelemetryEvent = {
+    const ev = this.isEv;
+    const reading: TelemetryEvent = {
       event_uuid: uuidFrom(this.rng),
       event_name: 'vehicle:telemetry',
       created_at: this.stamp(),
@@ -264,16 +265,13 @@ export class Vehicle {
       pm25_g: r6(e.pm25_g),
       co_g: r5(e.co_g),
       hc_g: r5(e.hc_g),
+      // One object shape for every powertrain (monomorphic hot path); JSON drops the undefined pair.
+      fuel_g: ev ? undefined : r3(e.fuel_g),
+      fuel_level_pct: ev ? undefined : r2(this.fuelPct()),
+      energy_wh: ev ? r2(e.energy_wh) : undefined,
+      soc_pct: ev ? r2(this.socPct()) : undefined,
     };
-    // Added after the common fields so key order stays fixed per powertrain (the encoder relies on it).
-    if (this.isEv) {
-      ev.energy_wh = r2(e.energy_wh);
-      ev.soc_pct = r2(this.socPct());
-    } else {
-      ev.fuel_g = r3(e.fuel_g);
-      ev.fuel_level_pct = r2(this.fuelPct());
-    }
-    this.out.push(ev);
+    this.out.push(reading);
   }
 
   private idleStep(t: number, v: number): void {
