@@ -9,7 +9,7 @@ import { r1, r2, r3, r5, r6 } from '../events/round.js';
 import { uuidFrom } from '../events/uuid.js';
 import { congestionFactor, congestionWave } from '../motion/congestion.js';
 import { type DriverProfile, drawDriverProfile } from '../motion/driver-profile.js';
-import { type FollowerState, startFollowing, stepMotion } from '../motion/follower.js';
+import { type FollowerState, type MotionLimits, startFollowing, stepMotion } from '../motion/follower.js';
 import type { Anchor } from '../roads/graph.js';
 import { latOf, lonOf } from '../roads/geo.js';
 import type { Rng } from '../rng.js';
@@ -186,14 +186,14 @@ export class Vehicle {
     const wave = congestionWave(t, this.phaseMs / 1000);
     if (this.episodeUntil < t && this.rng.chance((this.profile.speedingPerMin * ctx.dtS) / 60)) this.episodeUntil = t + this.rng.range(30, 240);
     const driverFactor = this.episodeUntil >= t ? this.profile.speedingFactor : this.profile.speedFactor;
-    const m = stepMotion(f, this.profile, {
-      dtS: ctx.dtS,
-      simTimeS: t,
-      speedFactor: congestionFactor(hour, kind, wave) * driverFactor,
-      capMps: this.capMps,
-      maxAccelMps2: this.maxAccel,
-      maxDecelMps2: this.maxDecel,
-    });
+    const lim = limits;
+    lim.dtS = ctx.dtS;
+    lim.simTimeS = t;
+    lim.speedFactor = congestionFactor(hour, kind, wave) * driverFactor;
+    lim.capMps = this.capMps;
+    lim.maxAccelMps2 = this.maxAccel;
+    lim.maxDecelMps2 = this.maxDecel;
+    const m = stepMotion(f, this.profile, lim);
     const seg = f.seg;
     const segStart = route.s[seg];
     const segLen = route.s[seg + 1] - segStart;
@@ -511,6 +511,9 @@ export class Vehicle {
     this.posY = this.ctx.graph.y[a.node];
   }
 }
+
+/** Scratch limits for stepMotion, refilled every step (no allocation per vehicle-step). */
+const limits: MotionLimits = { dtS: 1, simTimeS: 0, speedFactor: 1, capMps: 0, maxAccelMps2: 0, maxDecelMps2: 0 };
 
 function clip(x: number, limit: number): number {
   return x > limit ? limit : x < -limit ? -limit : x;
