@@ -5,7 +5,7 @@ import type { SimContext } from './fleet/context.js';
 import { buildFleet, infoOf, type VehicleInfo } from './fleet/fleet.js';
 import { checkWorker, type WorkerSlice } from './fleet/partition.js';
 import { loadRoadGraph } from './roads/graph.js';
-import { createRouteBook } from './roads/route.js';
+import { createRouteBook, type RouteBook } from './roads/route.js';
 import { createRouter } from './roads/router.js';
 import { runFleet, type RunOptions, type RunSummary } from './runner.js';
 import { type Scenario, ScenarioSchema } from './scenario.js';
@@ -35,6 +35,14 @@ export interface Simulation {
   run(sink: EventSink, opts: RunOptions): Promise<RunSummary & { scenario: string; seed: number; worker: string }>;
 }
 
+// Routes depend only on the bundled graph, so every simulation in the process shares one cache.
+let routes: RouteBook | undefined;
+function sharedRoutes(): RouteBook {
+  const graph = loadRoadGraph();
+  routes ??= createRouteBook(graph, createRouter(graph));
+  return routes;
+}
+
 export function createSimulation(scenario: Scenario, options: SimulationOptions = {}): Simulation {
   const sc = ScenarioSchema.parse(scenario); // also fills defaults for hand-built objects
   const seed = options.seed ?? sc.seed;
@@ -45,7 +53,7 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
   const localHour = createLocalHour();
   const ctx: SimContext = {
     graph,
-    routes: createRouteBook(graph, createRouter(graph)),
+    routes: sharedRoutes(),
     places: placesOf(graph),
     seed,
     epochStartMs,
