@@ -19,6 +19,8 @@ export class Collector<T extends Collectable> {
   /** Oldest receive time and lowest sequence among collected items. */
   oldestReceivedAt = Infinity;
   oldestSeq = Infinity;
+  /** Set when an item did not fit: the batch must go before anything else can join. */
+  private sealed = false;
 
   constructor(private readonly limits: CollectorLimits) {}
 
@@ -27,12 +29,17 @@ export class Collector<T extends Collectable> {
   }
 
   get full(): boolean {
-    return this.items.length >= this.limits.maxCount || this.bytes >= this.limits.maxBytes;
+    return this.sealed || this.items.length >= this.limits.maxCount || this.bytes >= this.limits.maxBytes;
   }
 
-  /** Whether the item fits into this batch (an oversize item fits into an empty one). */
+  /**
+   * Whether the item fits into this batch (an oversize item fits into an empty one). When it
+   * does not, the batch counts as full from now on, so it goes out instead of waiting for age.
+   */
   fits(item: T): boolean {
-    return this.items.length < this.limits.maxCount && (this.items.length === 0 || this.bytes + item.bytes <= this.limits.maxBytes);
+    const fits = this.items.length < this.limits.maxCount && (this.items.length === 0 || this.bytes + item.bytes <= this.limits.maxBytes);
+    if (!fits) this.sealed = true;
+    return fits;
   }
 
   /** Adds the item when it fits; false means "send what you have first". */
@@ -52,6 +59,7 @@ export class Collector<T extends Collectable> {
     this.bytes = 0;
     this.oldestReceivedAt = Infinity;
     this.oldestSeq = Infinity;
+    this.sealed = false;
     return batch;
   }
 }

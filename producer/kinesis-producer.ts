@@ -187,7 +187,7 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
           this.expireStale(head, now);
           continue;
         }
-        if (!this.collector.fits(head)) return Math.min(wake, now);
+        if (!this.collector.fits(head)) return wake; // the batch is full and goes first
         if (!limiter.tryTake(head.bytes, now)) {
           wake = Math.min(wake, now + limiter.waitMs(head.bytes, now));
           break;

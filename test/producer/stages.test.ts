@@ -121,7 +121,11 @@ describe('Collector', () => {
     expect(c.take()).toHaveLength(500);
     expect(c.count).toBe(0);
     expect(c.offer({ bytes: 3 * 1024 * 1024, receivedAt: 0, seq: 1 })).toBe(true);
+    expect(c.full).toBe(false);
     expect(c.offer({ bytes: 3 * 1024 * 1024, receivedAt: 0, seq: 2 })).toBe(false);
+    expect(c.full).toBe(true); // what did not fit waits for this batch to go
+    c.take();
+    expect(c.full).toBe(false);
   });
 });
 
