@@ -34,6 +34,13 @@ export function registerSimulate(program: Command): void {
       const out: NodeJS.WritableStream = o.out === '-' ? process.stdout : createWriteStream(o.out);
       const abort = new AbortController();
       const onSignal = () => abort.abort();
+      let closed = false;
+      // A reader that goes away (`| head`) ends the run quietly; other write errors still fail it.
+      out.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+        closed = true;
+        abort.abort();
+      });
       process.once('SIGINT', onSignal);
       const bar = process.stderr.isTTY ? new SingleBar({ format: 'simulate [{bar}] {percentage}% | {value}/{total} | {records} events', stream: process.stderr }, Presets.shades_classic) : undefined;
       const total = durationS ?? maxRecords ?? 0;
@@ -42,8 +49,11 @@ export function registerSimulate(program: Command): void {
       const flush = (): Promise<void> | undefined => {
         const text = chunk.join('');
         chunk = [];
-        if (out.write(text)) return undefined;
-        return new Promise((resolve) => out.once('drain', () => resolve()));
+        if (closed || out.write(text)) return undefined;
+        return new Promise((resolve) => {
+          out.once('drain', () => resolve());
+          abort.signal.addEventListener('abort', () => resolve(), { once: true });
+        });
       };
       const summary = await sim.run(
         {
