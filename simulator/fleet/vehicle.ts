@@ -233,7 +233,8 @@ export class Vehicle {
     tr.wh += e.energy_wh;
     if (this.isEv) this.socWh = Math.max(0, Math.min(EV_BATTERY_WH, this.socWh - e.energy_wh));
     else this.fuelKg = Math.max(0, this.fuelKg - e.fuel_g / 1000);
-    if (this.isDiesel) this.defPct = Math.max(0, this.defPct - (e.fuel_g * 0.03 * 100) / (1.09 * 1000 * (this.vehicleClass === 'bus' ? 40 : 87)));
+    // Diesel exhaust fluid: about 3 % of the fuel burnt, 1.09 kg/L.
+    if (this.isDiesel) this.defPct = Math.max(0, this.defPct - (e.fuel_g * 0.03 * 100) / (1.09 * 1000 * this.defTankL()));
     this.diagnostics.onStep(this, ctx.dtS, v, a, e.fuel_g);
     this.idleStep(t, v);
     this.levels();
@@ -488,16 +489,18 @@ export class Vehicle {
     this.emit('charge:plug:disconnected', { soc_pct: r1(this.socPct()) });
   }
 
-  /** Stop activities use these. */
-  refill(): { liters: number; defLiters: number } {
+  /** Fills the tank; returns the litres added. */
+  refill(): number {
     const liters = (this.tankKg - this.fuelKg) / (this.isDiesel ? DIESEL_KG_PER_L : GASOLINE_KG_PER_L);
     this.fuelKg = this.tankKg;
     this.fuelLowSent = false;
-    return { liters, defLiters: 0 };
+    return liters;
+  }
+  private defTankL(): number {
+    return this.vehicleClass === 'bus' ? 40 : 87;
   }
   refillDef(): number {
-    const tank = this.vehicleClass === 'bus' ? 40 : 87;
-    const liters = ((100 - this.defPct) / 100) * tank;
+    const liters = ((100 - this.defPct) / 100) * this.defTankL();
     this.defPct = 100;
     this.defLowSent = false;
     return liters;
@@ -530,7 +533,7 @@ function refuel(v: Vehicle): Activity {
       v.emit('fuel:refuel:started', { ...v.here(), fuel_level_pct: r1(startPct) });
     },
     end: () => {
-      const { liters } = v.refill();
+      const liters = v.refill();
       v.emit('fuel:refuel:completed', { ...v.here(), liters: r2(liters), fuel_level_pct: 100, fuel_type: v.isDiesel ? 'diesel' : 'gasoline' });
       v.diagnostics.inflate(v);
     },
