@@ -33,17 +33,20 @@ export function parseLocalStart(text: string, field = 'start'): number {
   return epoch;
 }
 
-/** Local hour of day as a fraction (7.5 = 07:30), cached per UTC hour because it sits on a hot path. */
+/**
+ * Local hour of day as a fraction (7.5 = 07:30). Offsets are memoised per UTC hour: the demand model
+ * scans a day ahead while every vehicle asks for "now", so a single-entry cache would thrash.
+ */
 export function createLocalHour(): (epochMs: number) => number {
-  let cachedHour = Number.NaN;
-  let cachedOffset = 0;
+  const offsets = new Map<number, number>();
   return (epochMs) => {
     const utcHour = Math.floor(epochMs / 3_600_000);
-    if (utcHour !== cachedHour) {
-      cachedHour = utcHour;
-      cachedOffset = offsetMsAt(epochMs);
+    let offset = offsets.get(utcHour);
+    if (offset === undefined) {
+      offset = offsetMsAt(utcHour * 3_600_000);
+      offsets.set(utcHour, offset);
     }
-    const local = (epochMs + cachedOffset) / 3_600_000;
+    const local = (epochMs + offset) / 3_600_000;
     return local - Math.floor(local / 24) * 24;
   };
 }
