@@ -11,6 +11,8 @@ import { userRecordsOf } from './support/user-records.js';
 const MiB = 1024 * 1024;
 const SHARDS = 2;
 const RECORD_BYTES = 1024;
+// 20 s of load plus draining and reading back: longer than the suite's default 60 s under contention.
+const SCENARIO_TIMEOUT_MS = 150_000;
 
 /**
  * The producer through the gate at 3× the capacity of 2 shards for 20 s, then everything read back
@@ -91,7 +93,7 @@ describe('the producer through the shard gate at 3× capacity on 2 shards', () =
     console.error(`plain: ${summary(run)}`);
     expectZeroLoss(run);
     expect(throttledFraction(run)).toBeLessThan(0.05);
-  });
+  }, SCENARIO_TIMEOUT_MS);
 
   it('loses nothing with faults on (InternalFailure, 500/503, latency, drops, hangs)', async () => {
     const run = await runScenario('producer-faults', {
@@ -109,7 +111,7 @@ describe('the producer through the shard gate at 3× capacity on 2 shards', () =
     expectZeroLoss(run);
     const t = run.accounting.totals;
     for (const fault of [t.internalFailures, t.error500, t.error503, t.dropped, t.hung]) expect(fault).toBeGreaterThan(0);
-  });
+  }, SCENARIO_TIMEOUT_MS);
 
   it('loses nothing when the stream is resharded 2→4 halfway', async () => {
     const run = await runScenario('producer-reshard', { reshardHalfway: true });
@@ -117,5 +119,5 @@ describe('the producer through the shard gate at 3× capacity on 2 shards', () =
     expectZeroLoss(run);
     const shardsUsed = new Set(run.accounting.shards.filter((s) => s.totals.acceptedRecords > 0).map((s) => s.shardId));
     expect(shardsUsed.size).toBeGreaterThanOrEqual(2 + 4);
-  });
+  }, SCENARIO_TIMEOUT_MS);
 });
