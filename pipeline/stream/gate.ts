@@ -266,15 +266,15 @@ function send(res: ServerResponse, reply: Reply): void {
   res.end(text);
 }
 
+/** The whole body, or undefined when it exceeds the limit (the rest is read and discarded, so a 413 can still be sent). */
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let length = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     length += chunk.length;
-    if (length > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(chunk);
+    if (length <= MAX_REQUEST_BYTES) chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  return length <= MAX_REQUEST_BYTES ? Buffer.concat(chunks) : undefined;
 }
 
 function parseJson(body: Buffer): Record<string, unknown> | undefined {

@@ -99,6 +99,20 @@ describe('shard gate: other actions pass through, the shard map follows reshards
     expect(two.throttledOn).toEqual(two.open);
   });
 
+  it('meters puts addressed by StreamARN, and leaves puts to unknown streams to the upstream’s error', async () => {
+    const arn = (await gate.send(new DescribeStreamSummaryCommand({ StreamName: 'made-through-gate' }))).StreamDescriptionSummary?.StreamARN;
+    const out = await gate.send(new PutRecordsCommand({ StreamARN: arn, Records: ['a', 'b', 'c'].map((k) => ({ PartitionKey: 'same', Data: Buffer.from(k) })) }));
+    // One token per shard per 50 s, and this shard spent its token in the first test.
+    expect(out.FailedRecordCount).toBe(3);
+    expect(out.Records?.[0].ErrorMessage).toMatch(/^Rate exceeded for shard shardId-\d{12} in stream made-through-gate under account \d{12}\.$/);
+
+    const put = (client: KinesisClient) =>
+      client.send(new PutRecordsCommand({ StreamName: 'nope', Records: [{ PartitionKey: 'k', Data: Buffer.from('x') }] })).catch((e: Error) => e);
+    const [viaGate, viaDirect] = [await put(gate), await put(direct)];
+    expect(viaGate).toBeInstanceOf(Error);
+    expect([(viaGate as Error).name, (viaGate as Error).message]).toEqual([(viaDirect as Error).name, (viaDirect as Error).message]);
+  });
+
   it('serves the accounting as JSON over HTTP', async () => {
     const res = await fetch(`${stack.endpoint}${ACCOUNTING_PATH}`);
     expect(res.status).toBe(200);
