@@ -195,10 +195,23 @@ for (const r of runs) {
 }
 
 // ---- central arterials from OpenStreetMap -----------------------------------------------------
+// Only 668 of 1,713 OSM segments carry a posted limit: an untagged segment takes the most common
+// posted limit of the same street, so limits do not flap between tagged and untagged pieces.
+const postedByName = new Map<string, Map<number, number>>();
+for (const { properties: p } of arterials) {
+  if (p.speed_limit_mph === null || !p.name) continue;
+  const counts = postedByName.get(p.name) ?? new Map<number, number>();
+  counts.set(p.speed_limit_mph, (counts.get(p.speed_limit_mph) ?? 0) + 1);
+  postedByName.set(p.name, counts);
+}
+const streetLimit = (name: string | undefined): number | undefined => {
+  const counts = name ? postedByName.get(name) : undefined;
+  return counts ? [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0] : undefined;
+};
 const arterialNodes = new Set<number>();
 for (const feat of arterials) {
   const p = feat.properties;
-  const mph = p.speed_limit_mph ?? ARTERIAL_DEFAULT_MPH[p.road_class] ?? 30;
+  const mph = p.speed_limit_mph ?? streetLimit(p.name) ?? ARTERIAL_DEFAULT_MPH[p.road_class] ?? 30;
   const ids = feat.geometry.coordinates.map(([lon, lat]) => node(lon, lat));
   for (let i = 0; i + 1 < ids.length; i++) {
     if (!inside(ids[i]) || !inside(ids[i + 1])) continue;
