@@ -26,6 +26,7 @@ export function createLocalKinesisClient(options: LocalClientOptions): KinesisCl
     requestHandler: new NodeHttpHandler({
       httpAgent: new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 }),
       requestTimeout: options.requestTimeoutMs ?? 10_000,
+      throwOnRequestTimeout: true, // otherwise the handler only logs a warning and a hung request never ends
       connectionTimeout: 2_000,
     }),
   });

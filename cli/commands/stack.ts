@@ -1,7 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../common/logger.js';
 import { UserError } from '../../common/user-error.js';
+import { startDeliveryStream, type DeliveryStream } from '../../pipeline/delivery/delivery-stream.js';
+import { defaultLakeRoot, FilesystemBucket } from '../../pipeline/lake/fs-bucket.js';
 import type { FaultOptions } from '../../pipeline/stream/faults.js';
+import { createLocalKinesisClient } from '../../producer/local-client.js';
 import { ACCOUNTING_PATH } from '../../pipeline/stream/gate.js';
 import { startLocalStream, type LocalStream } from '../../pipeline/stream/local-stream.js';
 import { nonNegativeNumber, positiveInt, probability } from '../options.js';
@@ -10,6 +13,7 @@ interface StackFlags {
   stream: string;
   shards: number;
   port: number;
+  host: string;
   kinesalitePort: number;
   bytesPerSecond?: number;
   recordsPerSecond?: number;
@@ -22,6 +26,11 @@ interface StackFlags {
   hangRate: number;
   latency?: NonNullable<FaultOptions['latencyMs']>;
   json?: boolean;
+  delivery?: boolean;
+  lake?: string;
+  checkpointDir: string;
+  bufferSeconds: number;
+  format: 'json' | 'parquet';
 }
 
 /** `sdfleet stack`: kinesalite plus the shard gate as a long-lived local Kinesis for any producer. */
@@ -32,6 +41,7 @@ export function registerStack(program: Command): void {
     .option('--stream <name>', 'stream to create', 'sdfleet')
     .option('--shards <n>', 'shard count', positiveInt, 2)
     .option('--port <port>', 'gate port (0 = random)', port, 4567)
+    .option('--host <address>', 'gate listen address (0.0.0.0 only inside a container)', '127.0.0.1')
     .option('--kinesalite-port <port>', 'kinesalite port behind the gate (0 = random)', port, 0)
     .option('--bytes-per-second <n>', 'per-shard byte limit incl. partition keys (default 1048576)', positiveNumber)
     .option('--records-per-second <n>', 'per-shard record limit (default 1000)', positiveNumber)
@@ -43,6 +53,11 @@ export function registerStack(program: Command): void {
     .option('--drop-rate <p>', 'per-request dropped-connection probability', probability, 0)
     .option('--hang-rate <p>', 'per-request probability of never answering', probability, 0)
     .option('--latency <spec>', 'added latency: fixed:MS | uniform:MIN-MAX | exp:MEAN, optionally @P for a fraction of requests', latency)
+    .option('--delivery', 'also run the local Firehose delivery stream into the lake')
+    .option('--lake <dir>', 'with --delivery: lake folder (default ./data/lake/sdfleet-lake, what `sdfleet lake` reads)')
+    .option('--checkpoint-dir <dir>', 'with --delivery: durable checkpoints, so a restart resumes', 'data/checkpoints')
+    .option('--buffer-seconds <n>', 'with --delivery: S3 buffer interval, also the Lambda one up to its 60 s default (Firehose allows 60–900 with dynamic partitioning)', positiveNumber, 60)
+    .option('--format <format>', 'with --delivery: json (GZIP NDJSON) or parquet', format, 'json')
     .option('--json', 'print one machine-readable line on start and one on stop')
     .action(async (flags: StackFlags) => {
       const requestFaults = flags.error500Rate + flags.error503Rate + flags.dropRate + flags.hangRate;
@@ -58,6 +73,27 @@ export function registerStack(program: Command): void {
       };
       const limits = { bytesPerSecond: flags.bytesPerSecond, recordsPerSecond: flags.recordsPerSecond, burstSeconds: flags.burstSeconds };
       const stack = await start(flags, limits, faults);
+      const lakeRoot = flags.lake ?? defaultLakeRoot('sdfleet-lake');
+      const readerClient = createLocalKinesisClient({ endpoint: stack.upstreamEndpoint });
+      let delivery: DeliveryStream | undefined;
+      try {
+        delivery = flags.delivery
+          ? await startDeliveryStream({
+              client: readerClient,
+              streamName: stack.streamName,
+              bucket: new FilesystemBucket(lakeRoot),
+              checkpointDir: flags.checkpointDir,
+              lambdaBuffer: { intervalMs: Math.min(flags.bufferSeconds, 60) * 1000 },
+              s3Buffer: { intervalMs: flags.bufferSeconds * 1000 },
+              format: flags.format,
+              logger: createLogger('delivery'),
+            })
+          : undefined;
+      } catch (err) {
+        readerClient.destroy();
+        await stack.close();
+        throw err;
+      }
       const info = {
         endpoint: stack.endpoint,
         upstreamEndpoint: stack.upstreamEndpoint,
@@ -66,6 +102,7 @@ export function registerStack(program: Command): void {
         accountingUrl: `${stack.endpoint}${ACCOUNTING_PATH}`,
         limits: stack.gate.limits,
         faults,
+        lake: delivery ? lakeRoot : undefined,
       };
       if (flags.json) console.log(JSON.stringify({ event: 'started', ...info }));
       else {
@@ -74,13 +111,20 @@ export function registerStack(program: Command): void {
         console.log(`  limits per shard: ${l.bytesPerSecond} bytes/s, ${l.recordsPerSecond} records/s, burst ${l.burstSeconds} s`);
         console.log(`  faults: ${describeFaults(faults)}`);
         console.log(`  accounting: ${info.accountingUrl}   kinesalite (unmetered): ${info.upstreamEndpoint}`);
+        if (delivery) console.log(`  delivery: into ${lakeRoot} every ${flags.bufferSeconds} s (query with: sdfleet lake query --lake ${lakeRoot} "...")`);
         console.log('  Ctrl-C to stop');
       }
       await untilSignal();
+      await delivery?.stop(); // delivers what it has read before the stream goes away
+      readerClient.destroy();
       const totals = stack.accounting().totals;
+      const delivered = delivery?.stats();
       await stack.close();
-      if (flags.json) console.log(JSON.stringify({ event: 'stopped', totals }));
-      else console.log(`sdfleet stack: stopped; accepted ${totals.acceptedRecords} records (${totals.acceptedBytes} bytes), throttled ${totals.throttledRecords}`);
+      if (flags.json) console.log(JSON.stringify({ event: 'stopped', totals, delivery: delivered }));
+      else {
+        console.log(`sdfleet stack: stopped; accepted ${totals.acceptedRecords} records (${totals.acceptedBytes} bytes), throttled ${totals.throttledRecords}`);
+        if (delivered) console.log(`  delivery: read ${delivered.read}, wrote ${delivered.recordsWritten} records in ${delivered.objectsWritten} objects, ${delivered.failed} to the error output`);
+      }
     });
 }
 
@@ -90,7 +134,7 @@ async function start(flags: StackFlags, limits: LocalStreamLimits, faults: Fault
       streamName: flags.stream,
       shardCount: flags.shards,
       kinesalitePort: flags.kinesalitePort,
-      gate: { port: flags.port, limits, faults },
+      gate: { port: flags.port, host: flags.host, limits, faults },
       logger: createLogger('stack'),
     });
   } catch (err) {
@@ -128,6 +172,11 @@ function describeFaults(f: FaultOptions): string {
     f.latencyMs ? `latency ${JSON.stringify(f.latencyMs)}` : '',
   ].filter(Boolean);
   return parts.length === 0 ? 'none' : `${parts.join(', ')} (seed ${f.seed})`;
+}
+
+function format(value: string): 'json' | 'parquet' {
+  if (value !== 'json' && value !== 'parquet') throw new InvalidArgumentError(`expected json or parquet, got "${value}"`);
+  return value;
 }
 
 function port(value: string): number {

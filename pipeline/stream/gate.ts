@@ -40,7 +40,8 @@ export interface GateOptions {
   faults?: FaultOptions;
   /** 0 or omitted: a random free port. */
   port?: number;
-  host?: '127.0.0.1';
+  /** Listen address, default 127.0.0.1; `0.0.0.0` only inside a container, where the port is published to loopback. */
+  host?: string;
   clock?: Clock;
   logger?: Logger;
   /** Seconds of per-second accounting kept (default one hour). */
@@ -224,7 +225,7 @@ export async function startGate(options: GateOptions): Promise<Gate> {
   let closed: Promise<void> | undefined;
 
   return {
-    endpoint: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    endpoint: `http://${!options.host || options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`,
     port,
     limits,
     accounting: () => accounting.snapshot(),

@@ -1,10 +1,15 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
+import { verifyLake } from '../../pipeline/lake/verify.js';
 import { createLocalKinesisClient } from '../../producer/local-client.js';
+import { waitFor } from '../lake/wait-for.js';
 
 const cli = ['--import', 'tsx', 'cli/sdfleet.ts', 'stack'];
 
@@ -38,12 +43,46 @@ describe('sdfleet stack', () => {
     }
   });
 
+  it('with --delivery, writes what producers put into the lake before it stops', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sdfleet-stack-'));
+    const child = spawn(process.execPath, [...cli, '--json', '--port', '0', '--stream', 'lake-stream', '--delivery', '--lake', join(dir, 'lake'), '--checkpoint-dir', join(dir, 'cp'), '--buffer-seconds', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const iterator = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+      const started = JSON.parse((await iterator.next()).value as string) as { endpoint: string; lake: string };
+      expect(started.lake).toBe(join(dir, 'lake'));
+      const client = createLocalKinesisClient({ endpoint: started.endpoint });
+      const events = Array.from({ length: 50 }, (_, i) => ({
+        event_uuid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        event_name: 'vehicle:telemetry',
+        created_at: 1_780_000_000 + i,
+        vehicle_id: 'veh-1',
+        seq: i + 1,
+      }));
+      const out = await client.send(new PutRecordsCommand({ StreamName: 'lake-stream', Records: events.map((e) => ({ PartitionKey: e.vehicle_id, Data: Buffer.from(JSON.stringify(e)) })) }));
+      client.destroy();
+      expect(out.FailedRecordCount).toBe(0);
+
+      await waitFor(async () => (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.json.gz')).length > 0, 'the first lake object', 30_000);
+      child.kill('SIGTERM');
+      const stopped = JSON.parse((await iterator.next()).value as string) as { delivery: { read: number; recordsWritten: number } };
+      expect(stopped.delivery).toMatchObject({ read: 50, recordsWritten: 50 });
+      const report = await verifyLake(join(dir, 'lake'));
+      expect(report).toMatchObject({ delivered: 50, duplicates: 0, missing: 0 });
+    } finally {
+      child.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects bad flag values with an error naming the flag', async () => {
     const run = promisify(execFile);
     const cases = [
       [['--shards', '0'], '--shards'],
       [['--hang-rate', '1.5'], '--hang-rate'],
       [['--latency', 'sometimes'], '--latency'],
+      [['--format', 'csv'], '--format'],
       [['--port', '0', '--error-500-rate', '0.7', '--error-503-rate', '0.7'], '--error-500-rate'],
     ] as const;
     const errors = await Promise.all(
