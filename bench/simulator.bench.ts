@@ -79,6 +79,18 @@ const cpuFraction = cpuS(c0) / wallS;
 gc();
 const perVehicleRunB = (process.memoryUsage().heapUsed - heap0) / BIG;
 
+// 3. The same 100k as a realistic city mix (most private cars parked at 10:00).
+gc();
+const cityHeap0 = process.memoryUsage().heapUsed;
+const city = createSimulation(loadScenario({ name: 'city', seed: 6, start: '2026-03-03T10:00:00', fleet: { vehicles: BIG } }));
+gc();
+const cityPerVehicleB = (process.memoryUsage().heapUsed - cityHeap0) / BIG;
+const cw0 = performance.now();
+const cc0 = process.cpuUsage();
+const cityRun = await city.run({ write: () => undefined }, { pace: 'realtime', durationS: RUN_S });
+const cityWallS = (performance.now() - cw0) / 1000;
+const cityCpu = cpuS(cc0) / cityWallS;
+
 console.log(`## Simulator
 
 Generation (2,000-vehicle working-hours fleet, 120 simulated s, max pace, ${REPS} repetitions, medians; rates per CPU-second of this process):
@@ -102,5 +114,7 @@ Real time (${fmt(BIG)} buses, engines always on, 1 Hz, ${RUN_S} simulated s at p
 | heap per vehicle after build | ${fmt(perVehicleB)} B | |
 | heap per vehicle after running | ${fmt(perVehicleRunB)} B | |
 
-Verdict: the ≥ 1M readings/s/core and < 1 core for 100k vehicles goals are ${median(genRates) >= 1e6 && cpuFraction < 1 ? 'met' : 'NOT met on this machine'}; see the numbers above. Each reading formats ~20 floating-point fields, which alone costs about as much as \`JSON.stringify\`. The machine is shared by several agents, so absolute numbers are pessimistic; the encoder ratio is same-run.`);
+Real time, realistic mix (${fmt(BIG)} vehicles, default class mix, 10:00 on a weekday, ${RUN_S} simulated s): ${fmt(cityRun.eventsByType['vehicle:telemetry'] ?? 0)} readings and ${fmt(cityRun.records)} events, ${cityWallS.toFixed(1)} s wall, **${cityCpu.toFixed(2)} cores**, ${fmt(cityPerVehicleB)} B heap per vehicle.
+
+Verdict: the ≥ 1M readings/s/core and < 1 core for 100k vehicles goals are ${median(genRates) >= 1e6 && cpuFraction < 1 && wallS <= RUN_S * 1.05 ? 'met' : 'NOT met on this machine'} (a realistic 100k mix, where parked vehicles only send heartbeats, is a different load: see its line). Each reading formats ~20 floating-point fields, which alone costs about as much as \`JSON.stringify\`. The machine is shared by several agents, so absolute numbers are pessimistic; the encoder ratio is same-run.`);
 console.error(`summary: ${rt.records} records`);
