@@ -82,20 +82,28 @@ describe('shard gate enforcement at 3× the AWS limits on 2 shards (raw SDK)', (
   }
 
   /**
-   * The bucket holds 1 s of burst and starts full, so: up to the end of the n-th second the shard
-   * took at most (1 + n) seconds' worth; and once it has throttled (the burst is spent), each
-   * second holds the limit, with 10 % for the refill left over at a window edge.
+   * The token-bucket guarantee, which holds whatever the machine's speed: any run of consecutive
+   * wall-clock seconds takes at most its length of the limit plus the 1 s burst. (A per-second cap
+   * alone would not hold: after an event-loop stall the bucket has refilled, as after idle time.)
+   * And under sustained 3× load the typical second, once the burst is spent, sits at the limit.
    */
   function expectWithinLimit(shard: ShardAccounting, field: 'acceptedBytes' | 'acceptedRecords', limit: number, oneRecord: number): void {
-    let cumulative = 0;
-    let burstSpent = false;
-    shard.seconds.forEach((second, n) => {
-      cumulative += second[field];
-      expect(cumulative, `${shard.shardId} up to ${second.second}`).toBeLessThanOrEqual(limit * (2 + n) + oneRecord);
-      if (burstSpent) expect(second[field], `${shard.shardId} at ${second.second}`).toBeLessThanOrEqual(1.1 * limit);
-      burstSpent ||= second.throttledRecords > 0;
-    });
-    expect(burstSpent).toBe(true);
+    const seconds = shard.seconds;
+    for (let i = 0; i < seconds.length; i++) {
+      let sum = 0;
+      for (let j = i; j < seconds.length; j++) {
+        sum += seconds[j][field];
+        const span = seconds[j].second - seconds[i].second + 1;
+        expect(sum, `${shard.shardId} seconds ${seconds[i].second}..${seconds[j].second}`).toBeLessThanOrEqual(limit * (span + 1) + oneRecord);
+      }
+    }
+    const firstThrottled = seconds.findIndex((s) => s.throttledRecords > 0);
+    expect(firstThrottled).toBeGreaterThanOrEqual(0);
+    const sustained = seconds.slice(firstThrottled + 1, -1).map((s) => s[field]).sort((a, b) => a - b);
+    expect(sustained.length).toBeGreaterThan(0);
+    const median = sustained[Math.floor(sustained.length / 2)];
+    expect(median / limit, `${shard.shardId} median accepted per second`).toBeGreaterThan(0.9);
+    expect(median / limit, `${shard.shardId} median accepted per second`).toBeLessThanOrEqual(1.1);
   }
 
   it('holds 1 MiB/s per shard: exact throttle errors, FailedRecordCount and order, only accepted records stored', async () => {
