@@ -20,6 +20,12 @@ export interface LimiterOptions {
   recoverySeconds?: number;
   /** Never cut below this fraction of the cap, so a shard keeps probing. Default 0.02. */
   minFactor?: number;
+  /**
+   * Slowest recovery, in fractions of the cap per second. Recovery is otherwise proportional to
+   * the rate before the cut, which would leave a producer cut to a trickle stuck there while its
+   * records expire. Default 0.005 (20 producers together regain 10 % of a shard per second).
+   */
+  minRecoveryPerSecond?: number;
   /** Bucket capacity in seconds of rate: 1 s, like the shard's own bucket. */
   burstSeconds?: number;
 }
@@ -138,7 +144,7 @@ export class ShardLimiter {
     const cut = Math.max(0.5, Math.min(this.options.decrease, 1 - throttledFraction));
     const before = Math.min(this.factor, this.measuredFactor(now));
     this.factor = Math.max(this.options.minFactor, before * cut);
-    this.slope = (before - this.factor) / this.options.recoverySeconds;
+    this.slope = Math.max((before - this.factor) / this.options.recoverySeconds, this.options.minRecoveryPerSecond);
     this.lastCutAt = now;
     this.bytes.tokens = Math.min(this.bytes.tokens, 0);
     this.records.tokens = Math.min(this.records.tokens, 0);
@@ -155,6 +161,7 @@ export const LIMITER_DEFAULTS: Required<LimiterOptions> = {
   decrease: 0.8,
   recoverySeconds: 5,
   minFactor: 0.02,
+  minRecoveryPerSecond: 0.005,
   burstSeconds: 1,
 };
 
