@@ -1,10 +1,10 @@
 // Drives the fleet step by step and hands every event to the sink. Pacing: real time, ×k, or as
 // fast as the sink accepts (a Promise from sink.write is awaited before anything else happens).
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
-import type { FleetEvent, EventSink } from './events/event.js';
+import type { Emitted, Vehicle } from './fleet/vehicle.js';
+import type { EventSink } from './events/event.js';
 import { encodeEvent } from './encoder.js';
 import type { SimContext } from './fleet/context.js';
-import type { Vehicle } from './fleet/vehicle.js';
 
 export type Pace = 'realtime' | 'accelerated' | 'max';
 
@@ -40,6 +40,7 @@ export interface RunSummary {
 }
 
 const YIELD_EVERY_MS = 50;
+type TelemetryWriter = NonNullable<EventSink['writeTelemetry']>;
 
 export async function runFleet(vehicles: readonly Vehicle[], ctx: SimContext, sink: EventSink, opts: RunOptions): Promise<RunSummary> {
   const speed = opts.pace === 'realtime' ? 1 : opts.pace === 'accelerated' ? (opts.speedup ?? 10) : Infinity;
@@ -49,7 +50,7 @@ export async function runFleet(vehicles: readonly Vehicle[], ctx: SimContext, si
   const durationS = opts.durationS ?? Infinity;
   const byType = new Map<string, number>();
   const lastSeq = new Int32Array(vehicles.length);
-  const buf: FleetEvent[] = [];
+  const buf: Emitted[] = [];
   const startWall = performance.now();
   let lastYield = startWall;
   let records = 0;
@@ -59,23 +60,34 @@ export async function runFleet(vehicles: readonly Vehicle[], ctx: SimContext, si
 
   // Events a vehicle raised while being set up (engines already running at the start) come first.
   // Synchronous unless the sink asks to wait, so the common case costs no microtask per vehicle.
-  const drain = (i: number, events: FleetEvent[], from = 0): boolean | Promise<boolean> => {
+  // Every emitted item took one seq, so the k-th of a vehicle's step has seq v.seq - (len - 1 - k).
+  const drain = (i: number, events: Emitted[], from = 0): boolean | Promise<boolean> => {
+    const v = vehicles[i];
     for (let k = from; k < events.length; k++) {
       const ev = events[k];
-      const pending = sink.write(ev, encodeEvent(ev));
+      const seq = v.seq - (events.length - 1 - k);
+      let pending: void | Promise<void>;
+      if (typeof ev === 'string') {
+        pending = (sink.writeTelemetry as TelemetryWriter).call(sink, ev, v.identity.vehicle_id, seq);
+        telemetry++;
+      } else {
+        pending = sink.write(ev, encodeEvent(ev));
+        if (ev.event_name === 'vehicle:telemetry') telemetry++;
+        else byType.set(ev.event_name, (byType.get(ev.event_name) ?? 0) + 1);
+      }
       records++;
-      lastSeq[i] = ev.seq;
-      if (ev.event_name === 'vehicle:telemetry') telemetry++;
-      else byType.set(ev.event_name, (byType.get(ev.event_name) ?? 0) + 1);
+      lastSeq[i] = seq;
       if (records >= maxRecords) return pending ? pending.then(() => true) : true;
       if (pending) return pending.then(() => drain(i, events, k + 1));
     }
     events.length = 0;
     return false;
   };
+  const jsonTelemetry = sink.writeTelemetry !== undefined;
+  for (const v of vehicles) v.jsonTelemetry = jsonTelemetry;
   let full = false;
   for (let i = 0; i < vehicles.length && !full; i++) {
-    full = await drain(i, vehicles[i].out);
+    full = await drain(i, vehicles[i].out); // raised while being built: always event objects
     vehicles[i].out = buf;
   }
 

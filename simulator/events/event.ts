@@ -38,4 +38,9 @@ export interface TelemetryEvent extends FleetEvent {
 /** Where events go; the simulator knows nothing about transports. A returned Promise means "wait". */
 export interface EventSink {
   write(event: FleetEvent, json: string): void | Promise<void>;
+  /**
+   * Optional: telemetry readings (most of the stream) arrive here as their JSON line only, without an
+   * event object, which saves building one per reading. Sinks without it get every event via `write`.
+   */
+  writeTelemetry?(json: string, vehicleId: string, seq: number): void | Promise<void>;
 }

@@ -7,6 +7,7 @@ import type { FleetEvent, TelemetryEvent } from '../events/event.js';
 import { type Geofence, RoadWatch } from '../events/road-events.js';
 import { r1, r2, r3, r5, r6 } from '../events/round.js';
 import { uuidFrom } from '../events/uuid.js';
+import { encodeTelemetry, roundTelemetry } from '../encoder.js';
 import { congestionFactor, congestionWave } from '../motion/congestion.js';
 import { type DriverProfile, drawDriverProfile } from '../motion/driver-profile.js';
 import { type FollowerState, type MotionLimits, startFollowing, stepMotion } from '../motion/follower.js';
@@ -41,7 +42,9 @@ export class Vehicle {
   speedMps = 0;
   seq = 0;
   /** Events of the current step; the runner drains it after each vehicle step. */
-  out: FleetEvent[] = [];
+  out: Emitted[] = [];
+  /** Telemetry as its JSON line only (the sink takes text), instead of an event object. */
+  jsonTelemetry = false;
 
   private readonly model: EmissionModel;
   private readonly capMps: number;
@@ -243,36 +246,34 @@ export class Vehicle {
     const nx = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
     const ny = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
     const f = this.mode === DRIVING ? this.follow : undefined;
-    const road = f ? ctx.graph.names[f.route.segName[f.seg]] : null;
+    // Raw values into one scratch reading: the encoder rounds while writing, so a JSON-only sink
+    // costs no object; a sink that wants objects gets a rounded copy.
+    const r = scratch;
+    r.event_uuid = uuidFrom(this.rng);
+    r.created_at = this.stamp();
+    r.vehicle_id = this.identity.vehicle_id;
+    r.seq = ++this.seq;
+    r.vehicle_class = this.vehicleClass;
+    r.trip_id = this.tripId;
+    r.lat = latOf(this.posY + ny);
+    r.lon = lonOf(this.posX + nx);
+    r.heading_deg = this.heading;
+    r.speed_kmh = v * KMH;
+    r.accel_mps2 = a;
+    r.odometer_km = this.odometerKm;
+    r.road = f ? ctx.graph.names[f.route.segName[f.seg]] : null;
+    r.speed_limit_kmh = f ? limitKmh : null;
+    r.co2_g = e.co2_g;
+    r.nox_g = e.nox_g;
+    r.pm25_g = e.pm25_g;
+    r.co_g = e.co_g;
+    r.hc_g = e.hc_g;
     const ev = this.isEv;
-    const reading: TelemetryEvent = {
-      event_uuid: uuidFrom(this.rng),
-      event_name: 'vehicle:telemetry',
-      created_at: this.stamp(),
-      vehicle_id: this.identity.vehicle_id,
-      seq: ++this.seq,
-      vehicle_class: this.vehicleClass,
-      trip_id: this.tripId,
-      lat: r6(latOf(this.posY + ny)),
-      lon: r6(lonOf(this.posX + nx)),
-      heading_deg: r1(this.heading),
-      speed_kmh: r2(v * KMH),
-      accel_mps2: r2(a),
-      odometer_km: r3(this.odometerKm),
-      road,
-      speed_limit_kmh: f ? r1(limitKmh) : null,
-      co2_g: r3(e.co2_g),
-      nox_g: r5(e.nox_g),
-      pm25_g: r6(e.pm25_g),
-      co_g: r5(e.co_g),
-      hc_g: r5(e.hc_g),
-      // One object shape for every powertrain (monomorphic hot path); JSON drops the undefined pair.
-      fuel_g: ev ? undefined : r3(e.fuel_g),
-      fuel_level_pct: ev ? undefined : r2(this.fuelPct()),
-      energy_wh: ev ? r2(e.energy_wh) : undefined,
-      soc_pct: ev ? r2(this.socPct()) : undefined,
-    };
-    this.out.push(reading);
+    r.fuel_g = ev ? undefined : e.fuel_g;
+    r.fuel_level_pct = ev ? undefined : this.fuelPct();
+    r.energy_wh = ev ? e.energy_wh : undefined;
+    r.soc_pct = ev ? this.socPct() : undefined;
+    this.out.push(this.jsonTelemetry ? encodeTelemetry(r) : roundTelemetry(r));
   }
 
   private idleStep(t: number, v: number): void {
@@ -514,6 +515,16 @@ export class Vehicle {
     this.posY = this.ctx.graph.y[a.node];
   }
 }
+
+/** What a step emits: an event object, or a telemetry reading already encoded as its JSON line. */
+export type Emitted = FleetEvent | string;
+
+/** Scratch reading, refilled for every telemetry event (consumed before the next vehicle steps). */
+const scratch: TelemetryEvent = {
+  event_uuid: '', event_name: 'vehicle:telemetry', created_at: 0, vehicle_id: '', seq: 0, vehicle_class: '', trip_id: null, lat: 0, lon: 0, heading_deg: 0,
+  speed_kmh: 0, accel_mps2: 0, odometer_km: 0, road: null, speed_limit_kmh: null, co2_g: 0, nox_g: 0, pm25_g: 0, co_g: 0, hc_g: 0,
+  fuel_g: undefined, fuel_level_pct: undefined, energy_wh: undefined, soc_pct: undefined,
+};
 
 /** Scratch limits for stepMotion, refilled every step (no allocation per vehicle-step). */
 const limits: MotionLimits = { dtS: 1, simTimeS: 0, speedFactor: 1, capMps: 0, maxAccelMps2: 0, maxDecelMps2: 0 };
