@@ -56,7 +56,6 @@ export class ShardLimiter {
   private readonly records: Bucket;
   private readonly bytesCap: number;
   private readonly recordsCap: number;
-  throttleEvents = 0;
   // Exponentially decayed bytes and records sent, for the measured send rate.
   private recentBytes = 0;
   private recentRecords = 0;
@@ -92,11 +91,6 @@ export class ShardLimiter {
     // Unbias the estimate while the limiter is younger than the window.
     const seconds = (RATE_WINDOW_MS / 1000) * (1 - Math.exp(-Math.max(1, now - this.bornAt) / RATE_WINDOW_MS));
     return Math.max(this.recentBytes / seconds / this.bytesCap, this.recentRecords / seconds / this.recordsCap);
-  }
-
-  /** Current allowed rate in bytes/s. */
-  get bytesPerSecond(): number {
-    return this.bytesCap * this.factor;
   }
 
   private refill(now: number): void {
@@ -137,7 +131,6 @@ export class ShardLimiter {
    * Responses to requests sent before the last cut are ignored: they predate the reaction.
    */
   throttled(throttledFraction: number, sentAt: number, now: number): void {
-    this.throttleEvents++;
     if (!this.options.adaptive || sentAt <= this.lastCutAt) return;
     this.refill(now);
     // Heavy throttling (many producers starting together) cuts harder, down to half.

@@ -35,10 +35,6 @@ export class ManualTime implements Clock, Scheduler {
     this.timers = this.timers.filter((t) => t.id !== handle);
   }
 
-  get pendingTimers(): number {
-    return this.timers.length;
-  }
-
   /** Moves time forward, firing due timers in order and letting promises settle between them. */
   async advance(ms: number): Promise<void> {
     const end = this.current + ms;
