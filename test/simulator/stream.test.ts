@@ -36,6 +36,16 @@ describe('event stream', () => {
     expect(new Set(full.events.map((e) => e.event_uuid)).size).toBe(full.events.length);
   });
 
+  it('gives a sink that takes telemetry as text (writeTelemetry) the same lines, seqs and summary', async () => {
+    const text = await capture(DEMO, { durationS: 900, jsonTelemetry: true });
+    expect(text.hash).toBe(full.hash);
+    expect(text.events.map((e) => `${e.vehicle_id}#${e.seq}`)).toEqual(full.events.map((e) => `${e.vehicle_id}#${e.seq}`));
+    expect(text.summary.lastSeq).toEqual(full.summary.lastSeq);
+    expect(text.summary.eventsByType).toEqual(full.summary.eventsByType);
+    const cut = await capture(DEMO, { maxRecords: 777, jsonTelemetry: true });
+    expect(cut.lines).toEqual(full.lines.slice(0, 777));
+  });
+
   it('stops after exactly maxRecords without gaps', async () => {
     const cut = await capture(DEMO, { maxRecords: 777 });
     expect(cut.events.length).toBe(777);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createSimulation, loadScenario, type FleetEvent, type ScenarioInput } from '../../simulator/index.js';
+import { createSimulation, loadScenario, type EventSink, type FleetEvent, type ScenarioInput } from '../../simulator/index.js';
 
 export interface Captured {
   events: FleetEvent[];
@@ -10,22 +10,32 @@ export interface Captured {
 }
 
 /** Runs a scenario to completion at max pace and keeps everything it wrote. */
-export async function capture(input: string | ScenarioInput, opts: { seed?: number; worker?: { index: number; count: number }; durationS?: number; maxRecords?: number; keep?: boolean; onEvent?(ev: FleetEvent): void } = {}): Promise<Captured> {
+export async function capture(input: string | ScenarioInput, opts: { seed?: number; worker?: { index: number; count: number }; durationS?: number; maxRecords?: number; keep?: boolean; onEvent?(ev: FleetEvent): void; jsonTelemetry?: boolean } = {}): Promise<Captured> {
   const sim = createSimulation(loadScenario(input), { seed: opts.seed, worker: opts.worker });
   const hash = createHash('sha256');
   const events: FleetEvent[] = [];
   const lines: string[] = [];
-  const summary = await sim.run(
-    {
-      write(ev, json) {
-        hash.update(json).update('\n');
-        opts.onEvent?.(ev);
-        if (opts.keep !== false) {
-          events.push(ev);
-          lines.push(json);
-        }
-      },
+  const sink: EventSink = {
+    write(ev, json) {
+      hash.update(json).update('\n');
+      opts.onEvent?.(ev);
+      if (opts.keep !== false) {
+        events.push(ev);
+        lines.push(json);
+      }
     },
+  };
+  // Telemetry as text only: events then holds the telemetry rebuilt from its line, and the id and seq
+  // handed alongside must be the line's own.
+  if (opts.jsonTelemetry) {
+    sink.writeTelemetry = (json, vehicleId, seq) => {
+      const ev = JSON.parse(json) as FleetEvent;
+      if (ev.vehicle_id !== vehicleId || ev.seq !== seq) throw new Error(`writeTelemetry(${vehicleId}, ${seq}) for ${ev.vehicle_id} #${ev.seq}`);
+      return sink.write(ev, json);
+    };
+  }
+  const summary = await sim.run(
+    sink,
     { pace: 'max', durationS: opts.durationS, maxRecords: opts.maxRecords },
   );
   return { events, lines, hash: hash.digest('hex'), summary, vehicles: sim.vehicles };
