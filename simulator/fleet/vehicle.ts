@@ -3,11 +3,11 @@
 import { CLASS_PROFILES, TRUCK_SPEED_LIMIT_KMH, TRUCK_SPEED_LIMIT_MIN_AXLES, createEmissionModel, type EmissionModel, type VehicleClass } from '../emissions/index.js';
 import { BehaviourWatch } from '../events/behaviour.js';
 import { Diagnostics } from '../events/diagnostics.js';
-import type { FleetEvent, TelemetryEvent } from '../events/event.js';
+import type { FleetEvent } from '../events/event.js';
 import { type Geofence, RoadWatch } from '../events/road-events.js';
 import { r1, r2, r3, r5, r6 } from '../events/round.js';
 import { uuidFrom } from '../events/uuid.js';
-import { encodeTelemetry, roundTelemetry } from '../encoder.js';
+import { encodeReading, newReading, readingEvent } from '../encoder.js';
 import { congestionFactor, congestionWave } from '../motion/congestion.js';
 import { type DriverProfile, drawDriverProfile } from '../motion/driver-profile.js';
 import { type FollowerState, type MotionLimits, startFollowing, stepMotion } from '../motion/follower.js';
@@ -262,18 +262,18 @@ export class Vehicle {
     r.accel_mps2 = a;
     r.odometer_km = this.odometerKm;
     r.road = f ? ctx.graph.names[f.route.segName[f.seg]] : null;
-    r.speed_limit_kmh = f ? limitKmh : null;
+    r.speed_limit_kmh = f ? limitKmh : NaN;
     r.co2_g = e.co2_g;
     r.nox_g = e.nox_g;
     r.pm25_g = e.pm25_g;
     r.co_g = e.co_g;
     r.hc_g = e.hc_g;
-    const ev = this.isEv;
-    r.fuel_g = ev ? undefined : e.fuel_g;
-    r.fuel_level_pct = ev ? undefined : this.fuelPct();
-    r.energy_wh = ev ? e.energy_wh : undefined;
-    r.soc_pct = ev ? this.socPct() : undefined;
-    this.out.push(this.jsonTelemetry ? encodeTelemetry(r) : roundTelemetry(r));
+    r.ev = this.isEv;
+    r.fuel_g = e.fuel_g;
+    r.fuel_level_pct = this.fuelPct();
+    r.energy_wh = e.energy_wh;
+    r.soc_pct = this.socPct();
+    this.out.push(this.jsonTelemetry ? encodeReading(r) : readingEvent(r));
   }
 
   private idleStep(t: number, v: number): void {
@@ -519,12 +519,8 @@ export class Vehicle {
 /** What a step emits: an event object, or a telemetry reading already encoded as its JSON line. */
 export type Emitted = FleetEvent | string;
 
-/** Scratch reading, refilled for every telemetry event (consumed before the next vehicle steps). */
-const scratch: TelemetryEvent = {
-  event_uuid: '', event_name: 'vehicle:telemetry', created_at: 0, vehicle_id: '', seq: 0, vehicle_class: '', trip_id: null, lat: 0, lon: 0, heading_deg: 0,
-  speed_kmh: 0, accel_mps2: 0, odometer_km: 0, road: null, speed_limit_kmh: null, co2_g: 0, nox_g: 0, pm25_g: 0, co_g: 0, hc_g: 0,
-  fuel_g: undefined, fuel_level_pct: undefined, energy_wh: undefined, soc_pct: undefined,
-};
+/** Scratch reading, refilled for every telemetry event (encoded or copied before the next one). */
+const scratch = newReading();
 
 /** Scratch limits for stepMotion, refilled every step (no allocation per vehicle-step). */
 const limits: MotionLimits = { dtS: 1, simTimeS: 0, speedFactor: 1, capMps: 0, maxAccelMps2: 0, maxDecelMps2: 0 };
