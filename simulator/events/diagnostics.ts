@@ -21,6 +21,7 @@ const PREVALENCE: Record<Fault, { p: number; applies: (v: Vehicle) => boolean }>
   wheelSensor: { p: 0.02, applies: () => true },
   can: { p: 0.02, applies: () => true },
 };
+const FAULT_BIT = Object.fromEntries(Object.keys(PREVALENCE).map((f, i) => [f, 1 << i])) as Record<Fault, number>;
 const NOMINAL_PSI: Record<string, number> = { car: 35, light_truck: 35, ev: 42, van: 55, bus: 110, drayage: 105 };
 const OIL_KM = 8000;
 const SERVICE_KM = 16000;
@@ -28,7 +29,8 @@ const ROTATION_KM = 10000;
 const INSPECTION_KM = 40000;
 
 export class Diagnostics {
-  private readonly faults = new Set<Fault>();
+  /** Latent faults as bits of FAULT_BIT: tested every engine step, so no Set lookups. */
+  private faults = 0;
   private readonly active = new Map<DtcCode, number>();
   private readonly rng: Rng;
   batteryHealth: number;
@@ -54,7 +56,7 @@ export class Diagnostics {
   constructor(v: Vehicle, rng: Rng, faultRate: number) {
     this.rng = rng;
     for (const [f, d] of Object.entries(PREVALENCE) as [Fault, (typeof PREVALENCE)[Fault]][]) {
-      if (d.applies(v) && rng.chance(Math.min(1, d.p * faultRate))) this.faults.add(f);
+      if (d.applies(v) && rng.chance(Math.min(1, d.p * faultRate))) this.faults |= FAULT_BIT[f];
     }
     this.batteryHealth = rng.chance(Math.min(1, 0.05 * faultRate)) ? rng.range(0.2, 0.6) : rng.range(0.8, 1);
     this.nominalPsi = NOMINAL_PSI[v.vehicleClass];
@@ -68,6 +70,10 @@ export class Diagnostics {
     this.nextServiceKm = odo + rng.range(-800, SERVICE_KM);
     this.nextRotationKm = odo + rng.range(-400, ROTATION_KM);
     this.nextInspectionKm = odo + rng.range(-1500, INSPECTION_KM);
+  }
+
+  private has(f: Fault): boolean {
+    return (this.faults & FAULT_BIT[f]) !== 0;
   }
 
   private set(v: Vehicle, code: DtcCode, extra: Record<string, unknown> = {}): void {
@@ -94,7 +100,7 @@ export class Diagnostics {
     if (cranking < 9.6) this.set(v, 'P0562', { cranking_v: r2(cranking) });
     if (this.active.has('P0300') && this.rng.chance(0.5)) this.clear(v, 'P0300', 'not seen this drive cycle');
     if (this.active.has('C0035')) this.clear(v, 'C0035', 'sensor signal plausible at start-up');
-    if (this.faults.has('evIsolation') && v.ctx.hourAt(v.simTimeS) < 10) this.set(v, 'P0AA6');
+    if (this.has('evIsolation') && v.ctx.hourAt(v.simTimeS) < 10) this.set(v, 'P0AA6');
     this.reminders(v);
   }
 
@@ -141,7 +147,7 @@ export class Diagnostics {
       done.push('brake_pads');
     }
     for (const code of [...this.active.keys()]) this.clear(v, code, 'repaired at maintenance visit');
-    for (const f of this.faults) this.faults.delete(f);
+    this.faults = 0;
     this.inflate(v);
     return done;
   }
@@ -164,7 +170,7 @@ export class Diagnostics {
   }
 
   onHarshBraking(v: Vehicle): void {
-    if (this.faults.has('wheelSensor')) this.set(v, 'C0035', { speed_kmh: r1(v.speedMps * 3.6) });
+    if (this.has('wheelSensor')) this.set(v, 'C0035', { speed_kmh: r1(v.speedMps * 3.6) });
   }
 
   /** One step with the engine (or EV powertrain) on. */
@@ -173,22 +179,22 @@ export class Diagnostics {
     if (speedMps > 0.5) this.drivenSinceStartS += dt;
     if (Math.floor(this.engineOnS) % 60 === 0) this.tyresAt(v);
     // Coolant warms toward 90 °C (70 °C with a stuck-open thermostat); a cooling fault overheats under load.
-    const target = this.faults.has('thermostat') ? 70 : this.faults.has('cooling') && (speedMps > 25 || accel > 1) ? 125 : 90;
+    const target = this.has('thermostat') ? 70 : this.has('cooling') && (speedMps > 25 || accel > 1) ? 125 : 90;
     this.coolantC += (target - this.coolantC) * (dt / 240);
     if (!v.isEv) {
-      if (this.faults.has('thermostat') && this.engineOnS > 900) this.set(v, 'P0128', { coolant_c: r1(this.coolantC) });
+      if (this.has('thermostat') && this.engineOnS > 900) this.set(v, 'P0128', { coolant_c: r1(this.coolantC) });
       if (this.coolantC > 112) this.set(v, 'P0217', { coolant_c: r1(this.coolantC) });
       else if (this.coolantC < 100 && this.active.has('P0217')) this.clear(v, 'P0217', 'coolant back below 100 C');
-      if (this.faults.has('misfire') && accel > 1.2 && this.rng.chance(0.05)) this.set(v, 'P0300', { rpm_band: 'high_load' });
-      if (this.faults.has('catalyst') && this.engineOnS > 900 && speedMps > 8) this.set(v, 'P0420');
+      if (this.has('misfire') && accel > 1.2 && this.rng.chance(0.05)) this.set(v, 'P0300', { rpm_band: 'high_load' });
+      if (this.has('catalyst') && this.engineOnS > 900 && speedMps > 8) this.set(v, 'P0420');
       this.idleS = speedMps < 0.1 ? this.idleS + dt : 0;
-      if (this.faults.has('vacuum') && this.idleS > 60) this.set(v, 'P0171', { idle_s: r1(this.idleS) });
+      if (this.has('vacuum') && this.idleS > 60) this.set(v, 'P0171', { idle_s: r1(this.idleS) });
     }
     if (v.isDiesel) this.dieselStep(v, dt, speedMps, fuelG);
-    if (this.faults.has('evIsolation') && this.drivenSinceStartS > 600) this.clear(v, 'P0AA6', 'isolation resistance recovered');
-    if (this.faults.has('can') && speedMps > 27 && this.rng.chance(0.01)) this.set(v, 'U0100');
-    else if (this.active.has('U0100') && v.simTimeS - (this.active.get('U0100') ?? 0) > 60) this.clear(v, 'U0100', 'communication restored');
-    if (this.active.has('P0562') && this.drivenSinceStartS > 60) this.clear(v, 'P0562', 'charging voltage normal');
+    if (this.has('evIsolation') && this.drivenSinceStartS > 600) this.clear(v, 'P0AA6', 'isolation resistance recovered');
+    if (this.has('can') && speedMps > 27 && this.rng.chance(0.01)) this.set(v, 'U0100');
+    else if (this.active.size > 0 && this.active.has('U0100') && v.simTimeS - (this.active.get('U0100') ?? 0) > 60) this.clear(v, 'U0100', 'communication restored');
+    if (this.active.size > 0 && this.active.has('P0562') && this.drivenSinceStartS > 60) this.clear(v, 'P0562', 'charging voltage normal');
     if (accel < 0 && speedMps > 0) this.brakeWearPct += -accel * speedMps * dt * 2e-6;
     if (!this.padsWarned && this.brakeWearPct > 90) {
       this.padsWarned = true;
@@ -198,8 +204,8 @@ export class Diagnostics {
 
   private dieselStep(v: Vehicle, dt: number, speedMps: number, fuelG: number): void {
     this.cruiseS = speedMps > 22 ? this.cruiseS + dt : 0;
-    if (this.faults.has('egr') && this.cruiseS > 120) this.set(v, 'P0401');
-    if (this.faults.has('scr') && this.engineOnS > 1200) this.set(v, 'P20EE');
+    if (this.has('egr') && this.cruiseS > 120) this.set(v, 'P0401');
+    if (this.has('scr') && this.engineOnS > 1200) this.set(v, 'P20EE');
     // Soot loads with fuel burnt (~450 km per full filter for a tractor); active regeneration needs sustained speed.
     this.dpfLoad += fuelG / 150_000;
     if (!this.regenerating && this.dpfLoad >= 0.8 && speedMps > 16) {
@@ -219,10 +225,10 @@ export class Diagnostics {
 
   /** Ignition off: the evaporative-system monitor runs after a warm drive. */
   onIgnitionOff(v: Vehicle, tripS: number): void {
-    if (this.faults.has('evap') && tripS > 600) this.set(v, 'P0442');
+    if (this.has('evap') && tripS > 600) this.set(v, 'P0442');
   }
 
   onChargeStart(v: Vehicle): void {
-    if (this.faults.has('evPack')) this.set(v, 'P0A80', { soc_pct: r1(v.socPct()) });
+    if (this.has('evPack')) this.set(v, 'P0A80', { soc_pct: r1(v.socPct()) });
   }
 }

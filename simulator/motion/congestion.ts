@@ -2,8 +2,19 @@
 // Peaks follow SANDAG's usual commute pattern (AM 7–9, PM 16–18:30); freeways suffer most.
 import { isFreewayKind } from '../roads/graph.js';
 
+// Every driving vehicle asks for the same hour within a step: remember the last answer (three exp).
+let lastHour = NaN;
+let lastPeak = 0;
+
 /** 0 (free flow) … 1 (peak of the peak) at local hour h. */
 export function peakIntensity(h: number): number {
+  if (h === lastHour) return lastPeak;
+  lastHour = h;
+  lastPeak = intensity(h);
+  return lastPeak;
+}
+
+function intensity(h: number): number {
   const am = Math.exp(-(((h - 7.9) / 0.8) ** 2));
   const pm = Math.exp(-(((h - 17.2) / 1.1) ** 2));
   const midday = 0.25 * Math.exp(-(((h - 12.5) / 2) ** 2));
