@@ -78,6 +78,7 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
       ...options.limiter,
       rateLimitPercent: checkPositive(options.rateLimitPercent ?? options.limiter?.rateLimitPercent, 100, 'rateLimitPercent'),
       adaptive: options.adaptive ?? options.limiter?.adaptive,
+      random: options.random ?? options.limiter?.random,
     });
     this.shardMap =
       options.shardMap ??
@@ -279,7 +280,7 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
       this.acknowledge(kr, shardId, r.SequenceNumber ?? '');
     }
     for (const [shardId, s] of perShard) {
-      if (s.throttled > 0) this.limiter.forShard(shardId, sentAt).throttled(s.throttled / s.sent, sentAt, now);
+      this.limiter.forShard(shardId, sentAt).answered(s.throttled / s.sent, sentAt, now);
     }
     failures.forEach((records, info) => this.failedTry(records, info));
   }

@@ -1,9 +1,8 @@
 // Per-shard pacing on bytes and records, sized like the shard's own limits so a producer paces
-// instead of relying on throttles. Adaptive (AIMD): a throttled response cuts that shard's
-// rate multiplicatively, then the rate climbs back linearly and keeps probing up to the cap.
-// The cut applies to the rate actually sent (measured), not the ceiling: a producer that only
-// sends 5 % of a shard must drop below its own 5 % at once, or a fleet sharing the shard keeps
-// throttling for a dozen cuts.
+// instead of relying on throttles. Adaptive, for a fleet of independent producers sharing a
+// shard: slow start, a multiplicative cut on throttles, a jittered linear climb back to a plateau
+// just under the rate last throttled at (like TCP CUBIC's W_max), then a probe that starts slow
+// and accelerates while no throttle comes.
 
 export interface LimiterOptions {
   /** Per-shard write limit in bytes/s (data + partition key). Default 1 MiB. */
@@ -16,18 +15,27 @@ export interface LimiterOptions {
   adaptive?: boolean;
   /** Largest multiplicative cut (applied when few records were throttled). Default 0.8. */
   decrease?: number;
-  /** Seconds to climb back to the rate before the last cut. Default 5. */
+  /** Seconds (± 50 % jitter) to climb from a cut back to the plateau. Default 2. */
   recoverySeconds?: number;
-  /** Never cut below this fraction of the cap, so a shard keeps probing. Default 0.02. */
-  minFactor?: number;
+  /** Where recovery levels off, as a fraction of the rate last throttled at. Default 0.95. */
+  plateau?: number;
+  /** First probing step above the plateau, as a fraction of it per second. Default 0.02. */
+  probeRate?: number;
+  /** The probe's speed doubles every this many seconds (± 50 % jitter) without a throttle. Default 1. */
+  probeDoublingSeconds?: number;
   /**
-   * Slowest recovery, in fractions of the cap per second. Recovery is otherwise proportional to
-   * the rate before the cut, which would leave a producer cut to a trickle stuck there while its
-   * records expire. Default 0.005 (20 producers together regain 10 % of a shard per second).
+   * Slowest first probing step, in fractions of the cap per second, so a producer cut to a
+   * trickle still regains a shard its peers left. Default 0.001.
    */
   minRecoveryPerSecond?: number;
+  /** Never cut below this fraction of the cap, so a shard keeps probing. Default 0.02. */
+  minFactor?: number;
+  /** Slow start: a new shard's pace begins at this fraction of the cap and doubles every 0.5 s until throttled. Default 0.05. */
+  startFactor?: number;
   /** Bucket capacity in seconds of rate: 1 s, like the shard's own bucket. */
   burstSeconds?: number;
+  /** Jitter source in [0, 1); the producer passes its own (injectable) one. Default Math.random. */
+  random?: () => number;
 }
 
 /** A token bucket whose rate can change; tokens may go into debt for one oversize item. */
@@ -48,10 +56,20 @@ class Bucket {
 
 export class ShardLimiter {
   /** Current fraction of the capped rate (1 = rateLimitPercent of the shard limit). */
-  factor = 1;
-  private slope = 0; // factor per second while recovering
+  factor: number;
+  // The pace follows one curve per epoch (since the last cut, or birth): a linear climb from
+  // `cutFactor` to `plateauFactor` until `plateauAt`, then a probe whose speed starts at
+  // `probeSpeed` (factor per second) and doubles every `doublingMs`.
+  private cutFactor: number;
+  private plateauFactor: number;
+  private epochAt: number;
+  private plateauAt: number;
+  private probeSpeed: number;
+  private doublingMs: number;
   private lastRefill: number;
   private lastCutAt = -Infinity;
+  private confirmed: number; // pace last confirmed by a clean answer
+  private stepReachedAt = Infinity; // when the pace reached one step above `confirmed`
   private readonly bytes: Bucket;
   private readonly records: Bucket;
   private readonly bytesCap: number;
@@ -74,6 +92,12 @@ export class ShardLimiter {
     this.lastRefill = now;
     this.recentAt = now;
     this.bornAt = now;
+    // Slow start: producers starting together must not each open at a whole shard's pace.
+    const start = options.adaptive ? Math.min(1, options.startFactor) : 1;
+    this.factor = this.cutFactor = this.plateauFactor = this.confirmed = start;
+    this.epochAt = this.plateauAt = now;
+    this.doublingMs = SLOW_START_DOUBLING_MS;
+    this.probeSpeed = (start * Math.LN2 * 1000) / SLOW_START_DOUBLING_MS; // doubles the pace itself
   }
 
   private decay(now: number): void {
@@ -93,11 +117,39 @@ export class ShardLimiter {
     return Math.max(this.recentBytes / seconds / this.bytesCap, this.recentRecords / seconds / this.recordsCap);
   }
 
+  /** The pace `now` on this epoch's curve. */
+  private paceAt(now: number): number {
+    if (now < this.plateauAt) {
+      return this.cutFactor + ((this.plateauFactor - this.cutFactor) * (now - this.epochAt)) / (this.plateauAt - this.epochAt);
+    }
+    // Integral of a speed that doubles every doublingMs: slow near the plateau, fast once the
+    // shard has stayed quiet for a while (a peer left, or this producer was starved).
+    const growth = (this.probeSpeed * this.doublingMs) / 1000 / Math.LN2;
+    return this.plateauFactor + growth * (Math.pow(2, (now - this.plateauAt) / this.doublingMs) - 1);
+  }
+
+  /**
+   * Growth is clocked by clean answers, like TCP's by acks: the pace may run only a step ahead of
+   * the last pace confirmed by a request sent at it and answered without throttles. When answers
+   * take seconds (a busy endpoint), a fleet would otherwise climb far past the shard unaware.
+   */
+  private growthStep(): number {
+    return this.lastCutAt === -Infinity ? SLOW_START_GROWTH : PROBE_GROWTH;
+  }
+
   private refill(now: number): void {
     const seconds = (now - this.lastRefill) / 1000;
     if (seconds <= 0) return;
     this.lastRefill = now;
-    if (this.factor < 1) this.factor = Math.min(1, this.factor + this.slope * seconds);
+    if (this.factor < 1) {
+      const allowed = this.confirmed * this.growthStep();
+      let pace = this.paceAt(now);
+      // Slow start only raises a pace that is used: a producer held back by something else (a
+      // slow endpoint, few puts) would otherwise reach the cap untested and burst there.
+      if (this.lastCutAt === -Infinity) pace = Math.min(pace, Math.max(this.options.startFactor, SLOW_START_HEADROOM * this.measuredFactor(now)));
+      if (pace >= allowed && this.stepReachedAt === Infinity) this.stepReachedAt = now;
+      this.factor = Math.min(1, pace, allowed);
+    }
     this.bytes.refill(this.bytesCap * this.factor, seconds);
     this.records.refill(this.recordsCap * this.factor, seconds);
   }
@@ -126,24 +178,52 @@ export class ShardLimiter {
     return Math.ceil(seconds * 1000);
   }
 
+  /** A response to a request sent at `sentAt` carried this shard's records: `throttledFraction` of them were throttled. */
+  answered(throttledFraction: number, sentAt: number, now: number): void {
+    if (throttledFraction > 0) this.throttled(throttledFraction, sentAt, now);
+    else if (sentAt >= this.stepReachedAt) {
+      this.confirmed *= this.growthStep();
+      this.stepReachedAt = Infinity;
+    }
+  }
+
   /**
    * A response sent at `sentAt` had `throttledFraction` of this shard's records throttled.
    * Responses to requests sent before the last cut are ignored: they predate the reaction.
+   * The cut applies to the rate actually sent (measured), not the ceiling: a producer sending 5 %
+   * of a shard must drop below its own 5 % at once. Recovery then levels off just under that
+   * rate, where the shard was full, instead of climbing on to the cap; a fleet of producers all
+   * doing so would overshoot together.
    */
   throttled(throttledFraction: number, sentAt: number, now: number): void {
     if (!this.options.adaptive || sentAt <= this.lastCutAt) return;
     this.refill(now);
-    // Heavy throttling (many producers starting together) cuts harder, down to half.
-    const cut = Math.max(0.5, Math.min(this.options.decrease, 1 - throttledFraction));
+    const o = this.options;
     const before = Math.min(this.factor, this.measuredFactor(now));
-    this.factor = Math.max(this.options.minFactor, before * cut);
-    this.slope = Math.max((before - this.factor) / this.options.recoverySeconds, this.options.minRecoveryPerSecond);
+    // Leaving slow start halves the pace and does not climb back: the doubling overshot for as
+    // long as the first throttle took to come back. Later cuts are milder.
+    const slowStart = this.lastCutAt === -Infinity;
+    const cut = slowStart ? 0.5 : Math.max(0.5, Math.min(o.decrease, 1 - throttledFraction));
+    // Jitter desynchronizes producers that were throttled by the same overshoot.
+    const jitter = 0.5 + o.random();
+    this.factor = this.cutFactor = this.confirmed = Math.max(o.minFactor, before * cut);
+    this.stepReachedAt = Infinity;
+    this.plateauFactor = slowStart ? this.cutFactor : Math.max(this.cutFactor, before * o.plateau);
+    this.epochAt = now;
+    this.plateauAt = now + Math.max(1, o.recoverySeconds * 1000 * jitter);
+    this.doublingMs = Math.max(1, o.probeDoublingSeconds * 1000 * jitter);
+    this.probeSpeed = Math.max(o.probeRate * this.plateauFactor, o.minRecoveryPerSecond);
     this.lastCutAt = now;
     this.bytes.tokens = Math.min(this.bytes.tokens, 0);
     this.records.tokens = Math.min(this.records.tokens, 0);
   }
 }
 
+const SLOW_START_DOUBLING_MS = 400;
+const SLOW_START_HEADROOM = 3;
+// How far the pace may run ahead of the last pace confirmed by a clean answer.
+const SLOW_START_GROWTH = 1.5;
+const PROBE_GROWTH = 1.1;
 const RATE_WINDOW_MS = 1000;
 
 export const LIMITER_DEFAULTS: Required<LimiterOptions> = {
@@ -152,10 +232,15 @@ export const LIMITER_DEFAULTS: Required<LimiterOptions> = {
   rateLimitPercent: 100,
   adaptive: true,
   decrease: 0.8,
-  recoverySeconds: 5,
+  recoverySeconds: 2,
+  plateau: 0.85,
+  probeRate: 0.005,
+  probeDoublingSeconds: 2,
+  minRecoveryPerSecond: 0.001,
   minFactor: 0.02,
-  minRecoveryPerSecond: 0.005,
+  startFactor: 0.03,
   burstSeconds: 1,
+  random: Math.random,
 };
 
 /** One ShardLimiter per shard id, created on first use. */

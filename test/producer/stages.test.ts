@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { ShardAggregator, type KinesisRecord } from '../../producer/aggregator.js';
 import { Collector } from '../../producer/collector.js';
-import { Limiter } from '../../producer/limiter.js';
 import { Retrier, classifyRequestError } from '../../producer/retrier.js';
 import { ShardMap } from '../../producer/shard-map.js';
 import { BufferBudget } from '../../producer/buffer-budget.js';
@@ -126,51 +125,6 @@ describe('Collector', () => {
     expect(c.full).toBe(true); // what did not fit waits for this batch to go
     c.take();
     expect(c.full).toBe(false);
-  });
-});
-
-describe('Limiter', () => {
-  it('paces a shard at its byte rate from an empty bucket, without a burst', () => {
-    const limiter = new Limiter({}).forShard('s', 0);
-    let sent = 0;
-    for (let t = 0; t <= 10_000; t += 10) while (limiter.tryTake(50_000, t)) sent += 50_000;
-    // 10 s at 1 MiB/s, within one record of exact.
-    expect(Math.abs(sent - 10 * 1024 * 1024)).toBeLessThanOrEqual(50_000);
-    expect(limiter.waitMs(50_000, 10_000)).toBeGreaterThan(0);
-  });
-
-  it('paces records at 1000/s scaled by rateLimitPercent', () => {
-    const limiter = new Limiter({ rateLimitPercent: 150 }).forShard('s', 0);
-    let sent = 0;
-    for (let t = 0; t <= 2_000; t += 5) while (limiter.tryTake(10, t)) sent++;
-    expect(sent).toBeGreaterThanOrEqual(2_999);
-    expect(sent).toBeLessThanOrEqual(3_001);
-  });
-
-  it('cuts multiplicatively from the measured rate on throttles and recovers additively', () => {
-    const limiter = new Limiter({}).forShard('s', 0);
-    // Send ~10 % of a shard for 5 s.
-    for (let t = 0; t < 5_000; t += 100) limiter.tryTake(10_485, t);
-    expect(limiter.factor).toBe(1);
-    limiter.throttled(0.1, 4_950, 5_000);
-    const cut = limiter.factor;
-    expect(cut).toBeGreaterThan(0.05);
-    expect(cut).toBeLessThan(0.1);
-    // A second throttle for a request sent before the cut is ignored.
-    limiter.throttled(0.1, 4_990, 5_010);
-    expect(limiter.factor).toBe(cut);
-    // Additive recovery: linear in time, back to the pre-cut rate in recoverySeconds (5 s).
-    limiter.tryTake(1, 7_500);
-    const half = limiter.factor;
-    limiter.tryTake(1, 10_000);
-    expect(half - cut).toBeCloseTo((limiter.factor - cut) / 2, 5);
-    expect(limiter.factor).toBeGreaterThan(0.09);
-  });
-
-  it('does not react to throttles when adaptive is off (KPL-like)', () => {
-    const limiter = new Limiter({ adaptive: false, rateLimitPercent: 150 }).forShard('s', 0);
-    limiter.throttled(1, 1, 2);
-    expect(limiter.factor).toBe(1);
   });
 });
 

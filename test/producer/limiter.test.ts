@@ -1,0 +1,142 @@
+// Unit tests of the per-shard limiter, driven by an explicit clock (ms) and an injected RNG.
+import { describe, expect, it } from 'vitest';
+import { Limiter, type LimiterOptions, type ShardLimiter } from '../../producer/limiter.js';
+
+const MiB = 1024 * 1024;
+const RECORD = 10_485; // 1 % of a shard's byte limit
+
+/**
+ * A producer with unlimited demand on one shard: every 10 ms it sends what the limiter allows,
+ * and each request is answered `rttMs` later, throttled when `throttledAt(sentAt)` says so.
+ * Returns the bytes sent per whole second of [from, to).
+ */
+function drive(limiter: ShardLimiter, from: number, to: number, opts: { rttMs?: number; throttledAt?: (sentAt: number) => boolean } = {}): number[] {
+  const rtt = opts.rttMs ?? 50;
+  const inFlight: number[] = [];
+  const perSecond = new Array<number>(Math.ceil((to - from) / 1000)).fill(0);
+  for (let t = from; t < to; t += 10) {
+    while (inFlight.length > 0 && inFlight[0] + rtt <= t) {
+      const sentAt = inFlight.shift() as number;
+      limiter.answered(opts.throttledAt?.(sentAt) ? 1 : 0, sentAt, t);
+    }
+    while (limiter.tryTake(RECORD, t)) {
+      inFlight.push(t);
+      perSecond[Math.floor((t - from) / 1000)] += RECORD;
+    }
+  }
+  return perSecond;
+}
+
+const shard = (options: LimiterOptions = {}, now = 0) => new Limiter({ random: () => 0.5, ...options }).forShard('s', now);
+
+describe('Limiter pacing', () => {
+  it('paces a shard at its byte rate from an empty bucket, without a burst', () => {
+    const limiter = shard({ adaptive: false });
+    let sent = 0;
+    for (let t = 0; t <= 10_000; t += 10) while (limiter.tryTake(50_000, t)) sent += 50_000;
+    // 10 s at 1 MiB/s, within one record of exact.
+    expect(Math.abs(sent - 10 * MiB)).toBeLessThanOrEqual(50_000);
+    expect(limiter.waitMs(50_000, 10_000)).toBeGreaterThan(0);
+  });
+
+  it('paces records at 1000/s scaled by rateLimitPercent', () => {
+    const limiter = shard({ adaptive: false, rateLimitPercent: 150 });
+    let sent = 0;
+    for (let t = 0; t <= 2_000; t += 5) while (limiter.tryTake(10, t)) sent++;
+    expect(sent).toBeGreaterThanOrEqual(2_999);
+    expect(sent).toBeLessThanOrEqual(3_001);
+  });
+
+  it('does not react to throttles when adaptive is off (KPL-like)', () => {
+    const limiter = shard({ adaptive: false, rateLimitPercent: 150 });
+    limiter.throttled(1, 1, 2);
+    expect(limiter.factor).toBe(1);
+  });
+});
+
+describe('Limiter slow start', () => {
+  it('a lone producer with clean answers reaches the full shard rate within 3 s', () => {
+    const limiter = shard();
+    const sent = drive(limiter, 0, 6_000);
+    expect(sent[0]).toBeLessThan(0.5 * MiB); // it starts gently: a fleet may be starting with it
+    expect(sent[3]).toBeGreaterThan(0.97 * MiB);
+    expect(limiter.factor).toBe(1);
+  });
+
+  it('does not climb while no answer confirms the pace (answers delayed by a busy endpoint)', () => {
+    const limiter = shard();
+    const sent = drive(limiter, 0, 5_000, { rttMs: 10_000 });
+    // Start pace (3 %) plus one unconfirmed growth step (× 1.5), not the cap.
+    expect(limiter.factor).toBeCloseTo(0.045, 5);
+    expect(sent[4]).toBeLessThan(0.05 * MiB);
+  });
+});
+
+describe('Limiter adaptation', () => {
+  /** A limiter that has sent 10 % of a shard for 5 s, past slow start. */
+  function atTenPercent(options: LimiterOptions = {}): ShardLimiter {
+    const limiter = shard({ startFactor: 1, ...options });
+    for (let t = 0; t < 5_000; t += 100) limiter.tryTake(RECORD, t);
+    return limiter;
+  }
+
+  it('cuts from the measured rate, not the ceiling, and ignores answers that predate the cut', () => {
+    const limiter = atTenPercent();
+    limiter.throttled(1, 4_950, 5_000); // leaving slow start halves
+    const first = limiter.factor;
+    expect(first).toBeGreaterThan(0.04);
+    expect(first).toBeLessThan(0.06);
+    limiter.throttled(1, 4_990, 5_010); // sent before the cut: already accounted for
+    expect(limiter.factor).toBe(first);
+  });
+
+  it('a throttle cuts by 20 %, recovers to a plateau near the throttled rate, probes slowly, then faster', () => {
+    const limiter = atTenPercent();
+    limiter.throttled(1, 4_950, 5_000); // slow start ends at 5 %
+    // Clean answers: the probe climbs back; throttle it once it sends 10 % of the shard again.
+    let now = 5_000;
+    while (limiter.measuredFactor(now) < 0.1 && now < 60_000) drive(limiter, now, (now += 100));
+    const before = limiter.measuredFactor(now);
+    expect(before).toBeLessThan(0.12);
+    limiter.answered(0.1, now - 10, now);
+    const cut = limiter.factor;
+    expect(cut).toBeCloseTo(before * 0.8, 2);
+    // Plateau: 2 s later (recoverySeconds, jitter 1) it is at 85 % of the throttled rate.
+    drive(limiter, now, now + 2_000);
+    expect(limiter.factor).toBeCloseTo(before * 0.85, 2);
+    // Slow probe: another second adds under 2 % of the throttled rate.
+    drive(limiter, now + 2_000, now + 3_000);
+    expect(limiter.factor).toBeLessThan(before * 0.87);
+    // Still clean 10 s later: the probe accelerated (the fleet left), well past the old rate.
+    drive(limiter, now + 3_000, now + 13_000);
+    expect(limiter.factor).toBeGreaterThan(before * 2);
+  });
+
+  it('never cuts below minFactor, and regains the whole shard within 20 s once throttles stop', () => {
+    const limiter = atTenPercent();
+    for (let t = 5_000; t < 8_000; t += 100) {
+      drive(limiter, t, t + 100);
+      limiter.answered(1, t + 99, t + 100);
+    }
+    expect(limiter.factor).toBe(0.02);
+    const sent = drive(limiter, 8_000, 30_000);
+    expect(sent.at(-1)).toBeGreaterThan(0.97 * MiB);
+  });
+
+  it('jitter comes from the injected RNG: different draws desynchronize, the same draws repeat', () => {
+    const run = (random: () => number) => {
+      const limiter = atTenPercent({ random });
+      limiter.throttled(1, 4_950, 5_000);
+      drive(limiter, 5_000, 15_000);
+      limiter.answered(0.1, 14_990, 15_000);
+      const curve: number[] = [];
+      for (let t = 15_000; t < 20_000; t += 500) {
+        drive(limiter, t, t + 500);
+        curve.push(limiter.factor);
+      }
+      return curve;
+    };
+    expect(run(() => 0.1)).toEqual(run(() => 0.1));
+    expect(run(() => 0.1)).not.toEqual(run(() => 0.9));
+  });
+});
