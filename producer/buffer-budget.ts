@@ -52,9 +52,10 @@ export class BufferBudget {
     return true;
   }
 
-  release(bytes: number): void {
+  /** Frees room for `records` settled records holding `bytes` together. */
+  release(bytes: number, records = 1): void {
     this.bytes -= bytes;
-    this.records--;
+    this.records -= records;
     while (this.waiters.length > 0 && this.fits(this.waiters.peek().bytes)) {
       const next = this.waiters.shift();
       this.waitingBytes -= next.bytes;

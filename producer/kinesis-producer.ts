@@ -286,15 +286,15 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
   }
 
   private acknowledge(kr: Record_, shardId: string, sequenceNumber: string): void {
-    let userBytes = 0;
     const records = kr.records;
-    for (let i = 0; i < records.length; i++) {
-      const rec = records[i];
-      userBytes += rec.data.byteLength;
-      const attempts = (rec.attempts?.length ?? 0) + 1;
-      this.succeed(rec, kr.aggregated ? { shardId, sequenceNumber, subSequenceNumber: i, attempts } : { shardId, sequenceNumber, attempts });
-    }
+    let userBytes = 0;
+    for (let i = 0; i < records.length; i++) userBytes += records[i].data.byteLength;
     this.stats.put(shardId, records.length, userBytes, kr.bytes);
+    const attempts = (i: number) => (records[i].attempts?.length ?? 0) + 1;
+    this.succeedAll(
+      records,
+      kr.aggregated ? (i) => ({ shardId, sequenceNumber, subSequenceNumber: i, attempts: attempts(i) }) : (i) => ({ shardId, sequenceNumber, attempts: attempts(i) }),
+    );
   }
 
   protected override rateFactors(): Record<string, number> {

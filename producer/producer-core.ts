@@ -44,6 +44,15 @@ export interface CoreOptions {
   random?: Random;
 }
 
+// Promise executors run synchronously, so one module-level executor can hand each put's
+// resolving functions to enqueue() without allocating a closure per put.
+let capturedResolve: (result: never) => void = () => {};
+let capturedReject: (error: ProducerError) => void = () => {};
+function captureResolvers(resolve: (result: never) => void, reject: (error: ProducerError) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
 interface FlushWaiter {
   seq: number;
   remaining: number;
@@ -116,42 +125,45 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
     if (this.closed) {
       return Promise.reject(new ProducerError('Closed', 'producer is closed: put() after close()', { partitionKey, data }));
     }
-    return new Promise<Result>((resolve, reject) => {
-      const now = this.clock.now();
-      // A literal with every field (no spread) keeps one object shape on the hot path.
-      const record: PendingRecord<Result> = {
-        partitionKey,
-        explicitHashKey,
-        data,
-        bytes: data.byteLength + pkBytes,
-        pkBytes,
-        hashKey,
-        seq: ++this.seq,
-        receivedAt: now,
-        deadline: now + this.recordTtlMs,
-        attempts: undefined,
-        resolve,
-        reject,
-      };
-      this.stats.received++;
-      if (this.budget.tryAcquire(record.bytes)) {
-        this.route(record);
-        this.armWake(now + this.maxBufferedTimeMs);
-      } else if (!this.budget.waitFor(record.bytes, () => this.admitLater(record))) {
-        this.stats.dropped++;
-        this.settled++;
-        this.noteSettled(record.seq);
-        reject(
-          new ProducerError(
-            'BufferFull',
-            `producer buffer ${this.budget.policy === 'wait' ? 'and its wait line are' : 'is'} full (${this.budget.records} records, ${this.budget.bytes} bytes; limits maxBufferedRecords=${this.budget.maxRecords}, maxBufferedBytes=${this.budget.maxBytes}); await producer.ready() before putting more`,
-            { partitionKey, explicitHashKey, data },
-            [],
-            true,
-          ),
-        );
-      }
-    });
+    // One shared executor (no closure per put): it hands the resolving functions over here.
+    const promise = new Promise<Result>(captureResolvers);
+    const resolve = capturedResolve as (result: Result) => void;
+    const reject = capturedReject;
+    const now = this.clock.now();
+    // A literal with every field (no spread) keeps one object shape on the hot path.
+    const record: PendingRecord<Result> = {
+      partitionKey,
+      explicitHashKey,
+      data,
+      bytes: data.byteLength + pkBytes,
+      pkBytes,
+      hashKey,
+      seq: ++this.seq,
+      receivedAt: now,
+      deadline: now + this.recordTtlMs,
+      attempts: undefined,
+      resolve,
+      reject,
+    };
+    this.stats.received++;
+    if (this.budget.tryAcquire(record.bytes)) {
+      this.route(record);
+      this.armWake(now + this.maxBufferedTimeMs);
+    } else if (!this.budget.waitFor(record.bytes, () => this.admitLater(record))) {
+      this.stats.dropped++;
+      this.settled++;
+      this.noteSettled(record.seq);
+      reject(
+        new ProducerError(
+          'BufferFull',
+          `producer buffer ${this.budget.policy === 'wait' ? 'and its wait line are' : 'is'} full (${this.budget.records} records, ${this.budget.bytes} bytes; limits maxBufferedRecords=${this.budget.maxRecords}, maxBufferedBytes=${this.budget.maxBytes}); await producer.ready() before putting more`,
+          { partitionKey, explicitHashKey, data },
+          [],
+          true,
+        ),
+      );
+    }
+    return promise;
   }
 
   private admitLater(record: PendingRecord<Result>): void {
@@ -173,6 +185,23 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
     record.resolve(result);
   }
 
+  /**
+   * Settles the acknowledged user records of one Kinesis record: one budget release and one
+   * flush-waiter pass for all of them, then each put resolves with `resultAt(index)`.
+   */
+  protected succeedAll(records: readonly PendingRecord<Result>[], resultAt: (index: number) => Result): void {
+    let bytes = 0;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i];
+      bytes += record.bytes;
+      this.stats.retried(record.attempts?.length ?? 0);
+    }
+    this.settled += records.length;
+    this.budget.release(bytes, records.length);
+    if (this.flushWaiters.length > 0) for (const record of records) this.noteSettled(record.seq);
+    for (let i = 0; i < records.length; i++) records[i].resolve(resultAt(i));
+  }
+
   protected fail(record: PendingRecord<Result>, code: string, message: string, retryable: boolean): void {
     this.budget.release(record.bytes);
     this.stats.failed++;
@@ -192,13 +221,15 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
   }
 
   private noteSettled(seq: number): void {
-    this.flushWaiters = this.flushWaiters.filter((w) => {
+    let done = false;
+    for (const w of this.flushWaiters) {
       if (seq <= w.seq && --w.remaining === 0) {
         w.resolve();
-        return false;
+        done = true;
       }
-      return true;
-    });
+    }
+    // Rebuilt only when a flush completed, not per settled record.
+    if (done) this.flushWaiters = this.flushWaiters.filter((w) => w.remaining > 0);
   }
 
   /** Whether the collector's batch should go now. */
