@@ -60,6 +60,26 @@ function recordBodySize(pkIndex: number, ehkIndex: number | undefined, dataBytes
   return 1 + varintSize(pkIndex) + (ehkIndex === undefined ? 0 : 1 + varintSize(ehkIndex)) + fieldSize(dataBytes);
 }
 
+/** Writes a protobuf varint at `pos`; returns the position after it. */
+function writeVarint(buf: Uint8Array, pos: number, value: number): number {
+  // Sizes and indexes fit in 31 bits: bit operations, not float division, on the hot path.
+  if (value <= 0x7fffffff) {
+    let v = value | 0;
+    while (v >= 0x80) {
+      buf[pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[pos++] = v;
+    return pos;
+  }
+  while (value >= 0x80) {
+    buf[pos++] = (value % 0x80) | 0x80;
+    value = Math.floor(value / 0x80);
+  }
+  buf[pos++] = value;
+  return pos;
+}
+
 /** Growing byte buffer that protobuf fields are written into directly, from offset `start`. */
 class ByteWriter {
   buf: Buffer;
@@ -85,11 +105,7 @@ class ByteWriter {
     this.buf[this.pos++] = value;
   }
   varint(value: number): void {
-    while (value >= 0x80) {
-      this.buf[this.pos++] = (value % 0x80) | 0x80;
-      value = Math.floor(value / 0x80);
-    }
-    this.buf[this.pos++] = value;
+    this.pos = writeVarint(this.buf, this.pos, value);
   }
   string(key: number, text: string, bytes: number): void {
     this.ensure(1 + 5 + bytes);
@@ -162,29 +178,36 @@ export class AggregatedRecordBuilder {
 
   /** Adds the record when the finished size stays within `maxSize`; false leaves the builder unchanged. */
   tryAdd(partitionKey: string, explicitHashKey: string | undefined, data: Uint8Array, pkBytes: number | undefined, maxSize: number): boolean {
-    if (this.sizeWith(partitionKey, explicitHashKey, data.byteLength, pkBytes) > maxSize) return false;
+    const dataBytes = data.byteLength;
+    if (this.sizeWith(partitionKey, explicitHashKey, dataBytes, pkBytes) > maxSize) return false;
+    const pk = this.planPk;
+    const ehk = this.planEhk;
+    const body = this.planBody;
     if (this.planPkNew) {
-      this.pkIndex.set(partitionKey, this.planPk);
+      this.pkIndex.set(partitionKey, pk);
       this.pkTable.string(KEY_PK_TABLE, partitionKey, pkBytes ?? utf8Size(partitionKey));
     }
     if (this.planEhkNew && explicitHashKey !== undefined) {
-      this.ehkIndex.set(explicitHashKey, this.planEhk as number);
+      this.ehkIndex.set(explicitHashKey, ehk as number);
       this.ehkTable.string(KEY_EHK_TABLE, explicitHashKey, explicitHashKey.length);
     }
     const w = this.records;
-    w.ensure(fieldSize(this.planBody));
-    w.byte(KEY_RECORD);
-    w.varint(this.planBody);
-    w.byte(KEY_PK_INDEX);
-    w.varint(this.planPk);
-    if (this.planEhk !== undefined) {
-      w.byte(KEY_EHK_INDEX);
-      w.varint(this.planEhk);
+    w.ensure(fieldSize(body));
+    const buf = w.buf;
+    // Written inline with local positions: this runs once per user record.
+    let pos = w.pos;
+    buf[pos++] = KEY_RECORD;
+    pos = writeVarint(buf, pos, body);
+    buf[pos++] = KEY_PK_INDEX;
+    pos = writeVarint(buf, pos, pk);
+    if (ehk !== undefined) {
+      buf[pos++] = KEY_EHK_INDEX;
+      pos = writeVarint(buf, pos, ehk);
     }
-    w.byte(KEY_DATA);
-    w.varint(data.byteLength);
-    w.buf.set(data, w.pos);
-    w.pos += data.byteLength;
+    buf[pos++] = KEY_DATA;
+    pos = writeVarint(buf, pos, dataBytes);
+    buf.set(data, pos);
+    w.pos = pos + dataBytes;
     this.recordCount++;
     return true;
   }
