@@ -100,8 +100,7 @@ export async function runFleet(vehicles: readonly Vehicle[], ctx: SimContext, si
     }
     for (let i = 0; i < vehicles.length; i++) {
       const v = vehicles[i];
-      v.out = buf;
-      v.step(t);
+      v.step(t); // v.out is already buf (set once above: a store per vehicle-step is a write barrier per step)
       let stop = buf.length > 0 ? drain(i, buf) : false;
       if (typeof stop !== 'boolean') stop = await stop;
       if (stop) {
