@@ -2,7 +2,7 @@
 // key order with each number at its published precision; the text is byte-identical to JSON.stringify
 // of the rounded object (`readingEvent`, tested), only faster. Other events are rare: JSON.stringify.
 import type { FleetEvent, TelemetryEvent } from './events/event.js';
-import { decimalText as t } from './decimal-text.js';
+import { decimalText } from './decimal-text.js';
 
 /**
  * A telemetry reading with raw (unrounded) numbers, reused from step to step. Every numeric field
@@ -52,6 +52,27 @@ const round = (x: number, decimals: number): number => {
   return Math.round(x * scale) / scale;
 };
 
+/**
+ * Text of one field's last value. Many readings repeat it exactly (idling vehicles: speed 0, the same
+ * idle emission rates for every vehicle of a class, the same limit on a road), and a compare is far
+ * cheaper than formatting. Exact: equal numbers (=== also equates 0 and -0) print the same text.
+ */
+class FieldText {
+  private last = NaN;
+  private text = 'null';
+  constructor(private readonly decimals: number) {}
+  of(x: number): string {
+    if (x !== this.last) {
+      this.last = x;
+      this.text = decimalText(x, this.decimals);
+    }
+    return this.text;
+  }
+}
+const f = (decimals: number) => new FieldText(decimals);
+const CREATED = f(3), LAT = f(LATLON), LON = f(LATLON), HEAD = f(HEADING), SPD = f(SPEED), ACC = f(ACCEL), ODO = f(ODOMETER), LIM = f(LIMIT);
+const CO2T = f(CO2), NOXT = f(NOX), PMT = f(PM25), COT = f(CO), HCT = f(HC), FUELT = f(FUEL), FUEL_LEVEL = f(LEVEL), ENERGYT = f(ENERGY), SOC = f(LEVEL);
+
 const quoted = new Map<string, string>();
 function q(s: string | null): string {
   if (s === null) return 'null';
@@ -70,10 +91,10 @@ export function encodeEvent(ev: FleetEvent): string {
 /** The JSON line of a reading; numbers are rounded here. */
 export function encodeReading(e: Reading): string {
   // vehicle_id, trip_id and vehicle_class are our own [A-Za-z0-9_-] ids (vehicleIdOf): no escaping.
-  const head = `{"event_uuid":"${e.event_uuid}","event_name":"vehicle:telemetry","created_at":${t(e.created_at, 3)},"vehicle_id":"${e.vehicle_id}","seq":${e.seq},"vehicle_class":"${e.vehicle_class}","trip_id":${e.trip_id === null ? 'null' : `"${e.trip_id}"`},"lat":${t(e.lat, LATLON)},"lon":${t(e.lon, LATLON)},"heading_deg":${t(e.heading_deg, HEADING)},"speed_kmh":${t(e.speed_kmh, SPEED)},"accel_mps2":${t(e.accel_mps2, ACCEL)},"odometer_km":${t(e.odometer_km, ODOMETER)},"road":${q(e.road)},"speed_limit_kmh":${Number.isNaN(e.speed_limit_kmh) ? 'null' : t(e.speed_limit_kmh, LIMIT)},"co2_g":${t(e.co2_g, CO2)},"nox_g":${t(e.nox_g, NOX)},"pm25_g":${t(e.pm25_g, PM25)},"co_g":${t(e.co_g, CO)},"hc_g":${t(e.hc_g, HC)}`;
+  const head = `{"event_uuid":"${e.event_uuid}","event_name":"vehicle:telemetry","created_at":${CREATED.of(e.created_at)},"vehicle_id":"${e.vehicle_id}","seq":${e.seq},"vehicle_class":"${e.vehicle_class}","trip_id":${e.trip_id === null ? 'null' : `"${e.trip_id}"`},"lat":${LAT.of(e.lat)},"lon":${LON.of(e.lon)},"heading_deg":${HEAD.of(e.heading_deg)},"speed_kmh":${SPD.of(e.speed_kmh)},"accel_mps2":${ACC.of(e.accel_mps2)},"odometer_km":${ODO.of(e.odometer_km)},"road":${q(e.road)},"speed_limit_kmh":${Number.isNaN(e.speed_limit_kmh) ? 'null' : LIM.of(e.speed_limit_kmh)},"co2_g":${CO2T.of(e.co2_g)},"nox_g":${NOXT.of(e.nox_g)},"pm25_g":${PMT.of(e.pm25_g)},"co_g":${COT.of(e.co_g)},"hc_g":${HCT.of(e.hc_g)}`;
   return e.ev
-    ? `${head},"energy_wh":${t(e.energy_wh, ENERGY)},"soc_pct":${t(e.soc_pct, LEVEL)}}`
-    : `${head},"fuel_g":${t(e.fuel_g, FUEL)},"fuel_level_pct":${t(e.fuel_level_pct, LEVEL)}}`;
+    ? `${head},"energy_wh":${ENERGYT.of(e.energy_wh)},"soc_pct":${SOC.of(e.soc_pct)}}`
+    : `${head},"fuel_g":${FUELT.of(e.fuel_g)},"fuel_level_pct":${FUEL_LEVEL.of(e.fuel_level_pct)}}`;
 }
 
 /** The event object of a reading, every number at the precision `encodeReading` prints. */
