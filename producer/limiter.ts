@@ -138,9 +138,11 @@ export class ShardLimiter {
    * Growth is clocked by clean answers, like TCP's by acks: the pace may run only a step ahead of
    * the last pace confirmed by a request sent at it and answered without throttles. When answers
    * take seconds (a busy endpoint), a fleet would otherwise climb far past the shard unaware.
+   * The step is at least PROBE_MIN_STEP of the cap: a producer cut to a trickle sends a request
+   * only every few seconds, and 10 % steps would keep it starved while its records expire.
    */
-  private growthStep(): number {
-    return this.lastCutAt === -Infinity ? SLOW_START_GROWTH : PROBE_GROWTH;
+  private nextStep(): number {
+    return this.lastCutAt === -Infinity ? this.confirmed * SLOW_START_GROWTH : Math.max(this.confirmed * PROBE_GROWTH, this.confirmed + PROBE_MIN_STEP);
   }
 
   private refill(now: number): void {
@@ -148,7 +150,7 @@ export class ShardLimiter {
     if (seconds <= 0) return;
     this.lastRefill = now;
     if (this.factor < 1) {
-      const allowed = this.confirmed * this.growthStep();
+      const allowed = this.nextStep();
       let pace = this.paceAt(now);
       // Slow start only raises a pace that is used: a producer held back by something else (a
       // slow endpoint, few puts) would otherwise reach the cap untested and burst there.
@@ -188,7 +190,7 @@ export class ShardLimiter {
   answered(throttledFraction: number, sentAt: number, now: number): void {
     if (throttledFraction > 0) this.throttled(throttledFraction, sentAt, now);
     else if (sentAt >= this.stepReachedAt) {
-      this.confirmed *= this.growthStep();
+      this.confirmed = this.nextStep();
       this.stepReachedAt = Infinity;
     }
   }
@@ -230,6 +232,7 @@ const SLOW_START_HEADROOM = 3;
 // How far the pace may run ahead of the last pace confirmed by a clean answer.
 const SLOW_START_GROWTH = 2;
 const PROBE_GROWTH = 1.1;
+const PROBE_MIN_STEP = 0.005;
 const RATE_WINDOW_MS = 1000;
 
 export const LIMITER_DEFAULTS: Required<LimiterOptions> = {

@@ -10,8 +10,9 @@ const RECORD = 10_485; // 1 % of a shard's byte limit
  * and each request is answered `rttMs` later, throttled when `throttledAt(sentAt)` says so.
  * Returns the bytes sent per whole second of [from, to).
  */
-function drive(limiter: ShardLimiter, from: number, to: number, opts: { rttMs?: number; throttledAt?: (sentAt: number) => boolean } = {}): number[] {
+function drive(limiter: ShardLimiter, from: number, to: number, opts: { rttMs?: number; recordBytes?: number; throttledAt?: (sentAt: number) => boolean } = {}): number[] {
   const rtt = opts.rttMs ?? 50;
+  const record = opts.recordBytes ?? RECORD;
   const inFlight: number[] = [];
   const perSecond = new Array<number>(Math.ceil((to - from) / 1000)).fill(0);
   for (let t = from; t < to; t += 10) {
@@ -19,9 +20,9 @@ function drive(limiter: ShardLimiter, from: number, to: number, opts: { rttMs?: 
       const sentAt = inFlight.shift() as number;
       limiter.answered(opts.throttledAt?.(sentAt) ? 1 : 0, sentAt, t);
     }
-    while (limiter.tryTake(RECORD, t)) {
+    while (limiter.tryTake(record, t)) {
       inFlight.push(t);
-      perSecond[Math.floor((t - from) / 1000)] += RECORD;
+      perSecond[Math.floor((t - from) / 1000)] += record;
     }
   }
   return perSecond;
@@ -121,6 +122,17 @@ describe('Limiter adaptation', () => {
     expect(limiter.factor).toBe(0.02);
     const sent = drive(limiter, 8_000, 30_000);
     expect(sent.at(-1)).toBeGreaterThan(0.97 * MiB);
+  });
+
+  it('a producer cut to the floor regains a fair share of a 20-producer fleet (5 %) within 20 s, sending a 50 KB record every few seconds', () => {
+    const limiter = atTenPercent();
+    for (let t = 5_000; t < 8_000; t += 100) {
+      drive(limiter, t, t + 100);
+      limiter.answered(1, t + 99, t + 100);
+    }
+    expect(limiter.factor).toBe(0.02);
+    drive(limiter, 8_000, 28_000, { rttMs: 1_000, recordBytes: 51_200 });
+    expect(limiter.factor).toBeGreaterThanOrEqual(0.05);
   });
 
   it('jitter comes from the injected RNG: different draws desynchronize, the same draws repeat', () => {
