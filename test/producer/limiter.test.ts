@@ -81,6 +81,16 @@ describe('Limiter adaptation', () => {
     return limiter;
   }
 
+  /** A limiter throttled on every answer for 3 s (till 8 s): down to its floor. */
+  function cutToFloor(): ShardLimiter {
+    const limiter = atTenPercent();
+    for (let t = 5_000; t < 8_000; t += 100) {
+      drive(limiter, t, t + 100);
+      limiter.answered(1, t + 99, t + 100);
+    }
+    return limiter;
+  }
+
   it('cuts from the measured rate, not the ceiling, and ignores answers that predate the cut', () => {
     const limiter = atTenPercent();
     limiter.throttled(1, 4_950, 5_000); // leaving slow start halves
@@ -114,22 +124,14 @@ describe('Limiter adaptation', () => {
   });
 
   it('never cuts below minFactor, and regains the whole shard within 20 s once throttles stop', () => {
-    const limiter = atTenPercent();
-    for (let t = 5_000; t < 8_000; t += 100) {
-      drive(limiter, t, t + 100);
-      limiter.answered(1, t + 99, t + 100);
-    }
+    const limiter = cutToFloor();
     expect(limiter.factor).toBe(0.02);
     const sent = drive(limiter, 8_000, 30_000);
     expect(sent.at(-1)).toBeGreaterThan(0.97 * MiB);
   });
 
   it('a producer cut to the floor regains a fair share of a 20-producer fleet (5 %) within 20 s, sending a 50 KB record every few seconds', () => {
-    const limiter = atTenPercent();
-    for (let t = 5_000; t < 8_000; t += 100) {
-      drive(limiter, t, t + 100);
-      limiter.answered(1, t + 99, t + 100);
-    }
+    const limiter = cutToFloor();
     expect(limiter.factor).toBe(0.02);
     drive(limiter, 8_000, 28_000, { rttMs: 1_000, recordBytes: 51_200 });
     expect(limiter.factor).toBeGreaterThanOrEqual(0.05);
