@@ -55,12 +55,15 @@ export function registerSimulate(program: Command): void {
           abort.signal.addEventListener('abort', () => resolve(), { once: true });
         });
       };
+      // Batch writes; wait when the stream is full.
+      const append = (json: string) => {
+        chunk.push(json, '\n');
+        return chunk.length >= 2048 ? flush() : undefined;
+      };
       const summary = await sim.run(
         {
-          write(_ev, json) {
-            chunk.push(json, '\n');
-            return chunk.length >= 2048 ? flush() : undefined; // batch writes; wait when the stream is full
-          },
+          write: (_ev, json) => append(json),
+          writeTelemetry: (json) => append(json), // no event object per reading
         },
         {
           pace: o.pace as Pace,
