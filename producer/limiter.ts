@@ -17,20 +17,20 @@ export interface LimiterOptions {
   decrease?: number;
   /** Seconds (± 50 % jitter) to climb from a cut back to the plateau. Default 2. */
   recoverySeconds?: number;
-  /** Where recovery levels off, as a fraction of the rate last throttled at. Default 0.95. */
+  /** Where recovery levels off, as a fraction of the rate last throttled at. Default 0.8 (= the cut: a hold). */
   plateau?: number;
-  /** First probing step above the plateau, as a fraction of it per second. Default 0.02. */
+  /** First probing speed above the plateau, as a fraction of it per second. Default 0.005. */
   probeRate?: number;
-  /** The probe's speed doubles every this many seconds (± 50 % jitter) without a throttle. Default 1. */
+  /** The probe's speed doubles every this many seconds (± 50 % jitter) without a throttle. Default 2. */
   probeDoublingSeconds?: number;
   /**
-   * Slowest first probing step, in fractions of the cap per second, so a producer cut to a
-   * trickle still regains a shard its peers left. Default 0.001.
+   * Slowest first probing speed, in fractions of the cap per second, so a producer cut to a
+   * trickle still regains a shard its peers left. Default 0.0005.
    */
   minRecoveryPerSecond?: number;
   /** Never cut below this fraction of the cap, so a shard keeps probing. Default 0.02. */
   minFactor?: number;
-  /** Slow start: a new shard's pace begins at this fraction of the cap and doubles every 0.5 s until throttled. Default 0.05. */
+  /** Slow start: a new shard's pace begins at this fraction of the cap and doubles per clean answer until throttled. Default 0.03. */
   startFactor?: number;
   /** Bucket capacity in seconds of rate: 1 s, like the shard's own bucket. */
   burstSeconds?: number;
@@ -242,10 +242,10 @@ export const LIMITER_DEFAULTS: Required<LimiterOptions> = {
   adaptive: true,
   decrease: 0.8,
   recoverySeconds: 2,
-  plateau: 0.85,
+  plateau: 0.8,
   probeRate: 0.005,
   probeDoublingSeconds: 2,
-  minRecoveryPerSecond: 0.001,
+  minRecoveryPerSecond: 0.0005,
   minFactor: 0.02,
   startFactor: 0.03,
   burstSeconds: 1,
