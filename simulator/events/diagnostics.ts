@@ -2,7 +2,7 @@
 // DTCs only when the driving exercises them; 12 V battery, tyres, DPF, service intervals and the
 // odometer follow from time, distance, fuel burnt and braking.
 import type { Vehicle } from '../fleet/vehicle.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../common/rng.js';
 import { DTC_CODES, type DtcCode } from './catalog.js';
 import { r1, r2, r3 } from './round.js';
 

@@ -1,4 +1,4 @@
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../common/rng.js';
 
 const HEX = Array.from({ length: 16 }, (_, i) => i.toString(16).charCodeAt(0));
 const DASH = 0x2d;

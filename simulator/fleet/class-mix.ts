@@ -1,5 +1,5 @@
 import { VEHICLE_CLASSES, type VehicleClass } from '../emissions/index.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../common/rng.js';
 
 /**
  * Class of every vehicle index: exact counts by largest remainder, then a seeded shuffle so classes

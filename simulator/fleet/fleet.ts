@@ -3,7 +3,7 @@
 // the same vehicle whichever worker runs it.
 import type { VehicleClass } from '../emissions/index.js';
 import { geofencesOf } from '../events/road-events.js';
-import { createRng } from '../rng.js';
+import { createRng } from '../../common/rng.js';
 import type { Scenario } from '../scenario.js';
 import { assignClasses } from './class-mix.js';
 import type { SimContext } from './context.js';

@@ -13,7 +13,7 @@ import { type DriverProfile, drawDriverProfile } from '../motion/driver-profile.
 import { type FollowerState, type MotionLimits, startFollowing, stepMotion } from '../motion/follower.js';
 import type { Anchor } from '../roads/graph.js';
 import { latOf, lonOf } from '../roads/geo.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../common/rng.js';
 import { type Activity, type Leg, planFor, type Plan } from '../trips/itinerary.js';
 import type { SimContext } from './context.js';
 import type { VehicleIdentity } from './identity.js';

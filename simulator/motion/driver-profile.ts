@@ -1,6 +1,6 @@
 // How one driver drives. Drawn once per vehicle from its own RNG; aggressive drivers accelerate and
 // brake harder, corner faster and speed more often, which is what produces the behaviour alerts.
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../common/rng.js';
 
 export interface DriverProfile {
   /** 0 = calm … 1 = aggressive. */

@@ -1,5 +1,5 @@
 // Origin–destination demand by time of day: when a parked vehicle leaves, and where it goes.
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../common/rng.js';
 
 export type TripPurpose = 'commute_to_work' | 'commute_home' | 'errand' | 'night';
 

@@ -3,7 +3,7 @@
 import type { Vehicle } from '../fleet/vehicle.js';
 import type { Anchor } from '../roads/graph.js';
 import { r1 } from '../events/round.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../common/rng.js';
 import { nextDepartureDelayS, purposeAt } from './demand.js';
 import type { Places } from './places.js';
 

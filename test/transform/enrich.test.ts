@@ -5,7 +5,7 @@ import { encodeEvent } from '../../simulator/encoder.js';
 import { EVENT_CATALOG } from '../../simulator/events/catalog.js';
 import type { TelemetryEvent } from '../../simulator/events/event.js';
 import { uuidFrom } from '../../simulator/events/uuid.js';
-import { createRng } from '../../simulator/rng.js';
+import { createRng } from '../../common/rng.js';
 import { telemetryEvent } from './fixtures.js';
 
 const bytes = (value: unknown): Uint8Array => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));

@@ -1,4 +1,4 @@
-// Seeded PRNG (sfc32, 128-bit state) with independent streams: every vehicle draws from its own
+// Seeded PRNG (sfc32, 128-bit state) with independent streams. The simulator gives every vehicle its own
 // stream keyed by (seed, vehicle index), so a vehicle's events do not depend on which other
 // vehicles share the process (`--worker i/n` splits reproduce the full run vehicle by vehicle).
 export interface Rng {
