@@ -1,13 +1,9 @@
 // Predicts which shard a record lands on, from the stream's open shards (paginated ListShards).
-import { ListShardsCommand, type ListShardsCommandOutput } from '@aws-sdk/client-kinesis';
 import { hashKeyOf } from './hash-key.js';
+import { findShard, listOpenShards, type CommandSender, type Shard } from './open-shards.js';
 import type { Clock, Scheduler } from './scheduler.js';
 
-export interface Shard {
-  shardId: string;
-  startingHashKey: bigint;
-  endingHashKey: bigint;
-}
+export type { CommandSender, Shard };
 
 export interface Prediction {
   hashKey: bigint;
@@ -28,11 +24,6 @@ export interface ShardPredictor {
   /** A record landed where the map did not expect, or a reshard happened: reload soon. */
   invalidate(): void;
   shards(): readonly Shard[];
-}
-
-/** Anything with the SDK client's `send(command)`. */
-export interface CommandSender {
-  send(command: object, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
 
 export interface ShardMapOptions {
@@ -106,41 +97,15 @@ export class ShardMap implements ShardPredictor {
   }
 
   shardFor(hashKey: bigint): Shard {
-    const shards = this.open;
-    let lo = 0;
-    let hi = shards.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = shards[mid];
-      if (hashKey < s.startingHashKey) hi = mid - 1;
-      else if (hashKey > s.endingHashKey) lo = mid + 1;
-      else return s;
-    }
+    const shard = findShard(this.open, hashKey);
     // Open shards always cover the whole key space; a gap means the map is mid-reshard.
-    throw new Error(`shard map of stream ${this.options.streamName} has no open shard for hash key ${hashKey}`);
+    if (!shard) throw new Error(`shard map of stream ${this.options.streamName} has no open shard for hash key ${hashKey}`);
+    return shard;
   }
 
   private async load(): Promise<void> {
-    const shards: Shard[] = [];
-    let nextToken: string | undefined;
-    do {
-      // The API rejects StreamName together with NextToken.
-      const page = (await this.options.client.send(
-        new ListShardsCommand(nextToken === undefined ? { StreamName: this.options.streamName } : { NextToken: nextToken }),
-      )) as ListShardsCommandOutput;
-      for (const s of page.Shards ?? []) {
-        if (s.SequenceNumberRange?.EndingSequenceNumber !== undefined) continue; // closed by a split or merge
-        if (s.ShardId === undefined || s.HashKeyRange?.StartingHashKey === undefined || s.HashKeyRange.EndingHashKey === undefined) continue;
-        shards.push({
-          shardId: s.ShardId,
-          startingHashKey: BigInt(s.HashKeyRange.StartingHashKey),
-          endingHashKey: BigInt(s.HashKeyRange.EndingHashKey),
-        });
-      }
-      nextToken = page.NextToken;
-    } while (nextToken !== undefined);
+    const shards = await listOpenShards(this.options.client, this.options.streamName);
     if (shards.length === 0) throw new Error(`stream ${this.options.streamName} has no open shards`);
-    shards.sort((a, b) => (a.startingHashKey < b.startingHashKey ? -1 : a.startingHashKey > b.startingHashKey ? 1 : 0));
     this.open = shards;
     this.version++;
     this.loaded = true;

@@ -1,7 +1,8 @@
 import { hashKeyOf, parseExplicitHashKey } from '../../producer/hash-key.js';
 import type { Accounting } from './accounting.js';
 import type { FaultInjector } from './faults.js';
-import { shardFor, type ShardRange, type StreamShards } from './shard-map.js';
+import { findShard } from '../../producer/open-shards.js';
+import type { Shard, StreamShards } from './shard-map.js';
 import type { ShardMeter } from './shard-meter.js';
 
 /** A PutRecords entry as the JSON protocol carries it: Data is base64. */
@@ -28,7 +29,7 @@ export type RecordFate = 'accepted' | 'throttled' | 'internal';
 
 export interface RecordPlan {
   record: WireRecord;
-  shard: ShardRange;
+  shard: Shard;
   bytes: number;
   fate: RecordFate;
 }
@@ -77,7 +78,7 @@ export function planRecords(ctx: PlanContext, map: StreamShards, records: WireRe
   const plans: RecordPlan[] = [];
   for (const record of records) {
     const hashKey = record.ExplicitHashKey !== undefined ? (parseExplicitHashKey(record.ExplicitHashKey) ?? 0n) : hashKeyOf(record.PartitionKey);
-    const shard = shardFor(map, hashKey);
+    const shard = findShard(map.shards, hashKey);
     if (!shard) return undefined;
     plans.push({ record, shard, bytes: billedBytes(record), fate: 'accepted' });
   }

@@ -1,5 +1,5 @@
 import { MergeShardsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { loadStreamShards, type ShardRange } from './shard-map.js';
+import { loadStreamShards, type Shard } from './shard-map.js';
 import { waitForActive } from './streams.js';
 
 const HASH_SPACE = 1n << 128n;
@@ -19,13 +19,13 @@ export async function updateShardCountBySplitMerge(
 
   for (const boundary of boundaries) {
     const { shards } = await loadStreamShards(client, streamName);
-    const owner = shards.find((s) => s.start < boundary && boundary <= s.end);
+    const owner = shards.find((s) => s.startingHashKey < boundary && boundary <= s.endingHashKey);
     if (!owner) continue; // already a shard boundary
     await client.send(new SplitShardCommand({ StreamName: streamName, ShardToSplit: owner.shardId, NewStartingHashKey: boundary.toString() }));
     await waitForActive(client, streamName);
   }
 
-  const rangeOf = (shard: ShardRange): number => boundaries.filter((b) => b <= shard.start).length;
+  const rangeOf = (shard: Shard): number => boundaries.filter((b) => b <= shard.startingHashKey).length;
   for (;;) {
     const { shards } = await loadStreamShards(client, streamName);
     const i = shards.findIndex((s, k) => k + 1 < shards.length && rangeOf(s) === rangeOf(shards[k + 1]));

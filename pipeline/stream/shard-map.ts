@@ -1,54 +1,20 @@
-import { DescribeStreamSummaryCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { listOpenShards, type Shard } from '../../producer/open-shards.js';
 
-export interface ShardRange {
-  shardId: string;
-  start: bigint;
-  end: bigint;
-}
+export type { Shard };
 
 /** The open shards of one stream, sorted by hash-key range, plus the account for AWS-style messages. */
 export interface StreamShards {
   streamName: string;
   account: string;
-  shards: ShardRange[];
+  shards: Shard[];
 }
 
-/** Finds the open shard owning `hashKey` (binary search over sorted, contiguous ranges). */
-export function shardFor(map: StreamShards, hashKey: bigint): ShardRange | undefined {
-  let lo = 0;
-  let hi = map.shards.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const shard = map.shards[mid];
-    if (hashKey < shard.start) hi = mid - 1;
-    else if (hashKey > shard.end) lo = mid + 1;
-    else return shard;
-  }
-  return undefined;
-}
-
-/** Reads the open shards with ListShards (following NextToken) and the account from the stream ARN. */
+/** Reads the open shards (every ListShards page) and the account from the stream ARN. */
 export async function loadStreamShards(client: KinesisClient, streamName: string): Promise<StreamShards> {
   const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
   const arn = summary.StreamDescriptionSummary?.StreamARN ?? '';
-  const shards: ShardRange[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      nextToken ? new ListShardsCommand({ NextToken: nextToken }) : new ListShardsCommand({ StreamName: streamName }),
-    );
-    for (const shard of page.Shards ?? []) {
-      if (shard.SequenceNumberRange?.EndingSequenceNumber !== undefined) continue; // closed by a reshard
-      shards.push({
-        shardId: shard.ShardId ?? '',
-        start: BigInt(shard.HashKeyRange?.StartingHashKey ?? '0'),
-        end: BigInt(shard.HashKeyRange?.EndingHashKey ?? '0'),
-      });
-    }
-    nextToken = page.NextToken;
-  } while (nextToken);
-  shards.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
-  return { streamName, account: arn.split(':')[4] || '000000000000', shards };
+  return { streamName, account: arn.split(':')[4] || '000000000000', shards: await listOpenShards(client, streamName) };
 }
 
 /**
