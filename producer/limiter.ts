@@ -25,7 +25,7 @@ export interface LimiterOptions {
   probeDoublingSeconds?: number;
   /**
    * Slowest first probing speed, in fractions of the cap per second, so a producer cut to a
-   * trickle still regains a shard its peers left. Default 0.0005.
+   * trickle still regains a shard its peers left. Default 0.001.
    */
   minRecoveryPerSecond?: number;
   /** Never cut below this fraction of the cap, so a shard keeps probing. Default 0.02. */
@@ -245,7 +245,7 @@ export const LIMITER_DEFAULTS: Required<LimiterOptions> = {
   plateau: 0.8,
   probeRate: 0.005,
   probeDoublingSeconds: 2,
-  minRecoveryPerSecond: 0.0005,
+  minRecoveryPerSecond: 0.001,
   minFactor: 0.02,
   startFactor: 0.03,
   burstSeconds: 1,

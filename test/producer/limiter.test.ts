@@ -114,9 +114,9 @@ describe('Limiter adaptation', () => {
     // Plateau: for recoverySeconds (2 s with this jitter draw) it stays at 80 % of the throttled rate.
     drive(limiter, now, now + 2_000);
     expect(limiter.factor).toBeCloseTo(before * 0.8, 3);
-    // Slow probe: another second adds under 1 % of the throttled rate.
+    // Slow probe: its first second adds about 0.1 % of the shard (2 % for a fleet of 20).
     drive(limiter, now + 2_000, now + 3_000);
-    expect(limiter.factor).toBeLessThan(before * 0.81);
+    expect(limiter.factor - before * 0.8).toBeLessThan(0.0015);
     // Still clean 15 s later: the probe accelerated (the fleet left), well past the old rate.
     drive(limiter, now + 3_000, now + 18_000);
     expect(limiter.factor).toBeGreaterThan(before * 2);
