@@ -1,5 +1,5 @@
 import { CYCLE_NAMES, loadCycle, type CycleName } from '../cycles.js';
-import { VEHICLE_CLASSES, zeroEmissions, type VehicleClass } from './emission-model.js';
+import { VEHICLE_CLASSES, addEmissions, zeroEmissions, type VehicleClass } from './emission-model.js';
 import { MODEL_SOURCES, createEmissionModel } from './create-model.js';
 import { CLASS_PROFILES } from './profiles.js';
 
@@ -53,13 +53,7 @@ export function runCycle(vehicleClass: VehicleClass, cycleName: CycleName, metho
   let distanceM = 0;
   for (let t = 0; t < speedsMps.length; t++) {
     const e = model.step(speedsMps[t], acc[t], 0, dtS);
-    total.co2_g += e.co2_g;
-    total.nox_g += e.nox_g;
-    total.pm25_g += e.pm25_g;
-    total.co_g += e.co_g;
-    total.hc_g += e.hc_g;
-    total.fuel_g += e.fuel_g;
-    total.energy_wh += e.energy_wh;
+    addEmissions(total, e);
     distanceM += speedsMps[t] * dtS;
   }
   const km = distanceM / 1000;

@@ -42,3 +42,14 @@ export function gradeSine(gradePct: number): number {
 export function zeroEmissions(): IntervalEmissions {
   return { co2_g: 0, nox_g: 0, pm25_g: 0, co_g: 0, hc_g: 0, fuel_g: 0, energy_wh: 0 };
 }
+
+/** Adds one interval into a running total (a trip, a cycle). */
+export function addEmissions(total: IntervalEmissions, e: Readonly<IntervalEmissions>): void {
+  total.co2_g += e.co2_g;
+  total.nox_g += e.nox_g;
+  total.pm25_g += e.pm25_g;
+  total.co_g += e.co_g;
+  total.hc_g += e.hc_g;
+  total.fuel_g += e.fuel_g;
+  total.energy_wh += e.energy_wh;
+}

@@ -1,6 +1,6 @@
 // One simulated vehicle: a small state machine (parked → driving ⇄ dwelling) that drives routes
 // with the motion model, runs its emission model every step and raises the events that follow.
-import { CLASS_PROFILES, TRUCK_SPEED_LIMIT_KMH, TRUCK_SPEED_LIMIT_MIN_AXLES, createEmissionModel, type EmissionModel, type VehicleClass } from '../emissions/index.js';
+import { CLASS_PROFILES, TRUCK_SPEED_LIMIT_KMH, TRUCK_SPEED_LIMIT_MIN_AXLES, addEmissions, createEmissionModel, zeroEmissions, type EmissionModel, type VehicleClass } from '../emissions/index.js';
 import { BehaviourWatch } from '../events/behaviour.js';
 import { Diagnostics } from '../events/diagnostics.js';
 import type { FleetEvent } from '../events/event.js';
@@ -71,7 +71,7 @@ export class Vehicle {
   private stepCount = 0;
   private tripNo = 0;
   private tripId: string | null = null;
-  private trip = { startS: 0, startKm: 0, co2: 0, nox: 0, pm: 0, co: 0, hc: 0, fuel: 0, wh: 0, idleS: 0, maxKmh: 0 };
+  private trip = { startS: 0, startKm: 0, emissions: zeroEmissions(), idleS: 0, maxKmh: 0 };
   private stillSince = -1;
   private idleReported = false;
   private idleAlerted = false;
@@ -226,14 +226,7 @@ export class Vehicle {
   private engineStep(t: number, v: number, a: number, limitKmh = 0): void {
     const ctx = this.ctx;
     const e = this.model.step(v, a, 0, ctx.dtS);
-    const tr = this.trip;
-    tr.co2 += e.co2_g;
-    tr.nox += e.nox_g;
-    tr.pm += e.pm25_g;
-    tr.co += e.co_g;
-    tr.hc += e.hc_g;
-    tr.fuel += e.fuel_g;
-    tr.wh += e.energy_wh;
+    addEmissions(this.trip.emissions, e);
     if (this.isEv) this.socWh = Math.max(0, Math.min(EV_BATTERY_WH, this.socWh - e.energy_wh));
     else this.fuelKg = Math.max(0, this.fuelKg - e.fuel_g / 1000);
     // Diesel exhaust fluid: about 3 % of the fuel burnt, 1.09 kg/L.
@@ -339,7 +332,7 @@ export class Vehicle {
     this.mode = DRIVING;
     this.tripNo++;
     this.tripId = `${this.identity.vehicle_id}-T${this.tripNo}`;
-    this.trip = { startS: t, startKm: this.odometerKm, co2: 0, nox: 0, pm: 0, co: 0, hc: 0, fuel: 0, wh: 0, idleS: 0, maxKmh: 0 };
+    this.trip = { startS: t, startKm: this.odometerKm, emissions: zeroEmissions(), idleS: 0, maxKmh: 0 };
     this.behaviour.resetTrip();
     this.emit('trip:started', {
       ...this.here(),
@@ -357,8 +350,9 @@ export class Vehicle {
     this.behaviour.endSpeeding(this, t);
     this.road.endTrip(this, t);
     const tr = this.trip;
+    const te = tr.emissions;
     const km = this.odometerKm - tr.startKm;
-    const energy = this.isEv ? { energy_wh: r2(tr.wh), wh_per_km: km > 0 ? r2(tr.wh / km) : null, soc_pct: r1(this.socPct()) } : { fuel_g: r3(tr.fuel), fuel_level_pct: r1(this.fuelPct()) };
+    const energy = this.isEv ? { energy_wh: r2(te.energy_wh), wh_per_km: km > 0 ? r2(te.energy_wh / km) : null, soc_pct: r1(this.socPct()) } : { fuel_g: r3(te.fuel_g), fuel_level_pct: r1(this.fuelPct()) };
     this.emit('trip:ended', {
       ...this.here(),
       trip_id: this.tripId,
@@ -373,12 +367,12 @@ export class Vehicle {
       harsh_braking_count: this.behaviour.harshBrakes,
       harsh_acceleration_count: this.behaviour.harshAccels,
       speeding_s: r1(this.behaviour.speedingS),
-      co2_g: r3(tr.co2),
-      co2_g_per_km: km > 0 ? r1(tr.co2 / km) : null,
-      nox_g: r5(tr.nox),
-      pm25_g: r6(tr.pm),
-      co_g: r5(tr.co),
-      hc_g: r5(tr.hc),
+      co2_g: r3(te.co2_g),
+      co2_g_per_km: km > 0 ? r1(te.co2_g / km) : null,
+      nox_g: r5(te.nox_g),
+      pm25_g: r6(te.pm25_g),
+      co_g: r5(te.co_g),
+      hc_g: r5(te.hc_g),
       ...energy,
     });
     this.at = leg.to;
