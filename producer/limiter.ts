@@ -1,8 +1,8 @@
 // Per-shard pacing on bytes and records, sized like the shard's own limits so a producer paces
 // instead of relying on throttles. Adaptive, for a fleet of independent producers sharing a
-// shard: slow start, a multiplicative cut on throttles, a jittered linear climb back to a plateau
-// just under the rate last throttled at (like TCP CUBIC's W_max), then a probe that starts slow
-// and accelerates while no throttle comes.
+// shard: a slow start clocked by clean answers, a multiplicative cut on throttles, a jittered
+// stay at a plateau below the rate last throttled at (like TCP CUBIC's W_max), then a probe that
+// starts slow and accelerates while no throttle comes.
 
 export interface LimiterOptions {
   /** Per-shard write limit in bytes/s (data + partition key). Default 1 MiB. */
@@ -199,8 +199,8 @@ export class ShardLimiter {
    * A response sent at `sentAt` had `throttledFraction` of this shard's records throttled.
    * Responses to requests sent before the last cut are ignored: they predate the reaction.
    * The cut applies to the rate actually sent (measured), not the ceiling: a producer sending 5 %
-   * of a shard must drop below its own 5 % at once. Recovery then levels off just under that
-   * rate, where the shard was full, instead of climbing on to the cap; a fleet of producers all
+   * of a shard must drop below its own 5 % at once. Recovery then levels off below that rate,
+   * where the shard was full, instead of climbing on to the cap; a fleet of producers all
    * doing so would overshoot together.
    */
   throttled(throttledFraction: number, sentAt: number, now: number): void {
