@@ -1,8 +1,9 @@
 // Per-shard pacing on bytes and records, sized like the shard's own limits so a producer paces
 // instead of relying on throttles. Adaptive, for a fleet of independent producers sharing a
 // shard: a slow start clocked by clean answers, a multiplicative cut on throttles, a jittered
-// stay at a plateau below the rate last throttled at (like TCP CUBIC's W_max), then a probe that
-// starts slow and accelerates while no throttle comes.
+// stay at a plateau below the rate last throttled at (TCP CUBIC's W_max), a fast concave climb
+// back towards W_max when the cut fell far below it, then a probe that starts slow and
+// accelerates while no throttle comes.
 
 export interface LimiterOptions {
   /** Per-shard write limit in bytes/s (data + partition key). Default 1 MiB. */
@@ -58,10 +59,14 @@ export class ShardLimiter {
   /** Current fraction of the capped rate (1 = rateLimitPercent of the shard limit). */
   factor: number;
   // The pace follows one curve per epoch (since the last cut, or birth): a linear climb from
-  // `cutFactor` to `plateauFactor` until `plateauAt`, then a probe whose speed starts at
+  // `cutFactor` to `plateauFactor` until `plateauAt`, then the sum of a concave climb closing the
+  // gap to `fastTarget` (time constant FAST_CLIMB_MS) and a probe whose speed starts at
   // `probeSpeed` (factor per second) and doubles every `doublingMs`.
   private cutFactor: number;
   private plateauFactor: number;
+  private fastTarget: number;
+  private slowStart: boolean;
+  private answeredClean = false; // some answer carried no throttle: a throttle then measures the shard
   private epochAt: number;
   private plateauAt: number;
   private probeSpeed: number;
@@ -94,7 +99,8 @@ export class ShardLimiter {
     this.bornAt = now;
     // Slow start: producers starting together must not each open at a whole shard's pace.
     const start = options.adaptive ? Math.min(1, options.startFactor) : 1;
-    this.factor = this.cutFactor = this.plateauFactor = this.confirmed = start;
+    this.slowStart = options.adaptive;
+    this.factor = this.cutFactor = this.plateauFactor = this.fastTarget = this.confirmed = start;
     this.epochAt = this.plateauAt = now;
     this.doublingMs = SLOW_START_DOUBLING_MS;
     this.probeSpeed = (start * Math.LN2 * 1000) / SLOW_START_DOUBLING_MS; // doubles the pace itself
@@ -128,10 +134,13 @@ export class ShardLimiter {
     if (now < this.plateauAt) {
       return this.cutFactor + ((this.plateauFactor - this.cutFactor) * (now - this.epochAt)) / (this.plateauAt - this.epochAt);
     }
-    // Integral of a speed that doubles every doublingMs: slow near the plateau, fast once the
+    const since = now - this.plateauAt;
+    // Concave: most of the way back to the old rate within a second, where the shard last had room.
+    const climb = (this.fastTarget - this.plateauFactor) * (1 - Math.exp(-since / FAST_CLIMB_MS));
+    // Integral of a speed that doubles every doublingMs: slow near the old rate, fast once the
     // shard has stayed quiet for a while (a peer left, or this producer was starved).
     const growth = (this.probeSpeed * this.doublingMs) / 1000 / Math.LN2;
-    return this.plateauFactor + growth * (Math.pow(2, (now - this.plateauAt) / this.doublingMs) - 1);
+    return this.plateauFactor + climb + growth * (Math.pow(2, since / this.doublingMs) - 1);
   }
 
   /**
@@ -140,9 +149,12 @@ export class ShardLimiter {
    * take seconds (a busy endpoint), a fleet would otherwise climb far past the shard unaware.
    * The step is at least PROBE_MIN_STEP of the cap: a producer cut to a trickle sends a request
    * only every few seconds, and 10 % steps would keep it starved while its records expire.
+   * Below the old rate (`fastTarget`) a clean answer confirms a large share of the gap at once.
    */
   private nextStep(): number {
-    return this.lastCutAt === -Infinity ? this.confirmed * SLOW_START_GROWTH : Math.max(this.confirmed * PROBE_GROWTH, this.confirmed + PROBE_MIN_STEP);
+    if (this.slowStart) return this.confirmed * SLOW_START_GROWTH;
+    const probe = Math.max(this.confirmed * PROBE_GROWTH, this.confirmed + PROBE_MIN_STEP);
+    return Math.max(probe, this.confirmed + FAST_GAP_SHARE * (this.fastTarget - this.confirmed));
   }
 
   private refill(now: number): void {
@@ -154,7 +166,7 @@ export class ShardLimiter {
       let pace = this.paceAt(now);
       // Slow start only raises a pace that is used: a producer held back by something else (a
       // slow endpoint, few puts) would otherwise reach the cap untested and burst there.
-      if (this.lastCutAt === -Infinity) pace = Math.min(pace, Math.max(this.options.startFactor, SLOW_START_HEADROOM * this.measuredFactor(now)));
+      if (this.slowStart) pace = Math.min(pace, Math.max(this.options.startFactor, SLOW_START_HEADROOM * this.measuredFactor(now)));
       if (pace >= allowed && this.stepReachedAt === Infinity) this.stepReachedAt = now;
       this.factor = Math.min(1, pace, allowed);
     }
@@ -189,7 +201,8 @@ export class ShardLimiter {
   /** A response to a request sent at `sentAt` carried this shard's records: `throttledFraction` of them were throttled. */
   answered(throttledFraction: number, sentAt: number, now: number): void {
     if (throttledFraction > 0) this.throttled(throttledFraction, sentAt, now);
-    else if (sentAt >= this.stepReachedAt) {
+    else if (sentAt > this.lastCutAt) this.answeredClean = true;
+    if (throttledFraction === 0 && sentAt >= this.stepReachedAt) {
       this.confirmed = this.nextStep();
       this.stepReachedAt = Infinity;
     }
@@ -208,27 +221,44 @@ export class ShardLimiter {
     this.refill(now);
     const o = this.options;
     const before = Math.min(this.factor, this.measuredFactor(now));
-    // Leaving slow start halves the pace and does not climb back: the doubling overshot for as
-    // long as the first throttle took to come back. Later cuts are milder.
-    const slowStart = this.lastCutAt === -Infinity;
+    // Leaving slow start halves the pace: the doubling overshot for as long as the first throttle
+    // took to come back. Later cuts are milder.
+    const slowStart = this.slowStart;
     const cut = slowStart ? 0.5 : Math.max(0.5, Math.min(o.decrease, 1 - throttledFraction));
-    // Jitter desynchronizes producers that were throttled by the same overshoot.
-    const jitter = 0.5 + o.random();
     this.factor = this.cutFactor = this.confirmed = Math.max(o.minFactor, before * cut);
     this.stepReachedAt = Infinity;
+    this.epochAt = this.plateauAt = this.lastCutAt = now;
+    this.bytes.tokens = Math.min(this.bytes.tokens, 0);
+    this.records.tokens = Math.min(this.records.tokens, 0);
+    if (slowStart && !this.answeredClean) {
+      // Throttled before any clean answer: the shard was already full (peers, or an empty bucket),
+      // which says nothing about the rate it can take. Keep doubling per clean answer from here.
+      this.plateauFactor = this.fastTarget = this.cutFactor;
+      this.doublingMs = SLOW_START_DOUBLING_MS;
+      this.probeSpeed = (this.cutFactor * Math.LN2 * 1000) / SLOW_START_DOUBLING_MS;
+      return;
+    }
+    this.slowStart = false;
+    // Jitter desynchronizes producers that were throttled by the same overshoot.
+    const jitter = 0.5 + o.random();
     this.plateauFactor = slowStart ? this.cutFactor : Math.max(this.cutFactor, before * o.plateau);
-    this.epochAt = now;
+    // Like CUBIC, a cut far below the rate last throttled at climbs back fast towards it; a mild
+    // cut (the plateau already near it) only probes.
+    this.fastTarget = this.plateauFactor < FAST_ZONE * before ? Math.max(this.plateauFactor, FAST_TARGET * before) : this.plateauFactor;
     this.plateauAt = now + Math.max(1, o.recoverySeconds * 1000 * jitter);
     this.doublingMs = Math.max(1, o.probeDoublingSeconds * 1000 * jitter);
     this.probeSpeed = Math.max(o.probeRate * this.plateauFactor, o.minRecoveryPerSecond);
-    this.lastCutAt = now;
-    this.bytes.tokens = Math.min(this.bytes.tokens, 0);
-    this.records.tokens = Math.min(this.records.tokens, 0);
   }
 }
 
 const SLOW_START_DOUBLING_MS = 400;
 const SLOW_START_HEADROOM = 3;
+// The fast climb: engaged when the plateau is below FAST_ZONE of the throttled rate, it heads for
+// FAST_TARGET of it, closing 63 % of the gap every FAST_CLIMB_MS, FAST_GAP_SHARE per clean answer.
+const FAST_ZONE = 0.7;
+const FAST_TARGET = 0.9;
+const FAST_CLIMB_MS = 300;
+const FAST_GAP_SHARE = 0.5;
 // How far the pace may run ahead of the last pace confirmed by a clean answer.
 const SLOW_START_GROWTH = 2;
 const PROBE_GROWTH = 1.1;

@@ -74,10 +74,13 @@ describe('Limiter slow start', () => {
 });
 
 describe('Limiter adaptation', () => {
-  /** A limiter that has sent 10 % of a shard for 5 s, past slow start. */
+  /** A limiter that has sent 10 % of a shard for 5 s, answered without throttles, past slow start. */
   function atTenPercent(options: LimiterOptions = {}): ShardLimiter {
     const limiter = shard({ startFactor: 1, ...options });
-    for (let t = 0; t < 5_000; t += 100) limiter.tryTake(RECORD, t);
+    for (let t = 0; t < 5_000; t += 100) {
+      limiter.tryTake(RECORD, t);
+      limiter.answered(0, t, t + 50);
+    }
     return limiter;
   }
 
@@ -120,6 +123,34 @@ describe('Limiter adaptation', () => {
     // Still clean 15 s later: the probe accelerated (the fleet left), well past the old rate.
     drive(limiter, now + 3_000, now + 18_000);
     expect(limiter.factor).toBeGreaterThan(before * 2);
+  });
+
+  it('a cut far below the throttled rate (leaving slow start) climbs back fast to near it, then probes slowly there', () => {
+    const limiter = shard();
+    // Slow start with clean answers for 1 s (it then sends about 10 % of the shard), then one throttle.
+    const now = 1_000;
+    drive(limiter, 0, now);
+    const before = Math.min(limiter.factor, limiter.measuredFactor(now)); // the rate actually sent
+    expect(before).toBeGreaterThan(0.08);
+    limiter.answered(1, now - 10, now);
+    expect(limiter.factor).toBeCloseTo(before * 0.5, 2);
+    // The hold (2 s with this jitter draw), then 2 s of clean answers: above 80 % of the old rate.
+    drive(limiter, now, now + 4_000);
+    expect(limiter.factor).toBeGreaterThan(0.8 * before);
+    expect(limiter.factor).toBeLessThan(before);
+    // Near the old rate only the slow probe is left: its next second adds under 5 % of that rate.
+    const near = limiter.factor;
+    drive(limiter, now + 4_000, now + 5_000);
+    expect(limiter.factor - near).toBeLessThan(0.05 * before);
+  });
+
+  it('a throttle before any clean answer (the shard already full) keeps slow start: alone, the producer has the whole shard 3 s later', () => {
+    const limiter = shard();
+    limiter.tryTake(RECORD, 0);
+    limiter.answered(1, 0, 50);
+    expect(limiter.factor).toBe(0.02);
+    const sent = drive(limiter, 50, 6_050);
+    expect(sent[3]).toBeGreaterThan(0.97 * MiB);
   });
 
   it('never cuts below minFactor, and regains the whole shard within 20 s once throttles stop', () => {
