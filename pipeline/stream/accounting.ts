@@ -55,17 +55,15 @@ class Windowed<T extends object> {
     if (!window) {
       window = this.zero();
       this.windows.set(second, window);
-      for (const old of this.windows.keys()) {
-        if (old > second - this.historySeconds) break; // Map keeps insertion order, which is time order
-        this.windows.delete(old);
-      }
+      // Not in time order: acceptances are booked late, into the second they were metered in.
+      for (const old of this.windows.keys()) if (old <= second - this.historySeconds) this.windows.delete(old);
     }
     (window[field] as number) += amount;
     (this.totals[field] as number) += amount;
   }
 
   seconds(): Array<{ second: number } & T> {
-    return [...this.windows].map(([second, counts]) => ({ second, ...counts }));
+    return [...this.windows].sort(([a], [b]) => a - b).map(([second, counts]) => ({ second, ...counts }));
   }
 }
 

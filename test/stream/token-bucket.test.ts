@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Accounting } from '../../pipeline/stream/accounting.js';
 import { ShardMeter, limitsSchema } from '../../pipeline/stream/shard-meter.js';
 import { TokenBucket } from '../../pipeline/stream/token-bucket.js';
 
@@ -46,5 +47,22 @@ describe('ShardMeter', () => {
 
   it('defaults to the AWS limits', () => {
     expect(limitsSchema.parse({})).toEqual({ bytesPerSecond: 1024 * 1024, recordsPerSecond: 1000, burstSeconds: 1 });
+  });
+});
+
+describe('Accounting', () => {
+  it('lists seconds in time order even when an acceptance is booked late into an earlier second', () => {
+    let now = 10_500;
+    const accounting = new Accounting(() => now);
+    accounting.shard('s', 'shard-0', 'throttledRecords'); // second 10
+    now = 11_200;
+    accounting.shard('s', 'shard-0', 'throttledRecords'); // second 11
+    accounting.shard('s', 'shard-1', 'acceptedRecords', 5, 11_100);
+    accounting.shard('s', 'shard-1', 'acceptedRecords', 3, 9_900); // decided in second 9, upstream answered later
+    const shard1 = accounting.snapshot().shards.find((s) => s.shardId === 'shard-1');
+    expect(shard1?.seconds.map((s) => [s.second, s.acceptedRecords])).toEqual([
+      [9, 3],
+      [11, 5],
+    ]);
   });
 });
