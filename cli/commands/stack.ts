@@ -7,7 +7,7 @@ import type { FaultOptions } from '../../pipeline/stream/faults.js';
 import { createLocalKinesisClient } from '../../producer/local-client.js';
 import { ACCOUNTING_PATH } from '../../pipeline/stream/gate.js';
 import { startLocalStream, type LocalStream } from '../../pipeline/stream/local-stream.js';
-import { nonNegativeNumber, positiveInt, probability } from '../options.js';
+import { integer, port, positiveInt, positiveNumber, probability } from '../options.js';
 
 interface StackFlags {
   stream: string;
@@ -177,24 +177,6 @@ function describeFaults(f: FaultOptions): string {
 function format(value: string): 'json' | 'parquet' {
   if (value !== 'json' && value !== 'parquet') throw new InvalidArgumentError(`expected json or parquet, got "${value}"`);
   return value;
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a port 0–65535, got "${value}"`);
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = nonNegativeNumber(value);
-  if (n === 0) throw new InvalidArgumentError(`expected a number > 0, got "${value}"`);
-  return n;
-}
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected an integer, got "${value}"`);
-  return n;
 }
 
 /** `fixed:20`, `uniform:5-50`, `exp:20`, each optionally `@0.3` (the fraction of requests delayed). */
