@@ -5,7 +5,6 @@ import { startGate } from '../../pipeline/stream/gate.js';
 import type { FaultOptions } from '../../pipeline/stream/faults.js';
 import { startKinesalite, type RunningKinesalite } from '../../pipeline/stream/kinesalite.js';
 import { createStream } from '../../pipeline/stream/streams.js';
-import { createTimingOutClient } from './support/client.js';
 import { readBack } from './support/read-back.js';
 
 const REQUESTS = 400;
@@ -44,7 +43,7 @@ describe('seeded fault injection', () => {
   /** Sequential requests, so the n-th request meets the n-th roll of the dice. */
   async function run(streamName: string, faults: FaultOptions, requests = REQUESTS) {
     const gate = await startGate({ upstream: kinesalite.endpoint, faults, limits: NO_LIMITS });
-    const client = createTimingOutClient(gate.endpoint, 300);
+    const client = createLocalKinesisClient({ endpoint: gate.endpoint, requestTimeoutMs: 300 });
     const outcomes: Outcome[] = [];
     const failedRecords: number[] = []; // global record positions answered InternalFailure
     let stored = 0;
