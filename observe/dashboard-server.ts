@@ -3,6 +3,7 @@
 // itself, and passes through anything that speaks HTTP/1.1.
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { UserError } from '../common/user-error.js';
 import { cityMap } from './city-map.js';
 import { renderPage } from './page-html.js';
 import type { PageModel } from './run-model.js';
@@ -42,10 +43,16 @@ export async function startDashboard(options: { port: number; host?: string; tit
     for (const c of clients) c.write(': keep-alive\n\n');
   }, 15_000);
   keepAlive.unref();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    clearInterval(keepAlive);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UserError('--ui', options.port, 'is already in use; pick another port or 0 for any free one');
+    throw err;
+  }
   const { port, address } = server.address() as AddressInfo;
   return {
     url: `http://${address}:${port}/`,

@@ -67,7 +67,9 @@ export async function startObservability(options: ObservabilityOptions): Promise
 
   const stream = options.stream ?? process.stderr;
   let view: LiveView | undefined;
-  if (!options.quiet) view = stream.isTTY ? createTerminalView(stream, model, title) : createProgressLines(stream, model, title);
+  // A pseudo-terminal nobody sized (0 rows) would show nothing at all: it gets the progress lines.
+  const screen = stream.isTTY && stream.rows !== 0 && stream.columns !== 0;
+  if (!options.quiet) view = screen ? createTerminalView(stream, model, title) : createProgressLines(stream, model, title);
   let dashboard: Dashboard | undefined;
   if (options.ui !== undefined) {
     dashboard = await startDashboard({ port: options.ui, title: `${title} · live`, model: () => model.page() });

@@ -61,9 +61,15 @@ export const PAGE_SCRIPT = String.raw`
         held = { key: key, el: el, plot: new uPlot(chartOptions(chart, width), chart.data, el) };
         state.charts[chart.id] = held;
       } else held.plot.setData(chart.data);
-      var points = 0;
-      for (var s = 1; s < chart.data.length; s++) for (var i = 0; i < chart.data[s].length; i++) if (chart.data[s][i] !== null) points++;
-      state.drawn.charts.push({ id: chart.id, series: chart.labels.length, points: points, x: chart.data[0].length });
+      var points = 0, total = 0;
+      for (var s = 1; s < chart.data.length; s++) {
+        for (var i = 0; i < chart.data[s].length; i++) {
+          if (chart.data[s][i] === null) continue;
+          points++;
+          if (chart.labels[s - 1] !== 'limit') total += chart.data[s][i];
+        }
+      }
+      state.drawn.charts.push({ id: chart.id, series: chart.labels.length, points: points, total: total, x: chart.data[0].length });
     });
     Object.keys(state.charts).forEach(function (id) {
       if (!seen[id]) {

@@ -53,6 +53,7 @@ export interface WrittenReport {
 
 /** Writes `<runDir>/report.html` from `summary` (or summary.json) and series.ndjson. */
 export async function writeReport(runDir: string, options: { summary?: SummaryLike } = {}): Promise<WrittenReport> {
+  if (!existsSync(runDir)) throw new UserError('run-dir', runDir, 'does not exist');
   const summaryPath = join(runDir, SUMMARY_FILE);
   const seriesPath = join(runDir, SERIES_FILE);
   let summary = options.summary;

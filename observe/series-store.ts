@@ -35,7 +35,7 @@ export function mergeLines<L extends SeriesLine>(a: L, b: L, wa = 1, wb = 1): L 
 }
 
 class Bucketed<L extends SeriesLine> {
-  readonly points: L[] = [];
+  private readonly full: L[] = [];
   /** Seconds each stored point stands for. */
   width = 1;
   private pending: L | undefined;
@@ -47,18 +47,23 @@ class Bucketed<L extends SeriesLine> {
     this.pending = this.pending === undefined ? line : mergeLines(this.pending, line, this.pendingCount, 1);
     this.pendingCount++;
     if (this.pendingCount < this.width) return;
-    this.points.push(this.pending);
+    this.full.push(this.pending);
     this.pending = undefined;
     this.pendingCount = 0;
-    if (this.points.length > this.maxPoints) this.halve();
+    if (this.full.length > this.maxPoints) this.halve();
+  }
+
+  /** The full buckets and the one still filling, so the latest seconds always show. */
+  points(): L[] {
+    return this.pending ? [...this.full, this.pending] : this.full;
   }
 
   private halve(): void {
     const merged: L[] = [];
-    for (let i = 0; i + 1 < this.points.length; i += 2) merged.push(mergeLines(this.points[i], this.points[i + 1]));
-    const odd = this.points.length % 2 === 1 ? this.points[this.points.length - 1] : undefined;
-    this.points.length = 0;
-    this.points.push(...merged);
+    for (let i = 0; i + 1 < this.full.length; i += 2) merged.push(mergeLines(this.full[i], this.full[i + 1]));
+    const odd = this.full.length % 2 === 1 ? this.full[this.full.length - 1] : undefined;
+    this.full.length = 0;
+    this.full.push(...merged);
     this.width *= 2;
     // A leftover point starts the next bucket, so no second is lost.
     if (odd) {
@@ -83,10 +88,10 @@ export class SeriesStore {
   }
 
   points<S extends SeriesSource>(src: S): Array<Extract<SeriesLine, { src: S }>> {
-    return (this.bySource.get(src)?.points ?? []) as Array<Extract<SeriesLine, { src: S }>>;
+    return (this.bySource.get(src)?.points() ?? []) as Array<Extract<SeriesLine, { src: S }>>;
   }
 
-  /** Seconds per point of a source (1 until the first downsampling). */
+  /** Seconds per point of a source (1 until the first downsampling; the last point may hold fewer). */
   width(src: SeriesSource): number {
     return this.bySource.get(src)?.width ?? 1;
   }

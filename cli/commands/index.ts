@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerCalibrate } from './calibrate.js';
 import { registerDemo } from './demo.js';
 import { registerLake } from './lake.js';
+import { registerReport } from './report.js';
 import { registerSimulate } from './simulate.js';
 import { registerStack } from './stack.js';
 
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerCalibrate(program);
   registerSimulate(program);
   registerStack(program);
+  registerReport(program);
 }

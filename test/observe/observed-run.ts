@@ -2,7 +2,7 @@
 // simulator → producer → shard gate → kinesalite → delivery, with the recorder, views and report.
 // Run directly (`tsx test/observe/observed-run.ts DIR SECONDS [--ui] [--quiet]`) it is what the
 // pseudo-terminal test drives.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../../common/logger.js';
@@ -98,17 +98,18 @@ export async function observedRun(options: ObservedRunOptions): Promise<Observed
     while (delivery.stats().read < acked && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     if (options.lingerMs) await new Promise((r) => setTimeout(r, options.lingerMs));
     await delivery.stop();
-    const done = await obs?.stop({
-      summary: {
-        schema: 'sdfleet-run-summary/1',
-        scenario: 'demo',
-        seed: simulation.seed,
-        target: { kind: 'local', stream: 'observed', region: null, endpoint: stream.endpoint, path: null },
-        records: { generated: summary.records, attempted: summary.records, acked, failed: 0, expired: 0, dropped: 0, skipped_bad_lines: 0 },
-        verdict: 'ok',
-        verdict_reasons: [],
-      },
-    });
+    // What the runner does: summary.json into the run folder, then the report from it.
+    const runSummary = {
+      schema: 'sdfleet-run-summary/1',
+      scenario: 'demo',
+      seed: simulation.seed,
+      target: { kind: 'local', stream: 'observed', region: null, endpoint: stream.endpoint, path: null },
+      records: { generated: summary.records, attempted: summary.records, acked, failed: 0, expired: 0, dropped: 0, skipped_bad_lines: 0 },
+      verdict: 'ok',
+      verdict_reasons: [],
+    };
+    await writeFile(join(options.dir, 'summary.json'), JSON.stringify(runSummary, null, 2));
+    const done = await obs?.stop();
     return { events: summary.records, wallS, acked, reportBytes: done?.report?.bytes };
   } finally {
     producerClient.destroy();
