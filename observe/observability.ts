@@ -27,7 +27,7 @@ export interface ObservabilityOptions {
   /** The gate of another process, e.g. `http://127.0.0.1:4567/_sdfleet/accounting`. */
   gateAccountingUrl?: string;
   delivery?: ObservedDelivery;
-  /** Watch the simulator: wrap its sink with `wrapSink`. */
+  /** Watch the events: wrap the simulator's sink with `wrapSink`, or feed records to `tapRecord`. */
   simulator?: boolean;
   /** Dashboard port (0 = any free port); undefined = no dashboard. */
   ui?: number;
@@ -47,6 +47,8 @@ export interface Observability {
   readonly model: RunModel;
   /** Forwards every event to `sink` and counts it; a no-op wrapper without `simulator`. */
   wrapSink(sink: EventSink): EventSink;
+  /** The same, for a runner that hands over each record as JSON (`handle.tap(obs.tapRecord)`). */
+  tapRecord(vehicleId: string, seq: number, json: string): void;
   /** Last sample, final frame, closes the dashboard and files; writes report.html into runDir. */
   stop(final?: { summary?: SummaryLike; report?: boolean }): Promise<{ report?: WrittenReport }>;
 }
@@ -94,6 +96,7 @@ export async function startObservability(options: ObservabilityOptions): Promise
     uiUrl: dashboard?.url,
     model,
     wrapSink: (sink) => (tap ? tap.wrap(sink) : sink),
+    tapRecord: (vehicleId, _seq, json) => tap?.record(vehicleId, json),
     async stop(final = {}) {
       await recorder.stop();
       view?.stop();

@@ -11,6 +11,8 @@ const TELEMETRY = 'vehicle:telemetry';
 export interface SimulatorTap {
   /** Wraps the sink the simulator writes to; the wrapper forwards everything unchanged. */
   wrap(sink: EventSink): EventSink;
+  /** Sees one record as JSON on its way to the target (a runner's record tap; replays too). */
+  record(vehicleId: string, json: string): void;
   /** The line for the second ending at `t`; resets the per-second counts. */
   sample(t: number): SimulatorLine;
 }
@@ -28,6 +30,19 @@ interface Reading {
   lat?: unknown;
   lon?: unknown;
   co2_g?: unknown;
+}
+
+const NAME_KEY = '"event_name":"';
+/** Where event_name starts when the event begins with its uuid, as the simulator writes it. */
+const NAME_AT = '{"event_uuid":"00000000-0000-0000-0000-000000000000",'.length + NAME_KEY.length;
+
+/** The event_name of a JSON event without parsing it (a look at its usual place, else a search). */
+export function eventName(json: string): string | undefined {
+  let start = json.startsWith(NAME_KEY, NAME_AT - NAME_KEY.length) ? NAME_AT : json.indexOf(NAME_KEY);
+  if (start < 0) return undefined;
+  if (start !== NAME_AT) start += NAME_KEY.length;
+  const end = json.indexOf('"', start);
+  return end < 0 ? undefined : json.slice(start, end);
 }
 
 export function createSimulatorTap(options: SimulatorTapOptions): SimulatorTap {
@@ -74,6 +89,13 @@ export function createSimulatorTap(options: SimulatorTapOptions): SimulatorTap {
   };
 
   return {
+    record(vehicleId, json) {
+      const name = eventName(json);
+      if (name === TELEMETRY) {
+        telemetry++;
+        if (due(vehicleId)) keep(vehicleId, JSON.parse(json) as Reading);
+      } else if (name !== undefined) events[name] = (events[name] ?? 0) + 1;
+    },
     wrap(sink) {
       const wrapped: EventSink = {
         write(event: FleetEvent, json: string) {

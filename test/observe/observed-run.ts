@@ -16,8 +16,10 @@ import { createSimulation, loadScenario } from '../../simulator/index.js';
 
 export interface ObservedRunOptions {
   dir: string;
-  /** Simulated seconds of the demo scenario. */
+  /** Simulated seconds of the scenario. */
   durationS: number;
+  /** Scenario file (default: the demo). */
+  scenario?: string;
   ui?: number;
   quiet?: boolean;
   stream?: NodeJS.WriteStream;
@@ -71,7 +73,7 @@ export async function observedRun(options: ObservedRunOptions): Promise<Observed
             stream: options.stream,
           });
     options.onStarted?.(obs);
-    const simulation = createSimulation(loadScenario(DEMO_SCENARIO));
+    const simulation = createSimulation(loadScenario(options.scenario ?? DEMO_SCENARIO));
     let unsettled = 0;
     let allSettled: (() => void) | undefined;
     const settle = () => {
@@ -101,7 +103,7 @@ export async function observedRun(options: ObservedRunOptions): Promise<Observed
     // What the runner does: summary.json into the run folder, then the report from it.
     const runSummary = {
       schema: 'sdfleet-run-summary/1',
-      scenario: 'demo',
+      scenario: simulation.scenario.name,
       seed: simulation.seed,
       target: { kind: 'local', stream: 'observed', region: null, endpoint: stream.endpoint, path: null },
       records: { generated: summary.records, attempted: summary.records, acked, failed: 0, expired: 0, dropped: 0, skipped_bad_lines: 0 },
