@@ -41,6 +41,13 @@ describe.each(kinds)('%s bucket', (_kind, make) => {
     expect(await bucket.list('')).toHaveLength(3);
     expect(await bucket.list('nothing/')).toEqual([]);
   });
+
+  it('refuses a key with NUL, naming it, instead of failing deep in fs or S3', async () => {
+    const bucket = make();
+    await expect(bucket.put('events/a\0b.json.gz', Uint8Array.of(1))).rejects.toThrow(/^key: must not contain a NUL character \(got "events\/a\\u0000b.json.gz"\)$/);
+    await expect(bucket.get('a\0')).rejects.toThrow(/^key: must not contain a NUL character/);
+    await expect(bucket.put('k'.repeat(1025), Uint8Array.of(1))).rejects.toThrow(/^key: must be at most 1024 bytes of UTF-8/);
+  });
 });
 
 describe('filesystem bucket', () => {

@@ -31,7 +31,7 @@ describe('sdfleet lake', () => {
     expect(run.stdout).toMatch(/delivered\s+3 records/);
     expect(run.stdout).toMatch(/MISSING\s+1\n\s+veh-1: seq 5\n/);
     expect(run.stdout).toMatch(/failed by producer: UserRecordExpired: 1/);
-    expect(run.stdout).toMatch(/FAILED: records are missing/);
+    expect(run.stdout).toMatch(/FAILED: 1 record is missing$/m);
   });
 
   it('query with bad SQL names the SQL and exits 2', () => {
