@@ -3,7 +3,7 @@
 // batch them (bigger batches under load, nothing hidden in an unbounded queue).
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { CommandSender } from './shard-map.js';
-import type { Scheduler } from './scheduler.js';
+import type { Scheduler } from '../common/clock.js';
 
 export class RequestTimeoutError extends Error {
   override readonly name = 'RequestTimeout';
