@@ -10,6 +10,7 @@ import { FailureGroups, classifyRequestError, describeCode, type ErrorInfo } fro
 import { ShardMap, type Shard, type ShardPredictor } from './shard-map.js';
 import { UserError } from '../common/user-error.js';
 import { Queue } from './queue.js';
+import { sendWithTimeout } from './sender.js';
 
 export interface KinesisProducerOptions extends CoreOptions {
   streamName: string;
@@ -83,7 +84,8 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
     this.shardMap =
       options.shardMap ??
       new ShardMap({
-        client: options.client,
+        // ListShards has the same timeout as puts: a hung load would park records past their TTL.
+        client: { send: (command) => sendWithTimeout(options.client, this.scheduler, command, this.requestTimeoutMs) },
         streamName: options.streamName,
         clock: this.clock,
         scheduler: this.scheduler,
@@ -198,7 +200,8 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
         }
         if (!this.collector.fits(head)) return wake; // the batch is full and goes first
         if (!limiter.tryTake(head.bytes, now)) {
-          wake = Math.min(wake, now + limiter.waitMs(head.bytes, now));
+          // Look again when tokens are due, or when the head expires if that comes first.
+          wake = Math.min(wake, now + limiter.waitMs(head.bytes, now), head.deadline);
           break;
         }
         this.collector.offer(queue.shift());

@@ -71,6 +71,7 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
   protected readonly logger: Logger;
   protected readonly maxBufferedTimeMs: number;
   protected readonly recordTtlMs: number;
+  protected readonly requestTimeoutMs: number;
   protected readonly zeroCopy: boolean;
   protected readonly budget: BufferBudget;
   protected readonly sender: Sender;
@@ -96,7 +97,8 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
     this.recordTtlMs = options.recordTtlMs ?? 30_000;
     this.zeroCopy = options.zeroCopy ?? false;
     this.budget = new BufferBudget(options.maxBufferedBytes ?? 32 * 1024 * 1024, options.maxBufferedRecords ?? 100_000, options.onBufferFull ?? 'wait');
-    this.sender = new Sender(options.client, this.scheduler, options.maxInFlight ?? 24, options.requestTimeoutMs ?? 10_000);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.sender = new Sender(options.client, this.scheduler, options.maxInFlight ?? 24, this.requestTimeoutMs);
     this.collector = new Collector<Item>(collectorLimits);
     this.retrier = new Retrier<Result>(
       { clock: this.clock, scheduler: this.scheduler, random: options.random ?? Math.random, baseBackoffMs: options.baseBackoffMs, maxBackoffMs: options.maxBackoffMs },
@@ -330,6 +332,7 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
   /** Flushes, then refuses further puts and stops timers. */
   async close(): Promise<void> {
     this.closed = true;
+    this.budget.close(); // ready() no longer waits: later puts reject with 'Closed'
     await this.flush();
     this.stopMetricsLog();
     if (this.wakeTimer !== undefined) this.scheduler.clearTimeout(this.wakeTimer);
@@ -337,7 +340,7 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
     this.wakeAt = Infinity;
   }
 
-  /** Resolves when the buffer has room again (await it between puts for backpressure). */
+  /** Resolves when the buffer has room again, or the producer is closed (await it between puts for backpressure). */
   ready(): Promise<void> {
     return this.budget.ready();
   }

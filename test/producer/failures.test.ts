@@ -1,6 +1,6 @@
 // Failure scenarios with a scripted client and manual time: every put settles exactly once,
 // counts reconcile, expired records carry their attempts, fatal errors fail fast.
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../common/user-error.js';
 import { KinesisProducer, ProducerError, ShardMap, deaggregate, isAggregated, type KinesisProducerOptions, type PutResult } from '../../producer/index.js';
@@ -223,6 +223,35 @@ describe('KinesisProducer failure handling', () => {
     void put.then(() => (done = true));
     await time.runUntil(() => done, 5_000);
     expect(Buffer.from(client.calls[0].Records?.[0].Data as Uint8Array).toString()).toBe('modified');
+  });
+
+  it('close() resolves within recordTtlMs + requestTimeoutMs when ListShards never answers', async () => {
+    const scripted = new ScriptedKinesis(evenShards(2));
+    const client = { send: (command: object) => (command instanceof ListShardsCommand ? new Promise<never>(() => {}) : scripted.send(command)) };
+    const { time, producer } = setup({ client, recordTtlMs: 2_000, requestTimeoutMs: 500 });
+    const outcomes = putMany(producer, 10);
+    const started = time.now();
+    let closedAt: number | undefined;
+    void producer.close().then(() => (closedAt = time.now()));
+    await time.runUntil(() => closedAt !== undefined, 10_000);
+    expect(closedAt).toBeDefined();
+    expect((closedAt ?? Infinity) - started).toBeLessThanOrEqual(2_000 + 500);
+    expect(outcomes.every((o) => o.settledTimes === 1 && o.error?.code === 'UserRecordExpired')).toBe(true);
+    expect(outcomes[0].error?.message).toMatch(/ListShards failed: .*no response within 500 ms/);
+  });
+
+  it('ready() does not wait on a full buffer once the producer is closed', async () => {
+    const { time, client, producer } = setup({ maxBufferedRecords: 4, recordTtlMs: 60_000 });
+    client.beforeCall = () => new Promise<void>(() => {}); // never answered: the buffer cannot drain
+    putMany(producer, 4);
+    let ready = false;
+    void producer.ready().then(() => (ready = true));
+    await time.advance(100);
+    expect(ready).toBe(false);
+    void producer.close();
+    await settle();
+    expect(ready).toBe(true);
+    await producer.ready(); // and any later call resolves at once
   });
 
   it('validation errors name the field and value and enqueue nothing', async () => {
