@@ -22,6 +22,7 @@ export interface RunningKinesalite {
 export async function startKinesalite(options: KinesaliteOptions = {}): Promise<RunningKinesalite> {
   const host = options.host ?? '127.0.0.1';
   const server: Server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: options.shardLimit ?? 1000 });
+  server.keepAliveTimeout = 0; // as the gate: an idle connection is closed by its client, never raced by the server
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
