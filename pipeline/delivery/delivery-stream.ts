@@ -4,7 +4,7 @@ import { silentLogger, type Logger } from '../../common/logger.js';
 import type { Bucket } from '../lake/bucket.js';
 import { createFirehoseHandler, failureReason } from '../transform/firehose-handler.js';
 import { DYNAMIC_PARTITIONING_FLOOR, LAMBDA_HINTS, resolveHints, S3_HINTS, type BufferHints } from './buffer-hints.js';
-import { CheckpointStore } from './checkpoint-store.js';
+import { CheckpointStore, type StreamIdentity } from './checkpoint-store.js';
 import { CheckpointTracker } from './checkpoint-tracker.js';
 import { userRecordsOf } from './deaggregation.js';
 import { LambdaInvoker, type LambdaInvokerOptions, type TransformHandler } from './lambda-invoker.js';
@@ -82,6 +82,34 @@ export interface DeliveryStream {
 
 const TICK_MS = 25;
 
+export function defaultDeliveryStreamName(streamName: string): string {
+  return `${streamName}-delivery`;
+}
+
+/** The checkpoints on disk were taken on another stream (or by a version that did not record which). */
+export class StreamIdentityMismatch extends Error {
+  constructor(
+    readonly checkpointDir: string,
+    readonly stored: StreamIdentity | undefined,
+    readonly actual: StreamIdentity,
+  ) {
+    super(
+      stored
+        ? `the checkpoints in ${checkpointDir} belong to ${stored.streamArn} created ${stored.createdAt}, but this ${actual.streamArn} was created ${actual.createdAt}`
+        : `the checkpoints in ${checkpointDir} do not say which stream they belong to (written before sdfleet recorded it)`,
+    );
+    this.name = 'StreamIdentityMismatch';
+  }
+}
+
+/** Resuming from another stream's sequence numbers would fail on every read, forever: refuse instead. */
+async function checkIdentity(store: CheckpointStore, actual: StreamIdentity, hasCheckpoints: boolean): Promise<void> {
+  const stored = await store.loadIdentity();
+  if (stored?.streamArn === actual.streamArn && stored.createdAt === actual.createdAt) return;
+  if (stored || hasCheckpoints) throw new StreamIdentityMismatch(store.dir, stored, actual);
+  await store.saveIdentity(actual);
+}
+
 /**
  * A Firehose-faithful local delivery stream: Kinesis source → de-aggregation → Lambda transform →
  * dynamic partitioning → buffered GZIP/Parquet objects in a bucket, with per-shard checkpoints
@@ -92,7 +120,7 @@ export async function startDeliveryStream(options: DeliveryStreamOptions): Promi
   const now = options.now ?? Date.now;
   const region = options.region ?? 'us-west-2';
   const account = options.account ?? '000000000000';
-  const name = options.deliveryStreamName ?? `${options.streamName}-delivery`;
+  const name = options.deliveryStreamName ?? defaultDeliveryStreamName(options.streamName);
   const lambdaArn = `arn:aws:lambda:${region}:${account}:function:sdfleet-transform:$LATEST`;
   const prefix = new PrefixTemplate(options.prefix ?? DEFAULT_PREFIX, 'prefix');
   const errorPrefix = new PrefixTemplate(options.errorPrefix ?? DEFAULT_ERROR_PREFIX, 'errorPrefix', { errorPrefix: true });
@@ -102,9 +130,11 @@ export async function startDeliveryStream(options: DeliveryStreamOptions): Promi
 
   const summary = await options.client.send(new DescribeStreamSummaryCommand({ StreamName: options.streamName }));
   const streamArn = summary.StreamDescriptionSummary?.StreamARN ?? `arn:aws:kinesis:${region}:${account}:stream/${options.streamName}`;
+  const identity: StreamIdentity = { streamArn, createdAt: summary.StreamDescriptionSummary?.StreamCreationTimestamp?.toISOString() ?? 'unknown' };
 
   const store = new CheckpointStore(join(options.checkpointDir, name));
   const checkpoints = await store.loadAll();
+  await checkIdentity(store, identity, checkpoints.size > 0);
   const tracker = new CheckpointTracker();
   const finished = new Set([...checkpoints.values()].filter((c) => c.finished).map((c) => c.shardId));
   const readers = new Map<string, ShardReader>();
