@@ -115,7 +115,7 @@ const BUNDLED_NAME = /^[a-z0-9][a-z0-9-]*$/;
 export interface BundledScenario {
   name: string;
   path: string;
-  /** The file's leading comment: what the scenario shows. */
+  /** The file's first comment line: what the scenario shows. */
   about: string;
 }
 
@@ -126,8 +126,7 @@ export function bundledScenarios(): BundledScenario[] {
     .sort()
     .map((file) => {
       const path = `${BUNDLED_DIR}${file}`;
-      const comment = readFileSync(path, 'utf8').match(/^(?:#.*\n)+/)?.[0] ?? '';
-      const about = comment.split('\n').map((line) => line.replace(/^#\s?/, '').trim()).filter(Boolean).join(' ');
+      const about = /^#\s*(.*)/.exec(readFileSync(path, 'utf8'))?.[1].trim() ?? '';
       return { name: file.slice(0, -'.yaml'.length), path, about };
     });
 }

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+// By URL, not `--import tsx`: that would resolve tsx from the working directory, and some tests run elsewhere.
+const TSX = pathToFileURL(`${REPO}node_modules/tsx/dist/loader.mjs`).href;
 
 export interface CliResult {
   code: number;
@@ -11,7 +13,7 @@ export interface CliResult {
 
 /** Runs the real CLI (`node --import tsx cli/sdfleet.ts`, or `entry` such as a built dist/cli/sdfleet.js) and never rejects. */
 export function sdfleet(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; entry?: string[]; timeoutMs?: number } = {}): Promise<CliResult> {
-  const entry = options.entry ?? ['--import', 'tsx', `${REPO}cli/sdfleet.ts`];
+  const entry = options.entry ?? ['--import', TSX, `${REPO}cli/sdfleet.ts`];
   return new Promise((resolve) => {
     execFile(
       process.execPath,
