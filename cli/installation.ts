@@ -17,12 +17,13 @@ export function packageJson(): { name: string; version: string } {
 
 /**
  * The shortest command that runs this same CLI again from the current directory: `sdfleet` when it is the one
- * on PATH, `npm run sdfleet --` inside the repo's npm script, `npx sdfleet` under npx, else node (or tsx) and the path.
+ * on PATH, `npm run sdfleet --` inside the repo's npm script, `npx sdfleet` under npx, else node (or tsx) and the script's path.
  */
 export function selfCommand(env: NodeJS.ProcessEnv = process.env, script = process.argv[1] ?? ''): string {
   if (env.npm_lifecycle_event === 'sdfleet') return 'npm run sdfleet --';
-  if (env.npm_command === 'exec') return 'npx sdfleet';
   const self = realpathOrUndefined(script);
+  // npx runs the package's bin; `npx tsx cli/sdfleet.ts` is exec too, but not of the bin.
+  if (env.npm_command === 'exec' && self?.endsWith(join('dist', 'cli', 'sdfleet.js'))) return 'npx sdfleet';
   // Only the first `sdfleet` on PATH is what the user's shell would run.
   const first = (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => realpathOrUndefined(join(dir, 'sdfleet'))).find((p) => p !== undefined);
   if (self !== undefined && first === self) return 'sdfleet';
