@@ -3,6 +3,7 @@ import { registerCalibrate } from './calibrate.js';
 import { registerDemo } from './demo.js';
 import { registerLake } from './lake.js';
 import { registerReport } from './report.js';
+import { registerScenarios } from './scenarios.js';
 import { registerSimulate } from './simulate.js';
 import { registerStack } from './stack.js';
 
@@ -11,7 +12,8 @@ export function registerCommands(program: Command): void {
   registerDemo(program);
   registerLake(program);
   registerCalibrate(program);
+  registerReport(program);
+  registerScenarios(program);
   registerSimulate(program);
   registerStack(program);
-  registerReport(program);
 }
