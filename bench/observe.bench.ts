@@ -48,7 +48,7 @@ async function endToEnd(): Promise<string[]> {
       let unsubscribe = () => {};
       const r = await observedRun({
         dir,
-        scenario: scenarioPath('datalake'),
+        scenario: scenarioPath('datalake-1m-per-hour'),
         durationS: 120,
         quiet: mode === 'quiet',
         ui: mode === 'full' ? 0 : undefined,
@@ -70,7 +70,7 @@ async function endToEnd(): Promise<string[]> {
 }
 
 async function simulatorHotPath(): Promise<string> {
-  const scenario = loadScenario(scenarioPath('datalake'));
+  const scenario = loadScenario(scenarioPath('datalake-1m-per-hour'));
   const run = async (observe: boolean): Promise<number> => {
     const simulation = createSimulation(scenario);
     let obs: Observability | undefined;
@@ -106,7 +106,7 @@ async function simulatorHotPath(): Promise<string> {
 /** The datalake hour: real simulator lines (one per simulated second), producer/gate/delivery at its rate. */
 async function datalakeHourSeries(dir: string): Promise<number> {
   const tap = createSimulatorTap({ neighbourhoods: loadNeighbourhoods() });
-  const simulation = createSimulation(loadScenario(scenarioPath('datalake')));
+  const simulation = createSimulation(loadScenario(scenarioPath('datalake-1m-per-hour')));
   const t0 = 1_772_551_800;
   const lines: string[] = [];
   let events = 0;

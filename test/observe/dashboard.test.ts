@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
 import { startObservability, type Observability } from '../../observe/observability.js';
@@ -9,7 +13,7 @@ import { launchBrowser } from './browser.js';
 // The live dashboard on 127.0.0.1 with a real gate and producer: the page must redraw with new
 // traffic within 2 s of it being acknowledged (the recorder samples once a second).
 let stream: LocalStream;
-let obs: Observability;
+let obs: Observability | undefined;
 let client: ReturnType<typeof createLocalKinesisClient>;
 
 beforeEach(async () => {
@@ -18,6 +22,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await obs?.stop();
+  obs = undefined;
   client.destroy();
   await stream.close();
 });
@@ -54,6 +59,31 @@ describe('sdfleet --ui dashboard', () => {
       expect(errors).toEqual([]);
       await producer.close();
     } finally {
+      await browser.close();
+    }
+  });
+
+  it('`sdfleet stack --ui` shows the per-shard accounting of any producer writing to the stack', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/sdfleet.ts', 'stack', '--json', '--memory', '--port', '0', '--stream', 'ui-stream', '--ui'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const browser = await launchBrowser();
+    try {
+      const started = JSON.parse((await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next()).value as string) as { endpoint: string };
+      const uiLine = (await createInterface({ input: child.stderr })[Symbol.asyncIterator]().next()).value as string;
+      const url = /^sdfleet: live dashboard at (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(uiLine)?.[1];
+      expect(url, uiLine).toBeDefined();
+      const page = await browser.context.newPage();
+      await page.goto(url!);
+      const c = createLocalKinesisClient({ endpoint: started.endpoint });
+      await c.send(new PutRecordsCommand({ StreamName: 'ui-stream', Records: Array.from({ length: 30 }, (_, i) => ({ PartitionKey: `k${i}`, Data: Buffer.from('x') })) }));
+      c.destroy();
+      await page.waitForFunction(() => ((globalThis as unknown as { sdfleet: Drawn }).sdfleet.charts.find((ch) => ch.id === 'records')?.total ?? 0) >= 30, undefined, { timeout: 10_000 });
+      const drawn = (await page.evaluate(() => (globalThis as unknown as { sdfleet: Drawn }).sdfleet)) as Drawn;
+      expect(drawn.charts.map((ch) => ch.id)).toEqual(['records', 'bytes', 'throttles']);
+      child.kill('SIGINT');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
       await browser.close();
     }
   });

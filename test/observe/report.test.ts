@@ -3,6 +3,8 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../common/user-error.js';
+import { writeReport } from '../../observe/report.js';
 import { launchBrowser } from './browser.js';
 import { observedRun } from './observed-run.js';
 
@@ -84,10 +86,10 @@ describe('report.html', () => {
     expect(html).toContain('sdfleet report · demo');
   });
 
-  it('names a folder that is not a run folder, exit 2', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'cli/sdfleet.ts', 'report', join(dir, 'lake')], { encoding: 'utf8' });
-    expect(run.status).toBe(2);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toContain('holds neither summary.json nor series.ndjson');
+  it('names a folder that is not a run folder as a user error (one line, exit 2)', async () => {
+    const err = await writeReport(join(dir, 'lake')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).exitCode).toBe(2);
+    expect((err as UserError).message).toBe(`run-dir: holds neither summary.json nor series.ndjson (got "${join(dir, 'lake')}")`);
   });
 });
