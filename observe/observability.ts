@@ -49,6 +49,8 @@ export interface Observability {
   wrapSink(sink: EventSink): EventSink;
   /** The same, for a runner that hands over each record as JSON (`handle.tap(obs.tapRecord)`). */
   tapRecord(vehicleId: string, seq: number, json: string): void;
+  /** A message line on the view's stream (stderr) that does not tear the live frame. */
+  note(line: string): void;
   /** Last sample, final frame, closes the dashboard and files; writes report.html into runDir. */
   stop(final?: { summary?: SummaryLike; report?: boolean }): Promise<{ report?: WrittenReport }>;
 }
@@ -97,6 +99,7 @@ export async function startObservability(options: ObservabilityOptions): Promise
     model,
     wrapSink: (sink) => (tap ? tap.wrap(sink) : sink),
     tapRecord: (vehicleId, _seq, json) => tap?.record(vehicleId, json),
+    note: (line) => (view ? view.note(line) : stream.write(`${line}\n`)),
     async stop(final = {}) {
       await recorder.stop();
       view?.stop();

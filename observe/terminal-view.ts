@@ -72,6 +72,8 @@ function sumShards(sums: Sums, field: string): number {
 
 export interface LiveView {
   update(): void;
+  /** Writes a line of its own above the view (a phase message) without tearing the frame. */
+  note(line: string): void;
   /** Draws the last frame and leaves it on screen. */
   stop(): void;
 }
@@ -87,6 +89,11 @@ export function createTerminalView(stream: NodeJS.WriteStream, model: RunModel, 
   return {
     update() {
       if (now() - drawnAt >= 500) draw();
+    },
+    note(line) {
+      log.clear();
+      stream.write(`${line}\n`);
+      if (drawnAt > 0) draw();
     },
     stop() {
       draw();
@@ -104,6 +111,9 @@ export function createProgressLines(stream: NodeJS.WritableStream, model: RunMod
       if (now() - lastAt < everyMs) return;
       lastAt = now();
       stream.write(`${progressLine(model, (lastAt - started) / 1000, title)}\n`);
+    },
+    note(line) {
+      stream.write(`${line}\n`);
     },
     stop() {},
   };

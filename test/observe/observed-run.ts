@@ -96,6 +96,7 @@ export async function observedRun(options: ObservedRunOptions): Promise<Observed
     const wallS = (performance.now() - started) / 1000;
     await producer.close();
     const acked = producer.metrics().stream.UserRecordsPut;
+    obs?.note('• delivering'); // a phase line, as the runner writes them, above the live frame
     const deadline = Date.now() + 30_000;
     while (delivery.stats().read < acked && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     if (options.lingerMs) await new Promise((r) => setTimeout(r, options.lingerMs));

@@ -43,6 +43,8 @@ describe('terminal view', () => {
     const total = screen.find((l) => l.startsWith('total'));
     expect(total).toMatch(/acked 3,390 · throttled \d+ · retried \d+ · failed 0 · expired 0 · in-flight \d+ · p50 (\d+ ms|–) · p99 (\d+ ms|–) · delivery lag \d+/);
     expect(run.stdout).toContain('observed-run: 3390 events, 3390 acked');
+    // A phase line written during the view stays on screen once, above the frame.
+    expect(stripAnsi(run.stdout).match(/• delivering/g)).toHaveLength(1);
   });
 
   it('off a TTY, and with --quiet, draws no frames', async () => {
