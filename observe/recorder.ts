@@ -31,8 +31,11 @@ export function startRecorder(options: RecorderOptions): Recorder {
   file?.on('error', (err) => (fileError = err));
   let running: Promise<void> = Promise.resolve();
 
+  let lastT = -Infinity;
   const tick = async () => {
-    const t = Math.round(now() / 1000);
+    // Strictly increasing seconds: the last sample at stop may come less than a second after a tick.
+    const t = Math.max(lastT + 1, Math.round(now() / 1000));
+    lastT = t;
     const lines = (await Promise.all(options.samplers.map((s) => s(t)))).filter((l): l is SeriesLine => l !== undefined);
     if (lines.length === 0) return;
     for (const line of lines) options.model.add(line);
