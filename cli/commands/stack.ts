@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../common/logger.js';
 import { startObservability } from '../../observe/observability.js';
+import { addViewOptions } from '../../observe/view-flags.js';
 import { UserError } from '../../common/user-error.js';
 import { CheckpointStore } from '../../pipeline/delivery/checkpoint-store.js';
 import { defaultDeliveryStreamName, startDeliveryStream, StreamIdentityMismatch, type DeliveryStream } from '../../pipeline/delivery/delivery-stream.js';
@@ -47,7 +48,7 @@ interface StackFlags {
 
 /** `sdfleet stack`: kinesalite plus the shard gate as a long-lived local Kinesis for any producer. */
 export function registerStack(program: Command): void {
-  program
+  const command = program
     .command('stack')
     .description('run a local Kinesis with real per-shard limits and seeded faults (kinesalite behind the shard gate) until Ctrl-C')
     .option('--stream <name>', 'stream to create', 'sdfleet')
@@ -74,8 +75,6 @@ export function registerStack(program: Command): void {
     .option('--buffer-seconds <n>', 'with --delivery: S3 buffer interval, also the Lambda one up to its 60 s default (Firehose allows 60–900 with dynamic partitioning)', bufferSeconds, 60)
     .option('--format <format>', 'with --delivery: json (GZIP NDJSON) or parquet', format, 'json')
     .option('--json', 'print one machine-readable line on start and one on stop')
-    .option('--ui [port]', "live dashboard of the gate's per-shard accounting on 127.0.0.1 (default: any free port, printed)", port)
-    .option('--quiet', 'no live terminal view (on a TTY) or progress line every 10 s (otherwise) on stderr')
     .action(async (flags: StackFlags) => {
       const requestFaults = flags.error500Rate + flags.error503Rate + flags.dropRate + flags.hangRate;
       if (requestFaults > 1) throw new UserError('--error-500-rate + --error-503-rate + --drop-rate + --hang-rate', requestFaults, 'must add up to at most 1');
@@ -149,6 +148,7 @@ export function registerStack(program: Command): void {
         if (delivered) console.log(`  delivery: read ${delivered.read}, wrote ${delivered.recordsWritten} records in ${delivered.objectsWritten} objects, ${delivered.failed} to the error output`);
       }
     });
+  addViewOptions(command, { metrics: false });
 }
 
 interface StackDirs {
