@@ -63,6 +63,8 @@ export function firehoseClient(s: ResolvedStream): FirehoseClient {
 }
 
 export interface KinesisPreflight {
+  /** The region the SDK resolved. */
+  region: string;
   status: string;
   openShards: number;
   onDemand: boolean;
@@ -72,19 +74,21 @@ export interface KinesisPreflight {
 export async function preflightKinesis(client: KinesisClient, s: ResolvedStream): Promise<KinesisPreflight> {
   const abortSignal = AbortSignal.timeout(PREFLIGHT_MS);
   try {
+    s = await withRegion(client, s);
     const { StreamDescriptionSummary: d } = await client.send(new DescribeStreamSummaryCommand({ StreamName: s.name }), { abortSignal });
     const status = d?.StreamStatus ?? 'UNKNOWN';
     if (status !== 'ACTIVE' && status !== 'UPDATING') throw new UserError('--stream', s.name, `stream is ${status}, not ACTIVE; wait for it or pick another`);
     const shards = await client.send(new ListShardsCommand({ StreamName: s.name, ShardFilter: { Type: 'AT_LATEST' } }), { abortSignal });
     const openShards = d?.OpenShardCount ?? shards.Shards?.length ?? 0;
     if (openShards === 0) throw new UserError('--stream', s.name, 'stream has no open shards');
-    return { status, openShards, onDemand: d?.StreamModeDetails?.StreamMode === 'ON_DEMAND' };
+    return { region: s.region ?? '', status, openShards, onDemand: d?.StreamModeDetails?.StreamMode === 'ON_DEMAND' };
   } catch (err) {
     throw explain(err, s, 'kinesis');
   }
 }
 
 export interface FirehosePreflight {
+  region: string;
   status: string;
   type: string;
 }
@@ -93,15 +97,21 @@ export interface FirehosePreflight {
 export async function preflightFirehose(client: FirehoseClient, s: ResolvedStream): Promise<FirehosePreflight> {
   const abortSignal = AbortSignal.timeout(PREFLIGHT_MS);
   try {
+    s = await withRegion(client, s);
     const { DeliveryStreamDescription: d } = await client.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: s.name }), { abortSignal });
     const status = d?.DeliveryStreamStatus ?? 'UNKNOWN';
     if (status !== 'ACTIVE') throw new UserError('--stream', s.name, `delivery stream is ${status}, not ACTIVE`);
     const type = d?.DeliveryStreamType ?? 'DirectPut';
     if (type !== 'DirectPut') throw new UserError('--stream', s.name, `delivery stream reads from ${type}; only DirectPut streams take PutRecordBatch (send to its source stream with --target kinesis)`);
-    return { status, type };
+    return { region: s.region ?? '', status, type };
   } catch (err) {
     throw explain(err, s, 'firehose');
   }
+}
+
+/** The region the SDK resolved (flag, ARN, AWS_REGION or the profile), for messages. */
+async function withRegion(client: KinesisClient | FirehoseClient, s: ResolvedStream): Promise<ResolvedStream> {
+  return { ...s, region: await client.config.region() };
 }
 
 /** One line naming what to fix, for every way a preflight fails. */
@@ -126,6 +136,10 @@ function explain(err: unknown, s: ResolvedStream, service: 'kinesis' | 'firehose
   if (e.name === 'TimeoutError' || e.name === 'AbortError' || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|socket hang up/.test(`${code} ${e.message}`)) {
     const flag = s.endpoint ? '--endpoint' : '--region';
     return new UserError(flag, s.endpoint ?? s.region, `no answer from ${service} at ${where} (${code || e.name}); check the address and that the service is up`);
+  }
+  const status = e.$metadata?.httpStatusCode;
+  if (code === 'Unknown' && status !== undefined) {
+    return new UserError(s.endpoint ? '--endpoint' : '--region', s.endpoint ?? s.region, `answered HTTP ${status}, which is not ${service}; check the address`);
   }
   return new UserError('--stream', s.name, `${service} preflight failed at ${where}: ${code || e.name}: ${firstLine(e.message)}`);
 }

@@ -84,7 +84,7 @@ export async function localTarget(o: LocalTargetOptions, outcomes: Outcomes): Pr
       const read = running.stats().read;
       deliveryStopped = true;
       await running.stop();
-      return read < acked ? `delivery read ${read} of ${acked} acknowledged records within ${Math.round(timeoutMs / 1000)} s` : undefined;
+      return read < acked ? `delivery read ${read} of ${acked} acknowledged records within ${timeoutMs / 1000} s` : undefined;
     },
   };
 }

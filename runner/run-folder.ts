@@ -10,6 +10,18 @@ const EARLIER_RUN_ENTRIES = new Set(['lake', 'checkpoints', 'acks.json', 'acks.j
 
 /** Makes `dir` an empty, marked run folder, or refuses with one line naming it. */
 export async function prepareRunFolder(dir: string, flag = '--dir'): Promise<void> {
+  for (const entry of await checkRunFolder(dir, flag)) await rm(join(dir, entry), { recursive: true, force: true });
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, RUN_MARKER), 'made by sdfleet; a later run may empty this folder\n');
+  } catch (err) {
+    throw new UserError(flag, dir, `cannot be created (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (!(await stat(dir)).isDirectory()) throw new UserError(flag, dir, 'is not a folder');
+}
+
+/** Refuses a folder a run may not empty; else lists what preparing it will remove. */
+export async function checkRunFolder(dir: string, flag = '--dir'): Promise<string[]> {
   let entries: string[];
   try {
     entries = await readdir(dir);
@@ -23,14 +35,7 @@ export async function prepareRunFolder(dir: string, flag = '--dir'): Promise<voi
   if (entries.length > 0 && !ours) {
     throw new UserError(flag, dir, `is not empty and was not made by an sdfleet run (no ${RUN_MARKER} file); pick a new or empty folder`);
   }
-  for (const entry of entries) await rm(join(dir, entry), { recursive: true, force: true });
-  try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, RUN_MARKER), 'made by sdfleet; a later run may empty this folder\n');
-  } catch (err) {
-    throw new UserError(flag, dir, `cannot be created (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  if (!(await stat(dir)).isDirectory()) throw new UserError(flag, dir, 'is not a folder');
+  return entries;
 }
 
 /** `./data/runs/<UTC timestamp>`, the default run folder. */

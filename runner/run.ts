@@ -17,7 +17,7 @@ import { localTarget, type LocalTarget } from './local-target.js';
 import { Outcomes } from './outcomes.js';
 import { ratePacer, realClock, timingPacer, type PaceClock, type Pacer } from './pacer.js';
 import { producerTarget } from './producer-target.js';
-import { prepareRunFolder } from './run-folder.js';
+import { checkRunFolder, prepareRunFolder } from './run-folder.js';
 import type { Source, SourceStats } from './source.js';
 import { buildSummary, type RunSummary } from './summary.js';
 import type { Target } from './target.js';
@@ -94,9 +94,19 @@ const DROPPED_AT_STOP = 'RunStopped';
 
 /** Prepares the run folder and reaches the target (preflight included), then runs in the background. */
 export async function startRun(o: RunOptions): Promise<RunHandle> {
-  await prepareRunFolder(o.dir);
   const outcomes = new Outcomes();
+  // A target that fails its preflight leaves no run folder behind; the local one writes into it.
+  if (o.target.kind === 'local') await prepareRunFolder(o.dir);
+  else await checkRunFolder(o.dir);
   const target = await openTarget(o, outcomes);
+  if (o.target.kind !== 'local') {
+    try {
+      await prepareRunFolder(o.dir);
+    } catch (err) {
+      await target.dispose();
+      throw err;
+    }
+  }
   const clock = o.clock ?? realClock;
   const stop = new AbortController();
   let stopReason: 'interrupted' | 'duration' | 'max_records' | undefined;
@@ -248,27 +258,29 @@ async function openTarget(o: RunOptions, outcomes: Outcomes): Promise<Target> {
     case 'kinesis': {
       const stream = resolveStream(spec, 'kinesis');
       const client = kinesisClient(stream);
+      let region: string;
       try {
-        await preflightKinesis(client, stream);
+        ({ region } = await preflightKinesis(client, stream));
       } catch (err) {
         client.destroy();
         throw err;
       }
       const producer = new KinesisProducer({ client, streamName: stream.name, logger: o.logger.child({ stage: 'producer' }), metricsIntervalMs: 0 });
-      const info = { kind: 'kinesis' as const, stream: stream.name, region: stream.region ?? null, endpoint: stream.endpoint ?? null, path: null };
+      const info = { kind: 'kinesis' as const, stream: stream.name, region: region || null, endpoint: stream.endpoint ?? null, path: null };
       return producerTarget(info, producer, outcomes, () => client.destroy());
     }
     case 'firehose': {
       const stream = resolveStream(spec, 'firehose');
       const client = firehoseClient(stream);
+      let region: string;
       try {
-        await preflightFirehose(client, stream);
+        ({ region } = await preflightFirehose(client, stream));
       } catch (err) {
         client.destroy();
         throw err;
       }
       const producer = new FirehoseProducer({ client, deliveryStreamName: stream.name, logger: o.logger.child({ stage: 'producer' }), metricsIntervalMs: 0 });
-      const info = { kind: 'firehose' as const, stream: stream.name, region: stream.region ?? null, endpoint: stream.endpoint ?? null, path: null };
+      const info = { kind: 'firehose' as const, stream: stream.name, region: region || null, endpoint: stream.endpoint ?? null, path: null };
       return producerTarget(info, producer, outcomes, () => client.destroy());
     }
   }

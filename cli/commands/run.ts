@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createLogger } from '../../common/logger.js';
 import { UserError } from '../../common/user-error.js';
+import { resolveStream } from '../../runner/aws-target.js';
 import { parseRateFlag, type LoadShape } from '../../runner/load-shape.js';
 import { replaySource, type OnBadLine } from '../../runner/replay-source.js';
 import { describeRun } from '../../runner/report-text.js';
@@ -84,6 +85,7 @@ export async function runOptionsFrom(flags: RunFlags, extra: { simulatedDuration
   if (!TARGET_KINDS.includes(kind)) throw new UserError('--target', flags.target, `expected one of ${TARGET_KINDS.join(', ')}`);
   const aws = kind === 'kinesis' || kind === 'firehose';
   if (aws && !flags.stream) throw new UserError('--stream', flags.stream, `--target ${kind} needs the stream's name or ARN`);
+  if (aws) resolveStream({ stream: flags.stream!, region: flags.region, endpoint: flags.endpoint }, kind); // checks ARN, region and URL now
   for (const [flag, value] of [['--stream', flags.stream], ['--endpoint', flags.endpoint], ['--region', flags.region]] as const) {
     if (!aws && value !== undefined) throw new UserError(flag, value, 'only applies to --target kinesis or firehose');
   }
