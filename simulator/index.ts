@@ -12,7 +12,8 @@ import { type Scenario, ScenarioSchema } from './scenario.js';
 import { placesOf } from './trips/places.js';
 
 export { loadScenario, ScenarioSchema, type Scenario, type ScenarioInput } from './scenario.js';
-export type { EventSink, FleetEvent, TelemetryEvent } from './events/event.js';
+export type { EventSink, FleetEvent } from './events/event.js';
+export type { TelemetryEvent } from './telemetry/wire.js';
 export type { VehicleInfo } from './fleet/fleet.js';
 export type { WorkerSlice } from './fleet/partition.js';
 export { parseWorker } from './fleet/partition.js';
@@ -71,7 +72,7 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
     scenario: sc,
     seed,
     worker,
-    vehicles: fleet.map(infoOf),
+    vehicles: fleet.vehicles.map(infoOf),
     async run(sink, opts) {
       if (started) throw new Error('a Simulation runs once; create another for a new run');
       started = true;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { UserError } from '../../common/user-error.js';
 import { createSimulation, loadScenario, parseWorker, type Pace } from '../../simulator/index.js';
+import { createNdjsonSink } from '../../simulator/sinks/ndjson-sink.js';
 import { nonNegativeNumber, positiveInt } from '../options.js';
 
 const PACES: readonly Pace[] = ['realtime', 'accelerated', 'max'];
@@ -31,40 +32,21 @@ export function registerSimulate(program: Command): void {
       if (durationS === undefined && maxRecords === undefined && o.pace === 'max') {
         throw new UserError('--duration', undefined, 'give --duration or --max-records (or a scenario stop) for an as-fast-as-possible run');
       }
-      const out: NodeJS.WritableStream = o.out === '-' ? process.stdout : createWriteStream(o.out);
+      const out = o.out === '-' ? process.stdout : createWriteStream(o.out);
       const abort = new AbortController();
       const onSignal = () => abort.abort();
-      let closed = false;
       // A reader that goes away (`| head`) ends the run quietly; other write errors still fail it.
       out.on('error', (err: NodeJS.ErrnoException) => {
         if (err.code !== 'EPIPE') throw err;
-        closed = true;
         abort.abort();
       });
       process.once('SIGINT', onSignal);
       const bar = process.stderr.isTTY ? new SingleBar({ format: 'simulate [{bar}] {percentage}% | {value}/{total} | {records} events', stream: process.stderr }, Presets.shades_classic) : undefined;
       const total = durationS ?? maxRecords ?? 0;
       bar?.start(total, 0, { records: 0 });
-      let chunk: string[] = [];
-      const flush = (): Promise<void> | undefined => {
-        const text = chunk.join('');
-        chunk = [];
-        if (closed || out.write(text)) return undefined;
-        return new Promise((resolve) => {
-          out.once('drain', () => resolve());
-          abort.signal.addEventListener('abort', () => resolve(), { once: true });
-        });
-      };
-      // Batch writes; wait when the stream is full.
-      const append = (json: string) => {
-        chunk.push(json, '\n');
-        return chunk.length >= 2048 ? flush() : undefined;
-      };
+      const sink = createNdjsonSink(out, { signal: abort.signal }); // Buffers in batches; waits when the stream is full
       const summary = await sim.run(
-        {
-          write: (_ev, json) => append(json),
-          writeTelemetry: (json) => append(json), // no event object per reading
-        },
+        sink,
         {
           pace: o.pace as Pace,
           speedup: o.speedup,
@@ -74,7 +56,7 @@ export function registerSimulate(program: Command): void {
           onProgress: bar ? (p) => bar.update(durationS !== undefined ? p.simulatedS : p.records, { records: p.records }) : undefined,
         },
       );
-      await flush();
+      await sink.flush();
       bar?.stop();
       process.off('SIGINT', onSignal);
       if (out !== process.stdout) await new Promise<void>((resolve) => (out as WriteStream).end(resolve));

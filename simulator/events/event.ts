@@ -1,3 +1,6 @@
+// TelemetryEvent is defined with the wire schema; re-exported here for existing importers.
+export type { TelemetryEvent } from '../telemetry/wire.js';
+
 /** One record of the stream (DESIGN "Events"): the common header, then fields of the event type. */
 export interface FleetEvent {
   event_uuid: string;
@@ -10,31 +13,6 @@ export interface FleetEvent {
   [field: string]: unknown;
 }
 
-/** `vehicle:telemetry`: one reading per step while the vehicle is on; emissions are for the interval. */
-export interface TelemetryEvent extends FleetEvent {
-  vehicle_class: string;
-  trip_id: string | null;
-  lat: number;
-  lon: number;
-  heading_deg: number;
-  speed_kmh: number;
-  accel_mps2: number;
-  odometer_km: number;
-  road: string | null;
-  speed_limit_kmh: number | null;
-  co2_g: number;
-  nox_g: number;
-  pm25_g: number;
-  co_g: number;
-  hc_g: number;
-  /** Combustion vehicles. */
-  fuel_g?: number;
-  fuel_level_pct?: number;
-  /** EVs: net battery energy for the interval (negative while regenerating). */
-  energy_wh?: number;
-  soc_pct?: number;
-}
-
 /** Where events go; the simulator knows nothing about transports. A returned Promise means "wait". */
 export interface EventSink {
   write(event: FleetEvent, json: string): void | Promise<void>;
@@ -43,4 +21,10 @@ export interface EventSink {
    * event object, which saves building one per reading. Sinks without it get every event via `write`.
    */
   writeTelemetry?(json: string, vehicleId: string, seq: number): void | Promise<void>;
+  /**
+   * Optional, preferred over `writeTelemetry`: a reading as the bytes buf[start, end) (UTF-8 JSON,
+   * and buf[end] is a newline, so [start, end + 1) is its NDJSON line). The runner never writes to
+   * those bytes again: a sink may keep `buf.subarray(start, end)` without copying.
+   */
+  writeTelemetryBytes?(buf: Buffer, start: number, end: number, vehicleId: string, seq: number): void | Promise<void>;
 }

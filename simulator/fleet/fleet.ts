@@ -10,6 +10,8 @@ import type { SimContext } from './context.js';
 import { drawIdentity, type VehicleIdentity } from './identity.js';
 import { belongsTo, type WorkerSlice } from './partition.js';
 import { Vehicle } from './vehicle.js';
+import type { FleetEvent } from '../events/event.js';
+import { Outbox } from '../telemetry/outbox.js';
 
 export interface VehicleInfo extends VehicleIdentity {
   index: number;
@@ -18,15 +20,25 @@ export interface VehicleInfo extends VehicleIdentity {
   home_neighbourhood: string;
 }
 
-export function buildFleet(scenario: Scenario, ctx: SimContext, worker: WorkerSlice): Vehicle[] {
+export interface Fleet {
+  vehicles: Vehicle[];
+  /** Events each vehicle raised while being set up (engines already running at the start). */
+  startup: FleetEvent[][];
+}
+
+export function buildFleet(scenario: Scenario, ctx: SimContext, worker: WorkerSlice): Fleet {
   const classes = assignClasses(scenario.fleet.vehicles, scenario.fleet.mix, createRng(ctx.seed, 0));
   const fences = geofencesOf(ctx.graph.neighbourhoods);
   const vehicles: Vehicle[] = [];
+  const startup: FleetEvent[][] = [];
+  const out = new Outbox(); // set-up raises event objects only
   for (let i = 0; i < classes.length; i++) {
     if (!belongsTo(i, worker)) continue;
-    vehicles.push(new Vehicle(i, drawIdentity(ctx.seed, i, classes[i]), classes[i], ctx, createRng(ctx.seed, i + 1), fences));
+    vehicles.push(new Vehicle(i, drawIdentity(ctx.seed, i, classes[i]), classes[i], ctx, createRng(ctx.seed, i + 1), fences, out));
+    startup.push(out.items.slice() as FleetEvent[]);
+    out.clear();
   }
-  return vehicles;
+  return { vehicles, startup };
 }
 
 export function infoOf(v: Vehicle): VehicleInfo {

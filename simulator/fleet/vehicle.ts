@@ -3,11 +3,9 @@
 import { CLASS_PROFILES, TRUCK_SPEED_LIMIT_KMH, TRUCK_SPEED_LIMIT_MIN_AXLES, addEmissions, createEmissionModel, zeroEmissions, type EmissionModel, type VehicleClass } from '../emissions/index.js';
 import { BehaviourWatch } from '../events/behaviour.js';
 import { Diagnostics } from '../events/diagnostics.js';
-import type { FleetEvent } from '../events/event.js';
 import { type Geofence, RoadWatch } from '../events/road-events.js';
 import { r1, r2, r3, r5, r6 } from '../events/round.js';
 import { uuidFrom } from '../events/uuid.js';
-import { encodeReading, newReading, readingEvent } from '../encoder.js';
 import { congestionFactor, congestionWave } from '../motion/congestion.js';
 import { type DriverProfile, drawDriverProfile } from '../motion/driver-profile.js';
 import { type FollowerState, type MotionLimits, startFollowing, stepMotion } from '../motion/follower.js';
@@ -15,6 +13,7 @@ import type { Anchor } from '../roads/graph.js';
 import { latOf, lonOf } from '../roads/geo.js';
 import type { Rng } from '../../common/rng.js';
 import { type Activity, type Leg, planFor, type Plan } from '../trips/itinerary.js';
+import type { Outbox } from '../telemetry/outbox.js';
 import type { SimContext } from './context.js';
 import type { VehicleIdentity } from './identity.js';
 
@@ -41,10 +40,8 @@ export class Vehicle {
   simTimeS = 0;
   speedMps = 0;
   seq = 0;
-  /** Events of the current step; the runner drains it after each vehicle step. */
-  out: Emitted[] = [];
-  /** Telemetry as its JSON line only (the sink takes text), instead of an event object. */
-  jsonTelemetry = false;
+  /** Where this vehicle's events go; the runner drains it after each vehicle step. */
+  out: Outbox;
 
   private readonly model: EmissionModel;
   private readonly capMps: number;
@@ -94,7 +91,9 @@ export class Vehicle {
     readonly ctx: SimContext,
     private readonly rng: Rng,
     fences: readonly Geofence[],
+    out: Outbox,
   ) {
+    this.out = out;
     this.vehicleClass = vehicleClass;
     const cp = CLASS_PROFILES[vehicleClass];
     this.isEv = vehicleClass === 'ev';
@@ -146,7 +145,7 @@ export class Vehicle {
   }
 
   emit(name: string, fields: Record<string, unknown> = {}): void {
-    this.out.push({ event_uuid: uuidFrom(this.rng), event_name: name, created_at: this.stamp(), vehicle_id: this.identity.vehicle_id, seq: ++this.seq, ...fields });
+    this.out.event({ event_uuid: uuidFrom(this.rng), event_name: name, created_at: this.stamp(), vehicle_id: this.identity.vehicle_id, seq: ++this.seq, ...fields });
   }
 
   private stamp(): number {
@@ -239,10 +238,8 @@ export class Vehicle {
     const nx = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
     const ny = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
     const f = this.mode === DRIVING ? this.follow : undefined;
-    // Raw values into one scratch reading: the encoder rounds while writing, so a JSON-only sink
-    // costs no object; a sink that wants objects gets a rounded copy.
-    const r = scratch;
-    r.event_uuid = uuidFrom(this.rng);
+    // Raw values into the outbox's reading: the writer rounds while it prints them.
+    const r = this.out.reading;
     r.created_at = this.stamp();
     r.vehicle_id = this.identity.vehicle_id;
     r.seq = ++this.seq;
@@ -266,7 +263,7 @@ export class Vehicle {
     r.fuel_level_pct = this.fuelPct();
     r.energy_wh = e.energy_wh;
     r.soc_pct = this.socPct();
-    this.out.push(this.jsonTelemetry ? encodeReading(r) : readingEvent(r));
+    this.out.telemetry(this.rng);
   }
 
   private idleStep(t: number, v: number): void {
@@ -509,12 +506,6 @@ export class Vehicle {
     this.posY = this.ctx.graph.y[a.node];
   }
 }
-
-/** What a step emits: an event object, or a telemetry reading already encoded as its JSON line. */
-export type Emitted = FleetEvent | string;
-
-/** Scratch reading, refilled for every telemetry event (encoded or copied before the next one). */
-const scratch = newReading();
 
 /** Scratch limits for stepMotion, refilled every step (no allocation per vehicle-step). */
 const limits: MotionLimits = { dtS: 1, simTimeS: 0, speedFactor: 1, capMps: 0, maxAccelMps2: 0, maxDecelMps2: 0 };

@@ -46,6 +46,15 @@ describe('event stream', () => {
     expect(cut.lines).toEqual(full.lines.slice(0, 777));
   });
 
+  it('gives a sink that takes telemetry as bytes (writeTelemetryBytes) the same lines, seqs and summary', async () => {
+    const bytes = await capture(DEMO, { durationS: 900, bytesTelemetry: true });
+    expect(bytes.hash).toBe(full.hash);
+    expect(bytes.summary.lastSeq).toEqual(full.summary.lastSeq);
+    expect(bytes.summary.eventsByType).toEqual(full.summary.eventsByType);
+    const cut = await capture(DEMO, { maxRecords: 777, bytesTelemetry: true });
+    expect(cut.lines).toEqual(full.lines.slice(0, 777));
+  });
+
   it('stops after exactly maxRecords without gaps', async () => {
     const cut = await capture(DEMO, { maxRecords: 777 });
     expect(cut.events.length).toBe(777);
