@@ -7,7 +7,7 @@ import { createRng } from '../../common/rng.js';
 import type { Scenario } from '../scenario.js';
 import { assignClasses } from './class-mix.js';
 import type { SimContext } from './context.js';
-import { drawIdentity, type VehicleIdentity } from './identity.js';
+import { createIdentityDrawer, type VehicleIdentity } from './identity.js';
 import { belongsTo, type WorkerSlice } from './partition.js';
 import { Vehicle } from './vehicle.js';
 import type { FleetEvent } from '../events/event.js';
@@ -32,9 +32,10 @@ export function buildFleet(scenario: Scenario, ctx: SimContext, worker: WorkerSl
   const vehicles: Vehicle[] = [];
   const startup: FleetEvent[][] = [];
   const out = new Outbox(); // set-up raises event objects only
+  const drawIdentity = createIdentityDrawer(ctx.seed);
   for (let i = 0; i < classes.length; i++) {
     if (!belongsTo(i, worker)) continue;
-    vehicles.push(new Vehicle(i, drawIdentity(ctx.seed, i, classes[i]), classes[i], ctx, createRng(ctx.seed, i + 1), fences, out));
+    vehicles.push(new Vehicle(i, drawIdentity(i, classes[i]), classes[i], ctx, createRng(ctx.seed, i + 1), fences, out));
     startup.push(out.items.slice() as FleetEvent[]);
     out.clear();
   }

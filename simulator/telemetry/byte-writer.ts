@@ -47,19 +47,24 @@ export class ByteWriter {
 
   /** A non-negative integer below 1e15. */
   uint(n: number): void {
-    let digits = 1;
-    for (let lim = 10; n >= lim; lim *= 10) digits++;
     const buf = this.buf;
-    let p = this.pos + digits;
-    this.pos = p;
     if (n < 0x80000000) {
+      let v = n | 0; // int32 arithmetic from here
+      let digits = 1;
+      for (let lim = 10; v >= lim && digits < 10; lim *= 10) digits++;
+      let p = this.pos + digits;
+      this.pos = p;
       do {
-        const q = (n / 10) | 0;
-        buf[--p] = ZERO + n - q * 10;
-        n = q;
-      } while (n > 0);
+        const q = (v / 10) | 0;
+        buf[--p] = ZERO + v - q * 10;
+        v = q;
+      } while (v > 0);
       return;
     }
+    let digits = 1;
+    for (let lim = 10; n >= lim; lim *= 10) digits++;
+    let p = this.pos + digits;
+    this.pos = p;
     do {
       const d = n % 10;
       buf[--p] = ZERO + d;
@@ -88,12 +93,12 @@ export class ByteWriter {
       n = -n;
     }
     const whole = Math.floor(n / scale);
-    let frac = n - whole * scale;
+    let frac = (n - whole * scale) | 0; // < 10^6: int32 arithmetic (a double % is a slow call)
     this.uint(whole);
     if (frac === 0) return;
     let places = decimals;
     while (frac % 10 === 0) {
-      frac /= 10;
+      frac = (frac / 10) | 0;
       places--;
     }
     const buf = this.buf;
