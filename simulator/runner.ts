@@ -65,7 +65,7 @@ export async function runFleet(fleet: Fleet, ctx: SimContext, sink: EventSink, o
   const durationS = opts.durationS ?? Infinity;
   const byType = new Map<string, number>();
   const lastSeq = new Int32Array(vehicles.length);
-  const out = new Outbox();
+  const out = new Outbox(!sink.keepsTelemetryBytes);
   const reading = readingsTo(sink);
   const startWall = performance.now();
   let lastYield = startWall;

@@ -23,8 +23,11 @@ export interface EventSink {
   writeTelemetry?(json: string, vehicleId: string, seq: number): void | Promise<void>;
   /**
    * Optional, preferred over `writeTelemetry`: a reading as the bytes buf[start, end) (UTF-8 JSON,
-   * and buf[end] is a newline, so [start, end + 1) is its NDJSON line). The runner never writes to
-   * those bytes again: a sink may keep `buf.subarray(start, end)` without copying.
+   * and buf[end] is a newline, so [start, end + 1) is its NDJSON line). They are valid until the call
+   * returns (or its Promise settles): the runner then writes the next readings over them, so one small
+   * buffer serves the whole run. A sink that sets `keepsTelemetryBytes` may keep
+   * `buf.subarray(start, end)` instead: the runner then never overwrites bytes it handed out.
    */
   writeTelemetryBytes?(buf: Buffer, start: number, end: number, vehicleId: string, seq: number): void | Promise<void>;
+  readonly keepsTelemetryBytes?: boolean;
 }

@@ -60,6 +60,7 @@ export function createNdjsonSink(out: Writable, { signal, batchBytes = BATCH_BYT
       parts.push(line);
       return added(line.length);
     },
+    keepsTelemetryBytes: true, // the runs above are slices of the runner's chunks until the next flush
     writeTelemetryBytes(buf, start, end) {
       if (buf === runBuf && start === runEnd) runEnd = end + 1;
       else {

@@ -1,5 +1,5 @@
 // Text straight into Buffer chunks: no string per number, no rope to flatten, no re-encoding in the
-// sink. A chunk is never reused, so a slice handed to a sink stays valid for as long as it is kept.
+// sink. A full chunk is left as it is (slices of it stay valid); `rewind` reuses the current one.
 
 const ZERO = 0x30;
 const MINUS = 0x2d;
@@ -23,6 +23,11 @@ export class ByteWriter {
       this.buf = Buffer.allocUnsafe(Math.max(this.chunkBytes, n));
       this.pos = 0;
     }
+  }
+
+  /** Writes from the start of the current chunk again: only once nothing written to it is needed. */
+  rewind(): void {
+    this.pos = 0;
   }
 
   byte(c: number): void {

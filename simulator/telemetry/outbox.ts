@@ -22,8 +22,9 @@ export class Outbox {
   readonly reading: Reading = newReading();
   private readonly writer: ReadingWriter;
 
-  constructor(chunkBytes?: number) {
-    this.writer = new ReadingWriter(new ByteWriter(chunkBytes));
+  /** @param reuseBytes overwrite the bytes of drained readings (the sink does not keep them). */
+  constructor(private readonly reuseBytes = false) {
+    this.writer = new ReadingWriter(new ByteWriter(reuseBytes ? 64 * 1024 : undefined));
   }
 
   event(ev: FleetEvent): void {
@@ -47,7 +48,9 @@ export class Outbox {
     this.items.push(k);
   }
 
+  /** After the runner drained the items. */
   clear(): void {
+    if (this.reuseBytes) this.writer.out.rewind();
     this.items.length = 0;
     this.lineBuf.length = 0;
     this.lineStart.length = 0;
