@@ -57,7 +57,7 @@ function readingsTo(sink: EventSink): BytesWriter {
 }
 
 export async function runFleet(fleet: Fleet, ctx: SimContext, sink: EventSink, opts: RunOptions): Promise<RunSummary> {
-  const { vehicles, startup } = fleet;
+  const { vehicles, state, startup } = fleet;
   const speed = opts.pace === 'realtime' ? 1 : opts.pace === 'accelerated' ? (opts.speedup ?? 10) : Infinity;
   if (!(speed > 0)) throw new RangeError(`speedup must be > 0 (got ${opts.speedup})`);
   const dt = ctx.dtS;
@@ -113,9 +113,10 @@ export async function runFleet(fleet: Fleet, ctx: SimContext, sink: EventSink, o
       stoppedBy = 'aborted';
       break;
     }
+    state.now = t;
     for (let i = 0; i < vehicles.length; i++) {
-      const v = vehicles[i];
-      v.step(t);
+      if (state.asleep(i, t)) continue; // from the arrays alone: most of a city's cars are parked
+      vehicles[i].step(t);
       if (out.items.length === 0) continue;
       let stop = drain(i, out.items);
       if (typeof stop !== 'boolean') stop = await stop;

@@ -9,6 +9,7 @@ import { assignClasses } from './class-mix.js';
 import type { SimContext } from './context.js';
 import { createIdentityDrawer, type VehicleIdentity } from './identity.js';
 import { belongsTo, type WorkerSlice } from './partition.js';
+import { FleetState } from './fleet-state.js';
 import { Vehicle } from './vehicle.js';
 import type { FleetEvent } from '../events/event.js';
 import { Outbox } from '../telemetry/outbox.js';
@@ -22,6 +23,8 @@ export interface VehicleInfo extends VehicleIdentity {
 
 export interface Fleet {
   vehicles: Vehicle[];
+  /** Their per-step state, slot i for vehicles[i]. */
+  state: FleetState;
   /** Events each vehicle raised while being set up (engines already running at the start). */
   startup: FleetEvent[][];
 }
@@ -31,15 +34,18 @@ export function buildFleet(scenario: Scenario, ctx: SimContext, worker: WorkerSl
   const fences = geofencesOf(ctx.graph.neighbourhoods);
   const vehicles: Vehicle[] = [];
   const startup: FleetEvent[][] = [];
+  let size = 0;
+  for (let i = 0; i < classes.length; i++) if (belongsTo(i, worker)) size++;
+  const state = new FleetState(size);
   const out = new Outbox(); // set-up raises event objects only
   const drawIdentity = createIdentityDrawer(ctx.seed);
   for (let i = 0; i < classes.length; i++) {
     if (!belongsTo(i, worker)) continue;
-    vehicles.push(new Vehicle(i, drawIdentity(i, classes[i]), classes[i], ctx, createRng(ctx.seed, i + 1), fences, out));
+    vehicles.push(new Vehicle(i, drawIdentity(i, classes[i]), classes[i], ctx, createRng(ctx.seed, i + 1), fences, out, state, vehicles.length));
     startup.push(out.items.slice() as FleetEvent[]);
     out.clear();
   }
-  return { vehicles, startup };
+  return { vehicles, state, startup };
 }
 
 export function infoOf(v: Vehicle): VehicleInfo {

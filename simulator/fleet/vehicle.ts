@@ -15,11 +15,9 @@ import type { Rng } from '../../common/rng.js';
 import { type Activity, type Leg, planFor, type Plan } from '../trips/itinerary.js';
 import type { Outbox } from '../telemetry/outbox.js';
 import type { SimContext } from './context.js';
+import { DRIVING, DWELL, type FleetState, PARKED } from './fleet-state.js';
 import type { VehicleIdentity } from './identity.js';
 
-const PARKED = 0;
-const DRIVING = 1;
-const DWELL = 2;
 const KMH = 3.6;
 const GASOLINE_KG_PER_L = 0.745;
 const DIESEL_KG_PER_L = 0.832;
@@ -36,10 +34,6 @@ export class Vehicle {
   readonly profile: DriverProfile;
   readonly diagnostics: Diagnostics;
   readonly fences: readonly Geofence[];
-  odometerKm: number;
-  simTimeS = 0;
-  speedMps = 0;
-  seq = 0;
   /** Where this vehicle's events go; the runner drains it after each vehicle step. */
   out: Outbox;
 
@@ -49,15 +43,9 @@ export class Vehicle {
   private readonly maxDecel: number;
   private readonly phaseMs: number;
   private readonly tankKg: number;
-  private fuelKg: number;
-  private socWh: number;
-  private defPct: number;
   private readonly plan: Plan;
   private readonly behaviour = new BehaviourWatch();
   private readonly road = new RoadWatch();
-  private mode = PARKED;
-  private wakeAt = 0;
-  private nextHeartbeat: number;
   private at: Anchor;
   private leg: Leg | undefined;
   private follow: FollowerState | undefined;
@@ -65,7 +53,6 @@ export class Vehicle {
   private engineOn = false;
   private engineOnSince = 0;
   private parkedSince = -3600;
-  private stepCount = 0;
   private tripNo = 0;
   private tripId: string | null = null;
   private trip = { startS: 0, startKm: 0, emissions: zeroEmissions(), idleS: 0, maxKmh: 0 };
@@ -80,9 +67,6 @@ export class Vehicle {
   private hosSent = false;
   private charge: { startS: number; untilS: number; powerW: number; startWh: number; nextProgress: number; type: string } | undefined;
   private plugged = false;
-  private posX = 0;
-  private posY = 0;
-  private heading = 0;
 
   constructor(
     readonly index: number,
@@ -92,6 +76,8 @@ export class Vehicle {
     private readonly rng: Rng,
     fences: readonly Geofence[],
     out: Outbox,
+    private readonly st: FleetState,
+    private readonly slot: number,
   ) {
     this.out = out;
     this.vehicleClass = vehicleClass;
@@ -106,30 +92,39 @@ export class Vehicle {
     this.maxAccel = Math.min(cp.maxAccelMps2, this.profile.accelMps2);
     this.maxDecel = cp.maxDecelMps2;
     this.phaseMs = rng.int(1000);
-    this.odometerKm = rng.range(2000, 180_000) * (vehicleClass === 'drayage' || vehicleClass === 'bus' ? 3 : 1);
+    st.odometerKm[slot] = rng.range(2000, 180_000) * (vehicleClass === 'drayage' || vehicleClass === 'bus' ? 3 : 1);
     this.tankKg = TANK_L[vehicleClass] * (cp.isDiesel ? DIESEL_KG_PER_L : GASOLINE_KG_PER_L);
-    this.fuelKg = this.tankKg * rng.range(0.08, 1);
-    this.socWh = EV_BATTERY_WH * rng.range(0.12, 0.95);
-    this.defPct = cp.isDiesel ? rng.range(6, 100) : 0;
+    st.fuelKg[slot] = this.tankKg * rng.range(0.08, 1);
+    st.socWh[slot] = EV_BATTERY_WH * rng.range(0.12, 0.95);
+    st.defPct[slot] = cp.isDiesel ? rng.range(6, 100) : 0;
     this.hosDrivenS = vehicleClass === 'drayage' || vehicleClass === 'van' ? rng.range(0, HOS_BREAK_DUE_S) : 0;
     this.diagnostics = new Diagnostics(this, rng, ctx.faultRate);
     this.plan = planFor(this, ctx.places, rng);
     this.at = this.plan.start;
-    this.nextHeartbeat = rng.range(0, ctx.heartbeatS);
+    st.nextHeartbeat[slot] = rng.range(0, ctx.heartbeatS);
     this.placeAt(this.at);
     this.road.startAt(this);
     this.beginPlan(0);
   }
 
   // ---- what detectors read ------------------------------------------------------------------
+  get simTimeS(): number {
+    return this.st.now;
+  }
+  get odometerKm(): number {
+    return this.st.odometerKm[this.slot];
+  }
+  get speedMps(): number {
+    return this.st.speedMps[this.slot];
+  }
   get home(): Anchor {
     return this.plan.start;
   }
   here(): { lat: number; lon: number } {
-    return { lat: r6(latOf(this.posY)), lon: r6(lonOf(this.posX)) };
+    return { lat: r6(latOf(this.st.y[this.slot])), lon: r6(lonOf(this.st.x[this.slot])) };
   }
   truePosition(): { lat: number; lon: number } {
-    return { lat: latOf(this.posY), lon: lonOf(this.posX) };
+    return { lat: latOf(this.st.y[this.slot]), lon: lonOf(this.st.x[this.slot]) };
   }
   roadName(): string | null {
     return this.follow ? this.ctx.graph.names[this.follow.route.segName[this.follow.seg]] : null;
@@ -138,14 +133,14 @@ export class Vehicle {
     return this.follow ? this.follow.route.lengthM - this.follow.s : 0;
   }
   socPct(): number {
-    return (this.socWh / EV_BATTERY_WH) * 100;
+    return (this.st.socWh[this.slot] / EV_BATTERY_WH) * 100;
   }
   fuelPct(): number {
-    return (this.fuelKg / this.tankKg) * 100;
+    return (this.st.fuelKg[this.slot] / this.tankKg) * 100;
   }
 
   emit(name: string, fields: Record<string, unknown> = {}): void {
-    this.out.event({ event_uuid: uuidFrom(this.rng), event_name: name, created_at: this.stamp(), vehicle_id: this.identity.vehicle_id, seq: ++this.seq, ...fields });
+    this.out.event({ event_uuid: uuidFrom(this.rng), event_name: name, created_at: this.stamp(), vehicle_id: this.identity.vehicle_id, seq: ++this.st.seq[this.slot], ...fields });
   }
 
   private stamp(): number {
@@ -153,30 +148,31 @@ export class Vehicle {
   }
 
   // ---- the step -------------------------------------------------------------------------------
+  /** One step at t; the runner skips parked vehicles with nothing due (FleetState.asleep). */
   step(t: number): void {
-    this.simTimeS = t;
-    if (this.mode === PARKED) {
-      if (t >= this.wakeAt || t >= this.nextHeartbeat || (this.charge && t >= Math.min(this.charge.untilS, this.charge.nextProgress))) this.parkedStep(t);
+    const mode = this.st.mode[this.slot];
+    if (mode === PARKED) {
+      this.parkedStep(t);
       return;
     }
-    this.stepCount++;
-    if (this.mode === DRIVING) this.driveStep(t);
+    this.st.steps[this.slot]++;
+    if (mode === DRIVING) this.driveStep(t);
     else this.dwellStep(t);
   }
 
   private parkedStep(t: number): void {
     if (this.charge) this.chargeStep(t);
-    if (t >= this.nextHeartbeat) {
-      this.nextHeartbeat = t + this.ctx.heartbeatS;
+    if (t >= this.st.nextHeartbeat[this.slot]) {
+      this.st.nextHeartbeat[this.slot] = t + this.ctx.heartbeatS;
       const energy = this.isEv ? { soc_pct: r1(this.socPct()), charging: this.charge !== undefined } : { fuel_level_pct: r1(this.fuelPct()) };
       this.emit('vehicle:heartbeat', { ...this.here(), odometer_km: r3(this.odometerKm), battery_v: r2(12.2 + 0.5 * this.diagnostics.batteryHealth), ...energy });
     }
-    if (t >= this.wakeAt) this.depart(t);
+    if (t >= this.st.wakeAt[this.slot]) this.depart(t);
   }
 
   private dwellStep(t: number): void {
     if (this.engineOn) this.engineStep(t, 0, 0);
-    if (t >= this.wakeAt) this.nextActivity(t);
+    if (t >= this.st.wakeAt[this.slot]) this.nextActivity(t);
   }
 
   private driveStep(t: number): void {
@@ -200,11 +196,11 @@ export class Vehicle {
     const segStart = route.s[seg];
     const segLen = route.s[seg + 1] - segStart;
     const u = segLen > 0 ? Math.min(1, (f.s - segStart) / segLen) : 0;
-    this.posX = route.x[seg] + u * (route.x[seg + 1] - route.x[seg]);
-    this.posY = route.y[seg] + u * (route.y[seg + 1] - route.y[seg]);
-    this.heading = route.segHeadingDeg[seg];
-    this.odometerKm += (f.v + this.speedMps) * 0.5 * ctx.dtS * 0.001;
-    this.speedMps = f.v;
+    this.st.x[this.slot] = route.x[seg] + u * (route.x[seg + 1] - route.x[seg]);
+    this.st.y[this.slot] = route.y[seg] + u * (route.y[seg + 1] - route.y[seg]);
+    this.st.heading[this.slot] = route.segHeadingDeg[seg];
+    this.st.odometerKm[this.slot] += (f.v + this.speedMps) * 0.5 * ctx.dtS * 0.001;
+    this.st.speedMps[this.slot] = f.v;
     const speedKmh = f.v * KMH;
     const limitKmh = m.limitMps * KMH;
     this.behaviour.step(this, t, m, speedKmh, limitKmh, f.a);
@@ -226,28 +222,28 @@ export class Vehicle {
     const ctx = this.ctx;
     const e = this.model.step(v, a, 0, ctx.dtS);
     addEmissions(this.trip.emissions, e);
-    if (this.isEv) this.socWh = Math.max(0, Math.min(EV_BATTERY_WH, this.socWh - e.energy_wh));
-    else this.fuelKg = Math.max(0, this.fuelKg - e.fuel_g / 1000);
+    if (this.isEv) this.st.socWh[this.slot] = Math.max(0, Math.min(EV_BATTERY_WH, this.st.socWh[this.slot] - e.energy_wh));
+    else this.st.fuelKg[this.slot] = Math.max(0, this.st.fuelKg[this.slot] - e.fuel_g / 1000);
     // Diesel exhaust fluid: about 3 % of the fuel burnt, 1.09 kg/L.
-    if (this.isDiesel) this.defPct = Math.max(0, this.defPct - (e.fuel_g * 0.03 * 100) / (1.09 * 1000 * this.defTankL()));
+    if (this.isDiesel) this.st.defPct[this.slot] = Math.max(0, this.st.defPct[this.slot] - (e.fuel_g * 0.03 * 100) / (1.09 * 1000 * this.defTankL()));
     this.diagnostics.onStep(this, ctx.dtS, v, a, e.fuel_g);
     this.idleStep(t, v);
     this.levels();
-    if (this.stepCount % ctx.everySteps !== 0) return;
+    if (this.st.steps[this.slot] % ctx.everySteps !== 0) return;
     const noise = ctx.gpsNoiseM;
     const nx = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
     const ny = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
-    const f = this.mode === DRIVING ? this.follow : undefined;
+    const f = this.st.mode[this.slot] === DRIVING ? this.follow : undefined;
     // Raw values into the outbox's reading: the writer rounds while it prints them.
     const r = this.out.reading;
     r.created_at = this.stamp();
     r.vehicle_id = this.identity.vehicle_id;
-    r.seq = ++this.seq;
+    r.seq = ++this.st.seq[this.slot];
     r.vehicle_class = this.vehicleClass;
     r.trip_id = this.tripId;
-    r.lat = latOf(this.posY + ny);
-    r.lon = lonOf(this.posX + nx);
-    r.heading_deg = this.heading;
+    r.lat = latOf(this.st.y[this.slot] + ny);
+    r.lon = lonOf(this.st.x[this.slot] + nx);
+    r.heading_deg = this.st.heading[this.slot];
     r.speed_kmh = v * KMH;
     r.accel_mps2 = a;
     r.odometer_km = this.odometerKm;
@@ -291,7 +287,7 @@ export class Vehicle {
     if (this.isEv) {
       if (!this.socLowSent && this.socPct() < 20) {
         this.socLowSent = true;
-        this.emit('battery:soc:low', { ...this.here(), soc_pct: r1(this.socPct()), range_km: r1(this.socWh / 170) });
+        this.emit('battery:soc:low', { ...this.here(), soc_pct: r1(this.socPct()), range_km: r1(this.st.socWh[this.slot] / 170) });
       }
       return;
     }
@@ -299,9 +295,9 @@ export class Vehicle {
       this.fuelLowSent = true;
       this.emit('fuel:level:low', { ...this.here(), fuel_level_pct: r1(this.fuelPct()) });
     }
-    if (this.isDiesel && !this.defLowSent && this.defPct < 10) {
+    if (this.isDiesel && !this.defLowSent && this.st.defPct[this.slot] < 10) {
       this.defLowSent = true;
-      this.emit('def:level:low', { ...this.here(), def_level_pct: r1(this.defPct) });
+      this.emit('def:level:low', { ...this.here(), def_level_pct: r1(this.st.defPct[this.slot]) });
     }
   }
 
@@ -326,7 +322,7 @@ export class Vehicle {
     const route = this.ctx.routes.route(this.at.node, leg.to.node);
     if (route.points < 2) throw new Error(`${this.identity.vehicle_id}: empty route from ${this.at.name} to ${leg.to.name}`); // plans never pick the place they are at
     this.follow = startFollowing(route);
-    this.mode = DRIVING;
+    this.st.mode[this.slot] = DRIVING;
     this.tripNo++;
     this.tripId = `${this.identity.vehicle_id}-T${this.tripNo}`;
     this.trip = { startS: t, startKm: this.odometerKm, emissions: zeroEmissions(), idleS: 0, maxKmh: 0 };
@@ -374,7 +370,7 @@ export class Vehicle {
     });
     this.at = leg.to;
     this.follow = undefined;
-    this.speedMps = 0;
+    this.st.speedMps[this.slot] = 0;
     this.placeAt(this.at);
     this.activities = this.plan.arrived(this, leg, t);
     if (this.diagnostics.needsService(this) && this.rng.chance(0.1)) this.activities.push(maintenanceVisit(this));
@@ -383,7 +379,7 @@ export class Vehicle {
   }
 
   private nextActivity(t: number): void {
-    const done = this.mode === DWELL ? this.activities.shift() : undefined;
+    const done = this.st.mode[this.slot] === DWELL ? this.activities.shift() : undefined;
     done?.end?.(this);
     const next = this.activities[0];
     if (!next) {
@@ -394,15 +390,15 @@ export class Vehicle {
     }
     if (next.engineOn) this.ignitionOn(t);
     else this.ignitionOff(t);
-    this.mode = DWELL;
-    this.wakeAt = t + next.durationS;
+    this.st.mode[this.slot] = DWELL;
+    this.st.wakeAt[this.slot] = t + next.durationS;
     next.begin?.(this);
   }
 
   private park(t: number, departInS: number): void {
     this.ignitionOff(t);
-    this.mode = PARKED;
-    this.wakeAt = t + Math.max(this.ctx.dtS, departInS);
+    this.st.mode[this.slot] = PARKED;
+    this.st.wakeAt[this.slot] = t + Math.max(this.ctx.dtS, departInS);
     if (this.isEv && this.socPct() < 60) this.plugIn(t);
   }
 
@@ -444,10 +440,11 @@ export class Vehicle {
     const home = this.at === this.plan.start;
     const powerW = home ? 7200 : this.socPct() < 25 ? 50_000 : 11_000;
     const targetWh = EV_BATTERY_WH * (powerW >= 50_000 ? 0.8 : 0.9);
-    const untilS = t + ((targetWh - this.socWh) / (powerW * 0.92)) * 3600;
+    const untilS = t + ((targetWh - this.st.socWh[this.slot]) / (powerW * 0.92)) * 3600;
     this.plugged = true;
     this.emit('charge:plug:connected', { ...this.here(), location: this.at.name });
-    this.charge = { startS: t, untilS, powerW, startWh: this.socWh, nextProgress: t + 900, type: powerW >= 50_000 ? 'dc_fast' : 'level2' };
+    this.charge = { startS: t, untilS, powerW, startWh: this.st.socWh[this.slot], nextProgress: t + 900, type: powerW >= 50_000 ? 'dc_fast' : 'level2' };
+    this.st.chargeAt[this.slot] = Math.min(untilS, this.charge.nextProgress);
     this.emit('charge:session:started', { soc_pct: r1(this.socPct()), charger_type: this.charge.type, power_kw: powerW / 1000, location: this.at.name });
     this.diagnostics.onChargeStart(this);
   }
@@ -456,11 +453,12 @@ export class Vehicle {
     const c = this.charge;
     if (!c) return;
     const now = Math.min(t, c.untilS);
-    this.socWh = Math.min(EV_BATTERY_WH, c.startWh + ((now - c.startS) * c.powerW * 0.92) / 3600);
+    this.st.socWh[this.slot] = Math.min(EV_BATTERY_WH, c.startWh + ((now - c.startS) * c.powerW * 0.92) / 3600);
     if (t >= c.untilS) this.endCharge(t, 'target_reached');
     else if (t >= c.nextProgress) {
       c.nextProgress += 900;
-      this.emit('charge:session:progress', { soc_pct: r1(this.socPct()), energy_added_wh: r1(this.socWh - c.startWh), power_kw: c.powerW / 1000 });
+      this.st.chargeAt[this.slot] = Math.min(c.untilS, c.nextProgress);
+      this.emit('charge:session:progress', { soc_pct: r1(this.socPct()), energy_added_wh: r1(this.st.socWh[this.slot] - c.startWh), power_kw: c.powerW / 1000 });
     }
   }
 
@@ -468,8 +466,9 @@ export class Vehicle {
     const c = this.charge;
     if (!c) return;
     this.charge = undefined;
+    this.st.chargeAt[this.slot] = Infinity;
     this.socLowSent = this.socPct() < 20;
-    this.emit('charge:session:completed', { soc_pct: r1(this.socPct()), energy_added_wh: r1(this.socWh - c.startWh), charger_type: c.type, reason });
+    this.emit('charge:session:completed', { soc_pct: r1(this.socPct()), energy_added_wh: r1(this.st.socWh[this.slot] - c.startWh), charger_type: c.type, reason });
   }
 
   private unplug(t: number): void {
@@ -483,8 +482,8 @@ export class Vehicle {
 
   /** Fills the tank; returns the litres added. */
   refill(): number {
-    const liters = (this.tankKg - this.fuelKg) / (this.isDiesel ? DIESEL_KG_PER_L : GASOLINE_KG_PER_L);
-    this.fuelKg = this.tankKg;
+    const liters = (this.tankKg - this.st.fuelKg[this.slot]) / (this.isDiesel ? DIESEL_KG_PER_L : GASOLINE_KG_PER_L);
+    this.st.fuelKg[this.slot] = this.tankKg;
     this.fuelLowSent = false;
     return liters;
   }
@@ -492,18 +491,18 @@ export class Vehicle {
     return this.vehicleClass === 'bus' ? 40 : 87;
   }
   refillDef(): number {
-    const liters = ((100 - this.defPct) / 100) * this.defTankL();
-    this.defPct = 100;
+    const liters = ((100 - this.st.defPct[this.slot]) / 100) * this.defTankL();
+    this.st.defPct[this.slot] = 100;
     this.defLowSent = false;
     return liters;
   }
   defLevelPct(): number {
-    return this.defPct;
+    return this.st.defPct[this.slot];
   }
 
   private placeAt(a: Anchor): void {
-    this.posX = this.ctx.graph.x[a.node];
-    this.posY = this.ctx.graph.y[a.node];
+    this.st.x[this.slot] = this.ctx.graph.x[a.node];
+    this.st.y[this.slot] = this.ctx.graph.y[a.node];
   }
 }
 
