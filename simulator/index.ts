@@ -4,6 +4,7 @@ import type { EventSink } from './events/event.js';
 import type { SimContext } from './fleet/context.js';
 import { buildFleet, infoOf, type VehicleInfo } from './fleet/fleet.js';
 import { checkWorker, type WorkerSlice } from './fleet/partition.js';
+import { createPeakIntensity } from './motion/congestion.js';
 import { loadRoadGraph } from './roads/graph.js';
 import { createRouteBook, type RouteBook } from './roads/route.js';
 import { createRouter } from './roads/router.js';
@@ -59,6 +60,7 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
     seed,
     epochStartMs,
     hourAt: (s) => localHour(epochStartMs + s * 1000),
+    peakAt: createPeakIntensity(),
     dtS: sc.stepS,
     gpsNoiseM: sc.telemetry.gpsNoiseM,
     everySteps: sc.telemetry.everySteps,

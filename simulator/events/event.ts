@@ -1,17 +1,8 @@
-// TelemetryEvent is defined with the wire schema; re-exported here for existing importers.
-export type { TelemetryEvent } from '../telemetry/wire.js';
+// The stream's event types and the sink interface. TelemetryEvent is defined with the wire schema.
+import type { FleetEvent } from './fleet-event.js';
 
-/** One record of the stream (DESIGN "Events"): the common header, then fields of the event type. */
-export interface FleetEvent {
-  event_uuid: string;
-  event_name: string;
-  /** Unix seconds with a millisecond fraction. */
-  created_at: number;
-  vehicle_id: string;
-  /** Per-vehicle counter from 1, gapless. */
-  seq: number;
-  [field: string]: unknown;
-}
+export type { FleetEvent } from './fleet-event.js';
+export type { TelemetryEvent } from '../telemetry/wire.js';
 
 /** Where events go; the simulator knows nothing about transports. A returned Promise means "wait". */
 export interface EventSink {

@@ -2,6 +2,8 @@
 // scans the schedule columns to skip parked vehicles without touching their objects, and the hot
 // numbers live in flat memory instead of ~15 boxed doubles scattered over each vehicle's objects.
 
+import { type MotionLimits, type MotionResult, newMotionResult } from '../motion/follower.js';
+
 export const PARKED = 0;
 export const DRIVING = 1;
 export const DWELL = 2;
@@ -30,6 +32,9 @@ export class FleetState {
   readonly fuelKg: Float64Array;
   readonly socWh: Float64Array;
   readonly defPct: Float64Array;
+  /** Scratch for the motion model, refilled by each driving vehicle in turn (one step at a time). */
+  readonly limits: MotionLimits = { dtS: 1, simTimeS: 0, speedFactor: 1, capMps: 0, maxAccelMps2: 0, maxDecelMps2: 0 };
+  readonly motion: MotionResult = newMotionResult();
 
   constructor(readonly size: number) {
     this.mode = new Uint8Array(size);

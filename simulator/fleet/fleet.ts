@@ -2,7 +2,7 @@
 // scenario seed, then each vehicle draws everything else from its own RNG stream, so vehicle i is
 // the same vehicle whichever worker runs it.
 import type { VehicleClass } from '../emissions/index.js';
-import { geofencesOf } from '../events/road-events.js';
+import { geofencesOf } from '../events/geofences.js';
 import { createRng } from '../../common/rng.js';
 import type { Scenario } from '../scenario.js';
 import { assignClasses } from './class-mix.js';

@@ -42,6 +42,12 @@ export class ByteWriter {
     this.pos = p;
   }
 
+  /** A key (`,"name":`) and its number: `fixed(x, decimals)`. */
+  field(key: Uint8Array, x: number, decimals: number): void {
+    this.bytes(key);
+    this.fixed(x, decimals);
+  }
+
   /** A string known to be ASCII (our own ids and class names). */
   ascii(s: string): void {
     const buf = this.buf;

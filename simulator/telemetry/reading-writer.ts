@@ -49,8 +49,7 @@ export class ReadingWriter {
     const start = w.pos;
     w.bytes(HEAD);
     w.uuid(a, b, c, d);
-    w.bytes(K_CREATED);
-    w.fixed(r.created_at, D.created_at);
+    w.field(K_CREATED, r.created_at, D.created_at);
     // vehicle_id, trip_id and vehicle_class are our own [A-Za-z0-9_-] ids (vehicleIdOf): no escaping.
     w.bytes(K_VEHICLE);
     w.ascii(r.vehicle_id);
@@ -65,42 +64,26 @@ export class ReadingWriter {
       w.ascii(r.trip_id);
       w.byte(QUOTE);
     }
-    w.bytes(K_LAT);
-    w.fixed(r.lat, D.lat);
-    w.bytes(K_LON);
-    w.fixed(r.lon, D.lon);
-    w.bytes(K_HEADING);
-    w.fixed(r.heading_deg, D.heading_deg);
-    w.bytes(K_SPEED);
-    w.fixed(r.speed_kmh, D.speed_kmh);
-    w.bytes(K_ACCEL);
-    w.fixed(r.accel_mps2, D.accel_mps2);
-    w.bytes(K_ODOMETER);
-    w.fixed(r.odometer_km, D.odometer_km);
+    w.field(K_LAT, r.lat, D.lat);
+    w.field(K_LON, r.lon, D.lon);
+    w.field(K_HEADING, r.heading_deg, D.heading_deg);
+    w.field(K_SPEED, r.speed_kmh, D.speed_kmh);
+    w.field(K_ACCEL, r.accel_mps2, D.accel_mps2);
+    w.field(K_ODOMETER, r.odometer_km, D.odometer_km);
     w.bytes(K_ROAD);
     w.bytes(road);
-    w.bytes(K_LIMIT);
-    w.fixed(r.speed_limit_kmh, D.speed_limit_kmh); // NaN prints null
-    w.bytes(K_CO2);
-    w.fixed(r.co2_g, D.co2_g);
-    w.bytes(K_NOX);
-    w.fixed(r.nox_g, D.nox_g);
-    w.bytes(K_PM25);
-    w.fixed(r.pm25_g, D.pm25_g);
-    w.bytes(K_CO);
-    w.fixed(r.co_g, D.co_g);
-    w.bytes(K_HC);
-    w.fixed(r.hc_g, D.hc_g);
+    w.field(K_LIMIT, r.speed_limit_kmh, D.speed_limit_kmh); // NaN prints null
+    w.field(K_CO2, r.co2_g, D.co2_g);
+    w.field(K_NOX, r.nox_g, D.nox_g);
+    w.field(K_PM25, r.pm25_g, D.pm25_g);
+    w.field(K_CO, r.co_g, D.co_g);
+    w.field(K_HC, r.hc_g, D.hc_g);
     if (r.ev) {
-      w.bytes(K_ENERGY);
-      w.fixed(r.energy_wh, D.energy_wh);
-      w.bytes(K_SOC);
-      w.fixed(r.soc_pct, D.soc_pct);
+      w.field(K_ENERGY, r.energy_wh, D.energy_wh);
+      w.field(K_SOC, r.soc_pct, D.soc_pct);
     } else {
-      w.bytes(K_FUEL);
-      w.fixed(r.fuel_g, D.fuel_g);
-      w.bytes(K_FUEL_LEVEL);
-      w.fixed(r.fuel_level_pct, D.fuel_level_pct);
+      w.field(K_FUEL, r.fuel_g, D.fuel_g);
+      w.field(K_FUEL_LEVEL, r.fuel_level_pct, D.fuel_level_pct);
     }
     w.byte(CLOSE);
     return start;

@@ -1,7 +1,7 @@
 // The telemetry wire schema in one place: key order, decimals and types of `vehicle:telemetry`.
 // The byte writer prints from this table, and `TelemetryEvent` (what a consumer parses) is derived
 // from it, so the two cannot drift apart.
-import type { FleetEvent } from '../events/event.js';
+import type { FleetEvent } from '../events/fleet-event.js';
 
 /**
  * Numeric fields after the header, in wire order, with their decimals: lat/lon 6 (≈ 0.1 m), grams
