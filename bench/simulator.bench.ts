@@ -78,8 +78,8 @@ const perVehicleB = (process.memoryUsage().heapUsed - heap0) / BIG;
 const w0 = performance.now();
 const c0 = process.cpuUsage();
 let readings = 0;
-// CPU per simulated second (at pace realtime, one wall second each): the first carries every bus's
-// start-up events (ignition, doors, login), the rest is the steady 1 Hz load.
+// CPU per simulated second (at pace realtime, one wall second each). Buses come online over the
+// first 10 s (start-up events: ignition, doors, login), so those seconds carry more than the rest.
 const perSecondCpu: number[] = [];
 let tick = process.cpuUsage();
 const rt = await big.run(
@@ -133,7 +133,7 @@ Real time (${fmt(BIG)} buses, engines always on, 1 Hz, ${RUN_S} simulated s at p
 | readings emitted | ${fmt(readings)} (${fmt(readings / RUN_S)} per simulated s) | 100,000/s |
 | wall time for ${RUN_S} simulated s, start-up included | ${wallS.toFixed(1)} s | ≤ ${RUN_S} s |
 | CPU used (process.cpuUsage / wall), start-up included | ${cpuFraction.toFixed(2)} cores | |
-| first simulated second (start-up events) | ${perSecondCpu[0].toFixed(2)} cpu-s | ≤ 1 |
+| first simulated second (start-up spread over 10 s) | ${perSecondCpu[0].toFixed(2)} cpu-s | ≤ 1 |
 | steady 1 Hz load, seconds 2–${RUN_S}: median (max) CPU per simulated second | ${steady.toFixed(2)} (${Math.max(...perSecondCpu.slice(1)).toFixed(2)}) cpu-s | ≤ 0.3 (≤ 1) |
 | fleet build time | ${buildS.toFixed(1)} s | ≤ 5 s |
 | heap per vehicle after build | ${fmt(perVehicleB)} B | |

@@ -57,7 +57,7 @@ function readingsTo(sink: EventSink): BytesWriter {
 }
 
 export async function runFleet(fleet: Fleet, ctx: SimContext, sink: EventSink, opts: RunOptions): Promise<RunSummary> {
-  const { vehicles, state, startup } = fleet;
+  const { vehicles, state } = fleet;
   const speed = opts.pace === 'realtime' ? 1 : opts.pace === 'accelerated' ? (opts.speedup ?? 10) : Infinity;
   if (!(speed > 0)) throw new RangeError(`speedup must be > 0 (got ${opts.speedup})`);
   const dt = ctx.dtS;
@@ -66,6 +66,7 @@ export async function runFleet(fleet: Fleet, ctx: SimContext, sink: EventSink, o
   const byType = new Map<string, number>();
   const lastSeq = new Int32Array(vehicles.length);
   const out = new Outbox(!sink.keepsTelemetryBytes);
+  state.out = out;
   const reading = readingsTo(sink);
   const startWall = performance.now();
   let lastYield = startWall;
@@ -98,13 +99,7 @@ export async function runFleet(fleet: Fleet, ctx: SimContext, sink: EventSink, o
     }
     return false;
   };
-  // Events the vehicles raised while being set up come first.
   let full = false;
-  for (let i = 0; i < vehicles.length && !full; i++) {
-    full = await drain(i, startup[i]);
-    startup[i] = [];
-    vehicles[i].out = out;
-  }
 
   run: for (let tick = 1; !full; tick++) {
     const t = tick * dt;

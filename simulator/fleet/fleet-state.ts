@@ -3,6 +3,7 @@
 // numbers live in flat memory instead of ~15 boxed doubles scattered over each vehicle's objects.
 
 import { type MotionLimits, type MotionResult, newMotionResult } from '../motion/follower.js';
+import { Outbox } from '../telemetry/outbox.js';
 
 export const PARKED = 0;
 export const DRIVING = 1;
@@ -11,6 +12,8 @@ export const DWELL = 2;
 export class FleetState {
   /** Simulated seconds since the start: the step being run (the same for every vehicle). */
   now = 0;
+  /** Where the vehicles' events go; the runner drains it after each vehicle step (and may replace it). */
+  out = new Outbox();
   /** PARKED, DRIVING or DWELL. */
   readonly mode: Uint8Array;
   /** When a parked vehicle departs or a dwell ends, simulated s. */

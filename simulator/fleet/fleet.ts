@@ -11,8 +11,6 @@ import { createIdentityDrawer, type VehicleIdentity } from './identity.js';
 import { belongsTo, type WorkerSlice } from './partition.js';
 import { FleetState } from './fleet-state.js';
 import { Vehicle } from './vehicle.js';
-import type { FleetEvent } from '../events/event.js';
-import { Outbox } from '../telemetry/outbox.js';
 
 export interface VehicleInfo extends VehicleIdentity {
   index: number;
@@ -25,27 +23,21 @@ export interface Fleet {
   vehicles: Vehicle[];
   /** Their per-step state, slot i for vehicles[i]. */
   state: FleetState;
-  /** Events each vehicle raised while being set up (engines already running at the start). */
-  startup: FleetEvent[][];
 }
 
 export function buildFleet(scenario: Scenario, ctx: SimContext, worker: WorkerSlice): Fleet {
   const classes = assignClasses(scenario.fleet.vehicles, scenario.fleet.mix, createRng(ctx.seed, 0));
   const fences = geofencesOf(ctx.graph.neighbourhoods);
   const vehicles: Vehicle[] = [];
-  const startup: FleetEvent[][] = [];
   let size = 0;
   for (let i = 0; i < classes.length; i++) if (belongsTo(i, worker)) size++;
   const state = new FleetState(size);
-  const out = new Outbox(); // set-up raises event objects only
   const drawIdentity = createIdentityDrawer(ctx.seed);
   for (let i = 0; i < classes.length; i++) {
     if (!belongsTo(i, worker)) continue;
-    vehicles.push(new Vehicle(i, drawIdentity(i, classes[i]), classes[i], ctx, createRng(ctx.seed, i + 1), fences, out, state, vehicles.length));
-    startup.push(out.items.slice() as FleetEvent[]);
-    out.clear();
+    vehicles.push(new Vehicle(i, drawIdentity(i, classes[i]), classes[i], ctx, createRng(ctx.seed, i + 1), fences, state, vehicles.length));
   }
-  return { vehicles, state, startup };
+  return { vehicles, state };
 }
 
 export function infoOf(v: Vehicle): VehicleInfo {

@@ -15,7 +15,6 @@ import { type FollowerState, startFollowing, stepMotion } from '../motion/follow
 import type { Anchor } from '../roads/graph.js';
 import { latOf, lonOf } from '../roads/geo.js';
 import type { Rng } from '../../common/rng.js';
-import type { Outbox } from '../telemetry/outbox.js';
 import { type Activity, type Leg, planFor, type Plan } from '../trips/itinerary.js';
 import { ChargeSession } from './charge-session.js';
 import type { SimContext } from './context.js';
@@ -28,6 +27,11 @@ import { TripLedger } from './trip-ledger.js';
 import type { VehicleView } from './vehicle-view.js';
 
 const KMH = 3.6;
+/**
+ * Vehicles come online over the first seconds, each at its phase, instead of every vehicle's
+ * ignition, doors and login in the first step (100k buses: ~900k events, seconds of CPU at once).
+ */
+export const STARTUP_SPREAD_S = 10;
 const CHARGE_BELOW_PCT = 60;
 const REFUEL_BELOW_PCT = 15;
 
@@ -37,9 +41,6 @@ export class Vehicle implements VehicleView {
   readonly isDiesel: boolean;
   readonly profile: DriverProfile;
   readonly fences: readonly Geofence[];
-  /** Where this vehicle's events go; the runner drains it after each vehicle step. */
-  out: Outbox;
-
   private readonly model: EmissionModel;
   private readonly diagnostics: Diagnostics;
   private readonly energy: EnergyStore;
@@ -63,6 +64,7 @@ export class Vehicle implements VehicleView {
   private episodeUntil = -1;
   private charge: ChargeSession | undefined;
   private plugged = false;
+  private begun = false;
 
   constructor(
     readonly index: number,
@@ -71,11 +73,9 @@ export class Vehicle implements VehicleView {
     readonly ctx: SimContext,
     private readonly rng: Rng,
     fences: readonly Geofence[],
-    out: Outbox,
     private readonly st: FleetState,
     private readonly slot: number,
   ) {
-    this.out = out;
     this.vehicleClass = vehicleClass;
     const cp = CLASS_PROFILES[vehicleClass];
     this.isEv = vehicleClass === 'ev';
@@ -99,7 +99,9 @@ export class Vehicle implements VehicleView {
     st.nextHeartbeat[slot] = rng.range(0, ctx.heartbeatS);
     this.placeAt(this.at);
     this.road.startAt(this);
-    this.beginPlan(0);
+    // Parked until its start step, when the plan begins (FleetState.asleep skips it until then).
+    st.mode[slot] = PARKED;
+    st.wakeAt[slot] = ctx.dtS * (1 + Math.floor((this.phaseMs * STARTUP_SPREAD_S) / (1000 * ctx.dtS)));
   }
 
   // ---- VehicleView: what detectors and plans read ------------------------------------------
@@ -141,7 +143,7 @@ export class Vehicle implements VehicleView {
   }
 
   emit(name: string, fields: Record<string, unknown> = {}): void {
-    this.out.event({ event_uuid: uuidFrom(this.rng), event_name: name, created_at: this.stamp(), vehicle_id: this.identity.vehicle_id, seq: ++this.st.seq[this.slot], ...fields });
+    this.st.out.event({ event_uuid: uuidFrom(this.rng), event_name: name, created_at: this.stamp(), vehicle_id: this.identity.vehicle_id, seq: ++this.st.seq[this.slot], ...fields });
   }
 
   private stamp(): number {
@@ -173,7 +175,12 @@ export class Vehicle implements VehicleView {
       const energy = this.isEv ? { soc_pct: r1(this.socPct()), charging: this.charge !== undefined } : { fuel_level_pct: r1(this.fuelPct()) };
       this.emit('vehicle:heartbeat', { ...this.here(), odometer_km: r3(this.odometerKm), battery_v: r2(12.2 + 0.5 * this.diagnostics.batteryHealth), ...energy });
     }
-    if (t >= st.wakeAt[i]) this.depart(t);
+    if (t < st.wakeAt[i]) return;
+    if (this.begun) this.depart(t);
+    else {
+      this.begun = true;
+      this.beginPlan(t);
+    }
   }
 
   private dwellStep(t: number): void {
@@ -239,7 +246,7 @@ export class Vehicle implements VehicleView {
     const nx = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
     const ny = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
     const f = st.mode[i] === DRIVING ? this.follow : undefined;
-    const r = this.out.reading;
+    const r = st.out.reading;
     r.created_at = this.stamp();
     r.vehicle_id = this.identity.vehicle_id;
     r.seq = ++st.seq[i];
@@ -263,7 +270,7 @@ export class Vehicle implements VehicleView {
     r.fuel_level_pct = this.fuelPct();
     r.energy_wh = e.energy_wh;
     r.soc_pct = this.socPct();
-    this.out.telemetry(this.rng);
+    st.out.telemetry(this.rng);
   }
 
   // ---- trips and stops --------------------------------------------------------------------------
