@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerCalibrate } from './calibrate.js';
 import { registerDemo } from './demo.js';
+import { registerGateway } from './gateway.js';
 import { registerLake } from './lake.js';
 import { registerSimulate } from './simulate.js';
 import { registerStack } from './stack.js';
@@ -8,6 +9,7 @@ import { registerStack } from './stack.js';
 /** Every `sdfleet` subcommand lives in its own file here and registers itself on the program. */
 export function registerCommands(program: Command): void {
   registerDemo(program);
+  registerGateway(program);
   registerLake(program);
   registerCalibrate(program);
   registerSimulate(program);
