@@ -50,6 +50,7 @@ export async function runGateway(options: GatewayOptions): Promise<GatewayReport
     drain.start();
     if (spool.nextIndex < max && !stop.signal.aborted) {
       const source = await openSource(options, spool);
+      logger.info({ source: options.source, accepted: spool.nextIndex, pending: spool.stats().pending }, 'gateway: accepting readings');
       outcome = await source.run(
         {
           accept(r) {

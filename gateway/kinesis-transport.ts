@@ -23,6 +23,9 @@ export function createKinesisTransport(options: KinesisTransportOptions): Transp
     metricsIntervalMs: 0,
     recordTtlMs: options.recordTtlMs ?? 30_000,
     maxBufferedRecords: (options.maxInFlight ?? 2000) * 2,
+    // Slow start from 10 % of a shard, not the producer's 3 %: one vehicle's own rate (≈ 50 KB/s at
+    // 100 readings/s) must not wait on the ramp after every ignition; shared shards still cut it back.
+    limiter: { startFactor: 0.1 },
   });
   const maxInFlight = options.maxInFlight ?? 2000;
   let inFlight = 0;
