@@ -83,8 +83,10 @@ export function scanEntries(buf: Buffer): ScanResult {
       validEnd = offset;
       continue;
     }
-    const next = entry === 'bad' ? resync(buf, offset + 1) : -1;
-    if (next < 0) break; // the rest never decodes: a torn or garbled tail
+    // A whole entry further on means this one was damaged (even a length that now runs past the end);
+    // none means a torn or garbled tail.
+    const next = resync(buf, offset + 1);
+    if (next < 0) break;
     corrupt.push({ offset, bytes: next - offset });
     offset = next;
   }
@@ -92,7 +94,8 @@ export function scanEntries(buf: Buffer): ScanResult {
   return { entries, validEnd, corrupt, tornTailBytes: tail };
 }
 
-function resync(buf: Buffer, from: number): number {
+/** Offset of the next whole entry with a matching CRC at or after `from`, or -1. */
+export function resync(buf: Buffer, from: number): number {
   for (let at = buf.indexOf(ENTRY_MAGIC, from); at >= 0; at = buf.indexOf(ENTRY_MAGIC, at + 1)) {
     if (typeof decodeEntryAt(buf, at) === 'object') return at;
   }

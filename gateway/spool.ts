@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { silentLogger, type Logger } from '../common/logger.js';
 import { AckJournal, toRanges, type Range, type Totals } from './spool-acks.js';
 import { isSegmentDone, markDone, recoverSpool, segmentName, type RecoveryReport, type SegmentState } from './spool-recovery.js';
-import { EntryType, decodeEntryAt, decodeReading, encodeEntry, encodeReading } from './spool-segment.js';
+import { EntryType, decodeEntryAt, decodeReading, encodeEntry, encodeReading, resync } from './spool-segment.js';
 
 /** `always`: fdatasync after every append; a number: at most that many ms after a write; `never`: leave it to the OS. */
 export type FsyncPolicy = 'always' | 'never' | number;
@@ -218,12 +218,16 @@ export class Spool {
       const got = readSync(s.readFd, buf, 0, want, offset);
       let at = 0;
       for (;;) {
-        const e = decodeEntryAt(buf.subarray(0, got), at);
-        if (e === 'short') {
-          if (at === 0) return this.unreadableFrom(s, cursor, 'an entry larger than the read chunk or a short read');
-          break;
+        const chunk = buf.subarray(0, got);
+        const e = decodeEntryAt(chunk, at);
+        if (e === 'short' && at > 0) break; // the rest of it comes with the next chunk
+        if (typeof e !== 'object') {
+          // Damaged since recovery counted it (recovery already settled what it could not decode).
+          const next = resync(chunk, at + 1);
+          if (next < 0) return this.unreadableFrom(s, cursor, 'an entry no longer decodes');
+          at = next;
+          continue;
         }
-        if (e === 'bad') return this.unreadableFrom(s, cursor, 'an entry no longer decodes');
         at += e.size;
         if (e.type !== EntryType.Reading) continue;
         if (e.index < cursor) continue;
