@@ -78,6 +78,7 @@ export class Drain {
   private async run(): Promise<void> {
     const signal = this.abort.signal;
     this.restart();
+    let connections = this.transport.connections;
     while (!signal.aborted) {
       if (this.failed !== undefined) {
         while (this.inFlight > 0 && !signal.aborted) await this.nextWake();
@@ -93,6 +94,11 @@ export class Drain {
       await this.transport.ready(signal).catch(() => undefined);
       if (signal.aborted) break;
       if (this.failed !== undefined) continue;
+      if (this.transport.connections !== connections && this.inFlight === 0) {
+        // Back after an outage: what piled up meanwhile becomes the backlog, new readings are live.
+        connections = this.transport.connections;
+        this.restart();
+      }
       const batch = this.take(this.transport.batchSize);
       if (batch.length === 0) {
         await this.nextWake();

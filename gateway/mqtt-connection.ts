@@ -16,12 +16,16 @@ export interface MqttConnectionOptions {
   logger: Logger;
   minReconnectDelayMs?: number;
   maxReconnectDelayMs?: number;
+  /** Keep the session (subscriptions, queued QoS 1 messages) across reconnects: for subscribers. */
+  persistentSession?: boolean;
 }
 
 export interface MqttConnection {
   client: Mqtt5.Mqtt5Client;
   mqtt5: typeof Mqtt5;
   readonly connected: boolean;
+  /** Successful connections so far. */
+  readonly connections: number;
   /** Resolves at the next successful connection (at once when connected). */
   whenConnected(signal?: AbortSignal): Promise<void>;
   /** Why the last attempt failed, as one line. */
@@ -77,8 +81,8 @@ export async function connectMqtt(options: MqttConnectionOptions): Promise<MqttC
   const builder = iot.AwsIotMqtt5ClientConfigBuilder.newDirectMqttBuilderWithMtlsFromPath(host, options.cert, options.key);
   builder.withPort(port);
   if (options.ca) builder.withCertificateAuthorityFromPath(undefined, options.ca);
-  builder.withConnectProperties({ clientId: options.clientId, keepAliveIntervalSeconds: 60 });
-  builder.withSessionBehavior(mqtt5.ClientSessionBehavior.Clean);
+  builder.withConnectProperties({ clientId: options.clientId, keepAliveIntervalSeconds: 60, sessionExpiryIntervalSeconds: options.persistentSession ? 7 * 86_400 : 0 });
+  builder.withSessionBehavior(options.persistentSession ? mqtt5.ClientSessionBehavior.RejoinAlways : mqtt5.ClientSessionBehavior.Clean);
   // The spool is the offline queue: on a disconnect every publish fails and is re-sent from disk.
   builder.withOfflineQueueBehavior(mqtt5.ClientOperationQueueBehavior.FailAllOnDisconnect);
   builder.withRetryJitterMode(mqtt5.RetryJitterType.Full);
@@ -87,10 +91,12 @@ export async function connectMqtt(options: MqttConnectionOptions): Promise<MqttC
   const client = new mqtt5.Mqtt5Client(builder.build());
   const log = options.logger;
   let connected = false;
+  let connections = 0;
   let lastError: string | undefined;
   let waiters: (() => void)[] = [];
   client.on('connectionSuccess', () => {
     connected = true;
+    connections++;
     lastError = undefined;
     log.info({ endpoint: `${host}:${port}`, clientId: options.clientId }, 'mqtt: connected');
     for (const resolve of waiters.splice(0)) resolve();
@@ -110,6 +116,9 @@ export async function connectMqtt(options: MqttConnectionOptions): Promise<MqttC
     mqtt5,
     get connected() {
       return connected;
+    },
+    get connections() {
+      return connections;
     },
     get lastError() {
       return lastError;

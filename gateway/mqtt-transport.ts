@@ -20,6 +20,8 @@ export interface MqttTransportOptions {
   publishesPerSecond?: number;
   /** Messages awaiting PUBACK, at most. */
   maxInFlight?: number;
+  minReconnectDelayMs?: number;
+  maxReconnectDelayMs?: number;
 }
 
 export async function createMqttTransport(options: MqttTransportOptions): Promise<Transport> {
@@ -51,6 +53,10 @@ export async function createMqttTransport(options: MqttTransportOptions): Promis
     async ready(signal) {
       await connection.whenConnected(signal);
       while (inFlight >= maxInFlight && !signal.aborted) await new Promise<void>((resolve) => (roomWaiter = resolve));
+      // Take the next batch only when the pacer is nearly free: readings taken early would queue
+      // here in front of live readings that arrive meanwhile.
+      const ahead = nextPublishAt - performance.now() - interval;
+      if (ahead > 0) await sleep(ahead, undefined, { signal }).catch(() => undefined);
     },
     async send(readings: SpooledReading[]): Promise<SendResult> {
       const messages = toMessages(readings);
@@ -75,6 +81,9 @@ export async function createMqttTransport(options: MqttTransportOptions): Promis
         }
       });
       return failed > 0 ? { acked, failure: { count: failed, reason } } : { acked };
+    },
+    get connections() {
+      return connection.connections;
     },
     close: () => connection.close(),
   };

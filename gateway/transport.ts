@@ -15,5 +15,7 @@ export interface Transport {
   /** Resolves when another send may start (connected, in-flight window, publish rate). */
   ready(signal: AbortSignal): Promise<void>;
   send(readings: SpooledReading[]): Promise<SendResult>;
+  /** Counts (re)connections, for transports that have them: what was spooled before one is backlog. */
+  readonly connections?: number;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../../common/user-error.js';
@@ -13,7 +14,7 @@ export const MOSQUITTO_INSTALL_HINT = 'mosquitto is not installed: sudo apt-get 
 export interface Mosquitto {
   port: number;
   endpoint: string;
-  /** Kills the broker (an outage); `start()` brings it back on the same port. */
+  /** Stops the broker (an outage; it saves its sessions); `start()` brings it back on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -33,9 +34,15 @@ export async function startMosquitto(pki: LocalPki, options: { port?: number } =
   writeFileSync(
     config,
     [
+      // Run as whoever started it: as root mosquitto would switch to its own user, which cannot read the keys.
+      `user ${userInfo().username}`,
       'per_listener_settings false',
       'allow_anonymous true', // identity comes from the client certificate (require_certificate)
-      'persistence false',
+      // Persistent sessions survive a broker restart, so the IoT rule's subscription and the
+      // messages queued for it while it reconnects are kept, as IoT Core's rules engine never misses one.
+      'persistence true',
+      `persistence_location ${pki.dir}/`,
+      'max_queued_messages 0',
       `listener ${port} 127.0.0.1`,
       'protocol mqtt',
       `cafile ${pki.ca}`,
@@ -44,7 +51,7 @@ export async function startMosquitto(pki: LocalPki, options: { port?: number } =
       'require_certificate true',
       'use_identity_as_username true',
       'max_inflight_messages 100',
-      'message_size_limit 131072', // IoT Core's 128 KB
+      'max_packet_size 132096', // IoT Core's 128 KB payload, plus room for the topic and properties
       '',
     ].join('\n'),
   );
@@ -68,7 +75,7 @@ export async function startMosquitto(pki: LocalPki, options: { port?: number } =
       const c = child;
       if (!c || c.exitCode !== null) return;
       const exited = new Promise((resolve) => c.once('exit', resolve));
-      c.kill('SIGKILL');
+      c.kill('SIGTERM');
       await exited;
     },
     start,

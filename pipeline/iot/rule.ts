@@ -42,7 +42,7 @@ export async function startIotRule(options: IotRuleOptions): Promise<IotRule> {
   // The IoT rule's Kinesis action is PutRecord per message: no aggregation across messages.
   const producer = new KinesisProducer({ client: options.client, streamName: options.streamName, aggregation: false, logger, metricsIntervalMs: 0, recordTtlMs: 120_000 });
   const stats: IotRuleStats = { messages: 0, forwarded: 0, failed: 0, skipped: 0 };
-  const connection: MqttConnection = await connectMqtt({ ...options, clientId: options.clientId ?? 'sdfleet-iot-rule', logger });
+  const connection: MqttConnection = await connectMqtt({ ...options, clientId: options.clientId ?? 'sdfleet-iot-rule', logger, persistentSession: true });
   const { client, mqtt5 } = connection;
   const subscribe = () =>
     client.subscribe({ subscriptions: [{ topicFilter: RULE_TOPIC_FILTER, qos: mqtt5.QoS.AtLeastOnce }] }).catch((err: unknown) => logger.error({ err }, 'iot rule: subscribe failed'));
