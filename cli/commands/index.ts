@@ -3,6 +3,8 @@ import { registerCalibrate } from './calibrate.js';
 import { registerDemo } from './demo.js';
 import { registerGateway } from './gateway.js';
 import { registerLake } from './lake.js';
+import { registerReport } from './report.js';
+import { registerScenarios } from './scenarios.js';
 import { registerSimulate } from './simulate.js';
 import { registerStack } from './stack.js';
 
@@ -12,6 +14,8 @@ export function registerCommands(program: Command): void {
   registerGateway(program);
   registerLake(program);
   registerCalibrate(program);
+  registerReport(program);
+  registerScenarios(program);
   registerSimulate(program);
   registerStack(program);
 }
