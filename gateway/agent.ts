@@ -1,7 +1,7 @@
 // The gateway agent, wired in one place: source → spool → drain → transport → delete on ack.
 import type { Readable } from 'node:stream';
 import { silentLogger, type Logger } from '../common/logger.js';
-import type { Pace, Scenario } from '../simulator/index.js';
+import type { Pace, Scenario, WorkerSlice } from '../simulator/index.js';
 import { Drain, type DrainStats } from './drain.js';
 import { createNdjsonSource } from './ndjson-source.js';
 import type { Source } from './source.js';
@@ -12,7 +12,7 @@ import type { Transport } from './transport.js';
 export interface GatewayOptions {
   /** `simulator`, `-` (stdin), or a file / FIFO / UNIX socket path carrying NDJSON. */
   source: string;
-  simulator?: { scenario: Scenario; vehicles?: number; pace: Pace; speedup: number };
+  simulator?: { scenario: Scenario; vehicles?: number; pace: Pace; speedup: number; durationS?: number; worker?: WorkerSlice };
   spool: SpoolOptions;
   transport: Transport;
   /** Stop accepting once this many readings were accepted in total (across restarts), then drain and exit. */

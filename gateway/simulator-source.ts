@@ -2,7 +2,7 @@
 // same events), so after a restart it re-runs from the start as fast as it can and skips the
 // readings the spool already accepted; the same vehicles then continue with their next seq.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createSimulation, type Pace, type Scenario } from '../simulator/index.js';
+import { createSimulation, type Pace, type Scenario, type WorkerSlice } from '../simulator/index.js';
 import type { ReadingSink, Source } from './source.js';
 
 export interface SimulatorSourceOptions {
@@ -15,6 +15,10 @@ export interface SimulatorSourceOptions {
   skip: number;
   /** Stop once this many readings exist in total (skipped ones included). */
   maxRecords?: number;
+  /** Simulated seconds (default: the scenario's stop, or unbounded with maxRecords). */
+  durationS?: number;
+  /** This gateway's share of the fleet, when several gateways split one scenario. */
+  worker?: WorkerSlice;
 }
 
 export function createSimulatorSource(options: SimulatorSourceOptions): Source {
@@ -23,7 +27,7 @@ export function createSimulatorSource(options: SimulatorSourceOptions): Source {
   const speed = options.pace === 'realtime' ? 1 : options.pace === 'accelerated' ? options.speedup : Infinity;
   return {
     async run(sink: ReadingSink, signal: AbortSignal) {
-      const sim = createSimulation(sc);
+      const sim = createSimulation(sc, { worker: options.worker });
       let emitted = 0;
       let simulatedS = 0;
       let liveFrom: { wallMs: number; simS: number } | undefined;
@@ -42,7 +46,7 @@ export function createSimulatorSource(options: SimulatorSourceOptions): Source {
         { write: (ev, json) => send(ev.vehicle_id, ev.seq, json), writeTelemetry: (json, vehicleId, seq) => send(vehicleId, seq, json) },
         {
           pace: 'max',
-          durationS: options.maxRecords !== undefined ? Infinity : sc.stop.durationS,
+          durationS: options.durationS ?? (options.maxRecords !== undefined ? Infinity : sc.stop.durationS),
           maxRecords: options.maxRecords,
           signal,
           onProgress: (p) => (simulatedS = p.simulatedS),
