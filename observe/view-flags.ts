@@ -3,8 +3,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ObservedDelivery } from './delivery-sampler.js';
 import { metricsFlag } from './emf.js';
+import { loadNeighbourhoods } from './city-map.js';
 import { startObservability, type Observability } from './observability.js';
 import type { ObservedProducer } from './producer-sampler.js';
+import { createSimulatorTap, type SimulatorTap } from './simulator-tap.js';
 
 export interface ViewFlags {
   quiet?: boolean;
@@ -33,23 +35,26 @@ export interface ObservedRun {
   readonly producer?: ObservedProducer;
   readonly gateAccountingUrl?: string;
   readonly delivery?: ObservedDelivery;
-  tap(listener: (vehicleId: string, seq: number, json: string) => void): () => void;
+}
+
+/** The record tap to hand the runner before it starts (`onRecord`), so the series sees every record. */
+export function createRecordTap(): SimulatorTap & { onRecord(vehicleId: string, seq: number, json: string): void } {
+  const tap = createSimulatorTap({ neighbourhoods: loadNeighbourhoods() });
+  return { ...tap, onRecord: (vehicleId, _seq, json) => tap.record(vehicleId, json) };
 }
 
 /** Starts the series, the view, the dashboard and EMF for a run; `stop()` after its summary.json is written adds report.html. */
-export async function observeRun(run: ObservedRun, flags: ViewFlags, naming: { title: string; streamName?: string }): Promise<Observability> {
-  const obs = await startObservability({
+export function observeRun(run: ObservedRun, tap: SimulatorTap, flags: ViewFlags, naming: { title: string; streamName?: string }): Promise<Observability> {
+  return startObservability({
     runDir: run.dir,
     title: naming.title,
     streamName: naming.streamName,
     producer: run.producer,
     gateAccountingUrl: run.gateAccountingUrl,
     delivery: run.delivery,
-    simulator: true,
+    simulator: tap,
     ui: flags.ui === true ? 0 : flags.ui,
     quiet: flags.quiet,
     emf: flags.metrics,
   });
-  run.tap(obs.tapRecord);
-  return obs;
 }
