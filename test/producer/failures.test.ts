@@ -2,7 +2,7 @@
 // counts reconcile, expired records carry their attempts, fatal errors fail fast.
 import { ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../common/user-error.js';
+import { InvalidArgumentError } from '../../producer/index.js';
 import { KinesisProducer, ProducerError, ShardMap, deaggregate, isAggregated, type KinesisProducerOptions, type PutResult } from '../../producer/index.js';
 import { ManualTime, settle } from './manual-time.js';
 import { ScriptedKinesis, evenShards } from './scripted-kinesis.js';
@@ -256,7 +256,7 @@ describe('KinesisProducer failure handling', () => {
 
   it('validation errors name the field and value and enqueue nothing', async () => {
     const { time, client, producer } = setup();
-    expect(() => producer.put({ partitionKey: '', data: 'x' })).toThrow(UserError);
+    expect(() => producer.put({ partitionKey: '', data: 'x' })).toThrow(InvalidArgumentError);
     expect(() => producer.put({ partitionKey: '', data: 'x' })).toThrow(/partitionKey: must be 1-256 Unicode characters, has 0 \(got ""\)/);
     expect(() => producer.put({ partitionKey: 'x'.repeat(257), data: 'x' })).toThrow(/partitionKey: .*has 257/);
     expect(() => producer.put({ partitionKey: '🚗'.repeat(256), data: 'x' })).not.toThrow(); // 256 characters, 512 UTF-16 units
