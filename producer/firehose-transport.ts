@@ -93,4 +93,8 @@ export class FirehoseTransport implements Transport<Pending, FirehosePutResult> 
   rateFactors(): Record<string, number> {
     return this.limiter.factors();
   }
+
+  paceBytesPerSecond(): number {
+    return this.limiter.bytesPerSecond();
+  }
 }

@@ -106,6 +106,7 @@ export class KinesisTransport implements Transport<KinesisBatchItem, PutResult> 
     if (agg === undefined) {
       agg = new ShardAggregator<PutResult>(shard.shardId, this.options.aggregationMaxBytes, this.options.aggregation, (kr) => this.queueForShard(kr));
       this.aggregators.set(shard.shardId, agg);
+      this.limiter.forShard(shard.shardId, this.context.clock.now()); // its pace now counts in ready()
     }
     agg.add(record);
   }
@@ -246,5 +247,9 @@ export class KinesisTransport implements Transport<KinesisBatchItem, PutResult> 
 
   rateFactors(): Record<string, number> {
     return this.limiter.factors();
+  }
+
+  paceBytesPerSecond(): number {
+    return this.limiter.bytesPerSecond();
   }
 }

@@ -97,7 +97,12 @@ export interface Transport<Item extends Collectable, Result> {
   requestFailed(batch: readonly Item[], error: ErrorInfo, sentAt: number, now: number): void;
   /** Extra per-shard state for metrics. */
   rateFactors(): Record<string, number>;
+  /** Bytes per second the transport may send at its current pace (Infinity when unpaced). */
+  paceBytesPerSecond(): number;
 }
+
+// ready() holds callers once the buffer holds more than this share of the TTL at the current pace.
+const DRAIN_SHARE_OF_TTL = 1 / 3;
 
 /** Counts the records of one putMany() call and resolves once every one has settled. */
 export class PutManyTally {
@@ -183,7 +188,12 @@ export class Pipeline<Item extends Collectable, Result> {
     this.recordTtlMs = options.recordTtlMs ?? 30_000;
     const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     const random = options.random ?? Math.random;
-    this.budget = new BufferBudget(options.maxBufferedBytes ?? 32 * 1024 * 1024, options.maxBufferedRecords ?? 100_000, options.onBufferFull ?? 'wait');
+    this.budget = new BufferBudget(
+      options.maxBufferedBytes ?? 32 * 1024 * 1024,
+      options.maxBufferedRecords ?? 100_000,
+      options.onBufferFull ?? 'wait',
+      () => this.transport.paceBytesPerSecond() * (this.recordTtlMs / 1000) * DRAIN_SHARE_OF_TTL,
+    );
     this.sender = new Sender(options.client, this.scheduler, options.maxInFlight ?? 24, requestTimeoutMs);
     this.retrier = new Retrier<Result>(
       { clock: this.clock, scheduler: this.scheduler, random, baseBackoffMs: options.baseBackoffMs, maxBackoffMs: options.maxBackoffMs },
@@ -502,7 +512,10 @@ export class Pipeline<Item extends Collectable, Result> {
     this.wakeAt = Infinity;
   }
 
-  /** Resolves when the buffer has room again, or the producer is closed. */
+  /**
+   * Resolves when the buffer has room again, or the producer is closed. Room means under the
+   * buffer limits and under what the current pace drains in a third of the TTL.
+   */
   ready(): Promise<void> {
     return this.budget.ready();
   }

@@ -316,6 +316,29 @@ describe('KinesisProducer backpressure', () => {
     expect(m.UserRecordsDropped).toBe(1);
   });
 
+  it('ready() holds a caller while the buffer holds more than the pace drains in a third of the TTL: nothing expires', async () => {
+    // A shard paced at 2,000 bytes/s with a 6 s TTL: 4,000 bytes may wait, not maxBufferedBytes (32 MiB).
+    const { time, producer } = setup({ recordTtlMs: 6_000, limiter: { bytesPerSecond: 2_000, startFactor: 1, adaptive: false } }, 1);
+    const settled: { error?: ProducerError }[] = [];
+    let maxBuffered = 0;
+    const caller = (async () => {
+      for (let i = 0; i < 200; i++) {
+        await producer.ready();
+        const o: { error?: ProducerError } = {};
+        producer.put({ partitionKey: 'k', data: 'x'.repeat(99) }).then(
+          () => settled.push(o),
+          (e: ProducerError) => settled.push(Object.assign(o, { error: e })),
+        );
+        const m = producer.metrics().stream;
+        maxBuffered = Math.max(maxBuffered, m.UserRecordsReceived - m.UserRecordsPut - m.UserRecordsFailed);
+      }
+    })();
+    await time.runUntil(() => settled.length === 200, 60_000, 50);
+    await caller;
+    expect(settled.filter((s) => s.error !== undefined).map((s) => s.error?.code)).toEqual([]);
+    expect(maxBuffered).toBeLessThanOrEqual(41); // 4,000 bytes of 100-byte records, plus the one admitted into an emptying buffer
+  });
+
   it('flush() resolves once everything put before it settled; close() refuses later puts', async () => {
     const { time, producer } = setup({ maxBufferedTimeMs: 60_000 });
     const outcomes = putMany(producer, 25);
