@@ -1,6 +1,7 @@
 // Firehose direct PUT: newline-delimited records in PutRecordBatch requests (500 records, 4 MiB,
 // 1000 KiB per record), paced by the adaptive limiter, retrying what FailedPutCount reports.
 // Same pipeline as the Kinesis producer, with the Firehose transport.
+import type { Histogram } from 'hdr-histogram-js';
 import { copyBytes } from './byte-slab.js';
 import { FirehoseTransport, type FirehosePutResult } from './firehose-transport.js';
 import { InvalidArgumentError } from './invalid-argument-error.js';
@@ -119,5 +120,15 @@ export class FirehoseProducer {
 
   metrics(): MetricsSnapshot {
     return this.pipeline.metrics();
+  }
+
+  /** Read-only, for live views (observe/): requests sent and not yet answered. */
+  get inFlight(): number {
+    return this.pipeline.inFlight;
+  }
+
+  /** Read-only, for live views (observe/): a copy of the cumulative RequestTime histogram in ms. */
+  requestTimeHistogram(): Histogram {
+    return this.pipeline.stats.requestTimeCopy();
   }
 }

@@ -1,4 +1,5 @@
 // The KPL-compatible producer: put() / putMany() checks, then the pipeline with the Kinesis transport.
+import type { Histogram } from 'hdr-histogram-js';
 import { InvalidArgumentError } from './invalid-argument-error.js';
 import { KinesisTransport, type KinesisBatchItem, type PutResult } from './kinesis-transport.js';
 import { Limiter, type LimiterOptions } from './limiter.js';
@@ -133,5 +134,15 @@ export class KinesisProducer {
 
   metrics(): MetricsSnapshot {
     return this.pipeline.metrics();
+  }
+
+  /** Read-only, for live views (observe/): requests sent and not yet answered. */
+  get inFlight(): number {
+    return this.pipeline.inFlight;
+  }
+
+  /** Read-only, for live views (observe/): a copy of the cumulative RequestTime histogram in ms. */
+  requestTimeHistogram(): Histogram {
+    return this.pipeline.stats.requestTimeCopy();
   }
 }

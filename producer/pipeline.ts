@@ -523,4 +523,9 @@ export class Pipeline<Item extends Collectable, Result> {
   metrics(): MetricsSnapshot {
     return this.stats.snapshot(this.transport.rateFactors());
   }
+
+  /** Requests sent and not yet answered. */
+  get inFlight(): number {
+    return this.sender.inFlight;
+  }
 }
