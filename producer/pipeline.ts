@@ -101,8 +101,10 @@ export interface Transport<Item extends Collectable, Result> {
   paceBytesPerSecond(): number;
 }
 
-// ready() holds callers once the buffer holds more than this share of the TTL at the current pace.
-const DRAIN_SHARE_OF_TTL = 1 / 3;
+// ready() holds callers once the buffer holds more than this many seconds at the current pace (or a
+// third of the TTL if shorter). Two seconds keep the pipe full; little enough that a pace cut to
+// the limiter's floor still drains the buffer well within the TTL.
+const BUFFERED_SECONDS_OF_PACE = 2;
 
 /** Counts the records of one putMany() call and resolves once every one has settled. */
 export class PutManyTally {
@@ -192,7 +194,7 @@ export class Pipeline<Item extends Collectable, Result> {
       options.maxBufferedBytes ?? 32 * 1024 * 1024,
       options.maxBufferedRecords ?? 100_000,
       options.onBufferFull ?? 'wait',
-      () => this.transport.paceBytesPerSecond() * (this.recordTtlMs / 1000) * DRAIN_SHARE_OF_TTL,
+      () => this.transport.paceBytesPerSecond() * Math.min(BUFFERED_SECONDS_OF_PACE, this.recordTtlMs / 3000),
     );
     this.sender = new Sender(options.client, this.scheduler, options.maxInFlight ?? 24, requestTimeoutMs);
     this.retrier = new Retrier<Result>(
@@ -514,7 +516,7 @@ export class Pipeline<Item extends Collectable, Result> {
 
   /**
    * Resolves when the buffer has room again, or the producer is closed. Room means under the
-   * buffer limits and under what the current pace drains in a third of the TTL.
+   * buffer limits and under what the current pace drains in 2 s (a third of the TTL if shorter).
    */
   ready(): Promise<void> {
     return this.budget.ready();

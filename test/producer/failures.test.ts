@@ -316,7 +316,7 @@ describe('KinesisProducer backpressure', () => {
     expect(m.UserRecordsDropped).toBe(1);
   });
 
-  it('ready() holds a caller while the buffer holds more than the pace drains in a third of the TTL: nothing expires', async () => {
+  it('ready() holds a caller while the buffer holds more than the pace drains in 2 s (a third of the TTL if shorter): nothing expires', async () => {
     // A shard paced at 2,000 bytes/s with a 6 s TTL: 4,000 bytes may wait, not maxBufferedBytes (32 MiB).
     const { time, producer } = setup({ recordTtlMs: 6_000, limiter: { bytesPerSecond: 2_000, startFactor: 1, adaptive: false } }, 1);
     const settled: { error?: ProducerError }[] = [];
