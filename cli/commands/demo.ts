@@ -6,6 +6,7 @@ import { createLogger } from '../../common/logger.js';
 import { formatTable } from '../../pipeline/lake/table-format.js';
 import { runEndToEnd, type EndToEndReport, type Phase } from '../../runner/end-to-end.js';
 import { loadScenario } from '../../simulator/index.js';
+import { selfCommand } from '../installation.js';
 import { positiveInt, probability } from '../options.js';
 
 const DEFAULT_SCENARIO = fileURLToPath(new URL('../../scenarios/demo.yaml', import.meta.url));
@@ -102,8 +103,8 @@ function describe(r: EndToEndReport): string {
     formatTable(r.co2ByClass.columns, r.co2ByClass.rows),
     '',
     `Verify: ${v.delivered} delivered, ${v.duplicates} duplicates, ${v.missing} missing, ${v.processingFailed} processing failures → ${v.ok ? 'OK' : 'NOT OK'}`,
-    `Explore: npm run sdfleet -- lake query --lake ${r.lakeRoot} "SELECT event_name, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC"`,
-    `         npm run sdfleet -- lake verify --lake ${r.lakeRoot} --acks ${r.ledgerPath}`,
+    `Explore: ${selfCommand()} lake query --lake ${r.lakeRoot} "SELECT event_name, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC"`,
+    `         ${selfCommand()} lake verify --lake ${r.lakeRoot} --acks ${r.ledgerPath}`,
     '',
   ];
   return lines.join('\n');

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { registerCalibrate } from './calibrate.js';
 import { registerDemo } from './demo.js';
 import { registerLake } from './lake.js';
+import { registerReport } from './report.js';
+import { registerScenarios } from './scenarios.js';
 import { registerSimulate } from './simulate.js';
 import { registerStack } from './stack.js';
 
@@ -10,6 +12,8 @@ export function registerCommands(program: Command): void {
   registerDemo(program);
   registerLake(program);
   registerCalibrate(program);
+  registerReport(program);
+  registerScenarios(program);
   registerSimulate(program);
   registerStack(program);
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../../common/logger.js';
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { listOpenShards } from '../../producer/open-shards.js';
+import { listOpenShards } from '../../common/shard-lookup.js';
 import { createLocalKinesisClient } from '../../producer/local-client.js';
 import type { GateAccounting } from './accounting.js';
 import { startGate, type Gate, type GateOptions } from './gate.js';
