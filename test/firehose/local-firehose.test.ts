@@ -11,6 +11,7 @@ import { verifyLake } from '../../pipeline/lake/verify.js';
 import { createFirehoseHandler } from '../../pipeline/transform/firehose-handler.js';
 import { FirehoseProducer } from '../../producer/index.js';
 import { readLake, sampleEvents } from '../lake/sample-events.js';
+import { waitFor } from '../lake/wait-for.js';
 
 const KiB = 1024;
 const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: Error & { $metadata?: { httpStatusCode?: number } }) => e);
@@ -81,6 +82,33 @@ describe('local Firehose API: limits and error shapes (@aws-sdk/client-firehose)
   });
 });
 
+describe('local Firehose buffering hints', () => {
+  it('holds records for the S3 interval hint (LocalStack writes at once) and delivers them on stop', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sdfleet-firehose-hints-'));
+    const bucket = new FilesystemBucket(join(dir, 'lake'));
+    const firehose = await startLocalFirehose({ deliveryStreamName: 'hints', bucket, lambdaBuffer: { intervalMs: 0 }, s3Buffer: { sizeBytes: 1024 * KiB, intervalMs: 60_000 } });
+    const client = createLocalFirehoseClient({ endpoint: firehose.endpoint });
+    try {
+      const described = await client.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: 'hints' }));
+      expect(described.DeliveryStreamDescription?.Destinations?.[0].ExtendedS3DestinationDescription?.BufferingHints).toEqual({ SizeInMBs: 1, IntervalInSeconds: 60 });
+      const events = sampleEvents(2, 5, 3);
+      const out = await client.send(new PutRecordBatchCommand({ DeliveryStreamName: 'hints', Records: events.map((e) => ({ Data: Buffer.from(`${JSON.stringify(e)}\n`) })) }));
+      expect(out.FailedPutCount).toBe(0);
+      // Transformed at once (Lambda interval 0), then held: the S3 interval is 60 s.
+      await waitFor(() => firehose.delivery.stats().transformedOk === 10, 'the Lambda to transform the records');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await bucket.list('')).toEqual([]);
+      expect(firehose.delivery.stats()).toMatchObject({ read: 10, recordsWritten: 0 });
+      await firehose.stop();
+      expect(await readLake(bucket, 'events/')).toHaveLength(10);
+    } finally {
+      client.destroy();
+      await firehose.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('local Firehose end to end with FirehoseProducer', () => {
   let dir: string;
   beforeAll(async () => {
@@ -95,11 +123,11 @@ describe('local Firehose end to end with FirehoseProducer', () => {
     const bucket = new FilesystemBucket(lake);
     const events: FirehoseTransformationEvent[] = [];
     const transform = createFirehoseHandler();
-    // 2,000 records/s with a 0.5 s burst against 3,000 records put at once: some are throttled and retried.
+    // 1,000 records/s with room for 50 at once, against batches of up to 500: some are throttled and retried.
     const firehose = await startLocalFirehose({
       deliveryStreamName: 'e2e',
       bucket,
-      limits: { recordsPerSecond: 2000, burstSeconds: 0.5 },
+      limits: { recordsPerSecond: 1000, burstSeconds: 0.05 },
       handler: (event) => {
         events.push(event);
         return transform(event);
@@ -110,23 +138,23 @@ describe('local Firehose end to end with FirehoseProducer', () => {
     const client = createLocalFirehoseClient({ endpoint: firehose.endpoint });
     const producer = new FirehoseProducer({ client, deliveryStreamName: 'e2e', metricsIntervalMs: 0, maxBackoffMs: 500 });
     try {
-      const sample = sampleEvents(30, 100);
+      const sample = sampleEvents(20, 100);
       const results = await Promise.all(sample.map((e) => producer.put({ data: JSON.stringify(e) })));
-      expect(results).toHaveLength(3000);
+      expect(results).toHaveLength(2000);
       await producer.close();
       await firehose.stop();
 
       const counts = firehose.counts();
-      expect(counts.acceptedRecords).toBe(3000);
+      expect(counts.acceptedRecords).toBe(2000);
       expect(counts.throttledRecords).toBeGreaterThan(0);
       expect(producer.metrics().stream.ErrorsByCode.ServiceUnavailableException).toBe(counts.throttledRecords);
-      expect(await verifyLake(lake)).toMatchObject({ delivered: 3000, missing: 0, duplicates: 0 });
+      expect(await verifyLake(lake)).toMatchObject({ delivered: 2000, missing: 0, duplicates: 0 });
       const rows = await readLake(bucket, 'events/');
-      expect(rows).toHaveLength(3000);
+      expect(rows).toHaveLength(2000);
       expect(rows[0]).toHaveProperty('created_datetime');
-      // Objects follow the S3 size hint (64 KiB), GZIP, named the Firehose way.
+      // GZIP objects named the Firehose way, one prefix per event type (dynamic partitioning).
       const keys = await bucket.list('events/');
-      expect(keys.length).toBeGreaterThan(5);
+      expect(new Set(keys.map((k) => /event_type=([^/]+)/.exec(k)?.[1]))).toEqual(new Set(['vehicle', 'trip', 'alert', 'charge']));
       expect(keys.every((k) => /\/e2e-1-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d-[0-9a-f-]{36}\.json\.gz$/.test(k))).toBe(true);
       // A direct-PUT Lambda event: no Kinesis source and no Kinesis metadata.
       expect(events[0].deliveryStreamArn).toBe(firehose.deliveryStreamArn);
