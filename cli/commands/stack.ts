@@ -1,11 +1,7 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../common/logger.js';
 import { UserError } from '../../common/user-error.js';
-import { CheckpointStore } from '../../pipeline/delivery/checkpoint-store.js';
-import { defaultDeliveryStreamName, startDeliveryStream, StreamIdentityMismatch, type DeliveryStream } from '../../pipeline/delivery/delivery-stream.js';
+import { startDeliveryStream, StreamIdentityMismatch, type DeliveryStream } from '../../pipeline/delivery/delivery-stream.js';
 import { startLocalFirehose, type LocalFirehose } from '../../pipeline/firehose/local-firehose.js';
 import { FilesystemBucket } from '../../pipeline/lake/fs-bucket.js';
 import type { FaultOptions } from '../../pipeline/stream/faults.js';
@@ -13,11 +9,10 @@ import { SHARD_LIMIT } from '../../pipeline/stream/kinesalite.js';
 import { createLocalKinesisClient } from '../../producer/local-client.js';
 import { ACCOUNTING_PATH } from '../../pipeline/stream/gate.js';
 import { startLocalStream, type LocalStream } from '../../pipeline/stream/local-stream.js';
-import { prepareStreamStore } from '../../pipeline/stream/stream-store.js';
 import { integer, port, positiveInt, positiveNumber, probability } from '../options.js';
+import { prepareDirs, type StackDirFlags, type StackDirs } from './stack-dirs.js';
 
-interface StackFlags {
-  stream: string;
+interface StackFlags extends StackDirFlags {
   shards: number;
   port: number;
   host: string;
@@ -33,12 +28,6 @@ interface StackFlags {
   hangRate: number;
   latency?: NonNullable<FaultOptions['latencyMs']>;
   json?: boolean;
-  delivery?: boolean;
-  dataDir: string;
-  memory?: boolean;
-  fresh?: boolean;
-  lake?: string;
-  checkpointDir?: string;
   bufferSeconds: number;
   format: 'json' | 'parquet';
   firehose?: string;
@@ -169,42 +158,6 @@ function printStarted(flags: StackFlags, stack: LocalStream, faults: FaultOption
     console.log(`    limits: ${f.requestsPerSecond} requests/s, ${f.recordsPerSecond} records/s, ${f.bytesPerSecond} bytes/s`);
   }
   console.log('  Ctrl-C to stop');
-}
-
-interface StackDirs {
-  /** LevelDB folder of the stream; undefined with --memory. */
-  stream?: string;
-  checkpoints: string;
-  lake: string;
-  /** Removes the temporary checkpoint folder of --memory. */
-  cleanup(): Promise<void>;
-}
-
-/** Where the stream, checkpoints and lake live; `--fresh` empties what sdfleet stored there. */
-async function prepareDirs(flags: StackFlags): Promise<StackDirs> {
-  const stream = flags.memory ? undefined : join(flags.dataDir, 'stream');
-  if (flags.checkpointDir !== undefined) await assertFolder('--checkpoint-dir', flags.checkpointDir);
-  if (stream) await prepareStreamStore(stream, { fresh: flags.fresh, label: '--data-dir' });
-  const temporary = flags.memory && flags.delivery && flags.checkpointDir === undefined ? await mkdtemp(join(tmpdir(), 'sdfleet-checkpoints-')) : undefined;
-  const checkpoints = temporary ?? flags.checkpointDir ?? join(flags.dataDir, 'checkpoints');
-  if (flags.fresh) await new CheckpointStore(join(checkpoints, defaultDeliveryStreamName(flags.stream))).clear();
-  return {
-    stream,
-    checkpoints,
-    lake: flags.lake ?? join(flags.dataDir, 'lake', 'sdfleet-lake'),
-    cleanup: async () => {
-      if (temporary) await rm(temporary, { recursive: true, force: true });
-    },
-  };
-}
-
-async function assertFolder(flag: string, path: string): Promise<void> {
-  const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return undefined;
-    if (err.code === 'ENOTDIR') throw new UserError(flag, path, 'is below a file, not a folder');
-    throw err;
-  });
-  if (info && !info.isDirectory()) throw new UserError(flag, path, 'is a file, not a folder');
 }
 
 async function startDelivery(flags: StackFlags, dirs: StackDirs, stack: LocalStream, client: ReturnType<typeof createLocalKinesisClient>): Promise<DeliveryStream> {
