@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { registerCalibrate } from './calibrate.js';
 import { registerDemo } from './demo.js';
 import { registerLake } from './lake.js';
+import { registerReport } from './report.js';
+import { registerScenarios } from './scenarios.js';
 import { registerRecord } from './record.js';
 import { registerRun } from './run.js';
 import { registerSimulate } from './simulate.js';
@@ -14,6 +16,8 @@ export function registerCommands(program: Command): void {
   registerRecord(program);
   registerLake(program);
   registerCalibrate(program);
+  registerReport(program);
+  registerScenarios(program);
   registerSimulate(program);
   registerStack(program);
 }

@@ -12,7 +12,8 @@ import { readScenario, scenarioSource } from '../../runner/scenario-source.js';
 import type { Source } from '../../runner/source.js';
 import { TARGET_KINDS, type TargetKind } from '../../runner/target.js';
 import { parseWorker } from '../../simulator/index.js';
-import { positiveInt, positiveNumber, probability } from '../options.js';
+import { selfCommand } from '../installation.js';
+import { positiveInt, positiveNumber, probability, seed } from '../options.js';
 
 export interface RunFlags {
   target: string;
@@ -52,7 +53,7 @@ export function addRunOptions(command: Command, { withTarget }: { withTarget: bo
   return command
     .option('--out <file>', 'file target: NDJSON file (gzip when it ends in .gz), or - for stdout', '-')
     .option('--scenario <name|path>', `bundled scenario name or a YAML/JSON file (default ${DEFAULT_SCENARIO})`)
-    .option('--seed <n>', "override the scenario's seed", seedInt)
+    .option('--seed <n>', "override the scenario's seed", seed)
     .option('--worker <i/n>', 'send only vehicles i mod n (0-based): one of n workers sharing a fleet')
     .option('--replay <file>', 'send a recording (NDJSON, .gz or Parquet) instead of simulating')
     .option('--speed <k>', 'with --replay: k × the recording’s own timing', positiveNumber)
@@ -166,7 +167,7 @@ export async function executeRun(options: RunOptions, view: { json?: boolean }):
       if (Math.round(c.elapsedS) % PROGRESS_EVERY_S === 0) process.stderr.write(`  ${progressLine(c)}\n`);
     });
     const result = await handle.done;
-    report.write(view.json ? `${JSON.stringify(result.summary, null, 2)}\n` : describeRun(result, { pacing: options.pacing, cli: cliName(), ledgerPath: `${handle.dir}/acks.json` }));
+    report.write(view.json ? `${JSON.stringify(result.summary, null, 2)}\n` : describeRun(result, { pacing: options.pacing, cli: selfCommand(), ledgerPath: `${handle.dir}/acks.json` }));
     process.exitCode = result.summary.verdict === 'ok' ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);
@@ -180,12 +181,3 @@ function progressLine(c: RunCounters): string {
 }
 
 /** How to call sdfleet where it runs now, for the report's hints. */
-function cliName(): string {
-  return process.argv[1]?.endsWith('.ts') ? 'npm run sdfleet --' : 'sdfleet';
-}
-
-function seedInt(v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) throw new UserError('--seed', v, 'expected an integer 0–4294967295');
-  return n;
-}

@@ -1,9 +1,11 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { UserError } from '../../common/user-error.js';
 import { createSimulation, loadScenario, parseWorker, type Pace } from '../../simulator/index.js';
-import { nonNegativeNumber, positiveInt } from '../options.js';
+import { createNdjsonSink } from '../../simulator/sinks/ndjson-sink.js';
+import { nonNegativeNumber, positiveInt, seed } from '../options.js';
 
 const PACES: readonly Pace[] = ['realtime', 'accelerated', 'max'];
 
@@ -12,8 +14,8 @@ export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .description('run a fleet scenario and write its events as NDJSON')
-    .requiredOption('--scenario <file>', 'scenario YAML/JSON (see scenarios/)')
-    .option('--seed <n>', 'override the scenario seed', positiveIntOrZero)
+    .requiredOption('--scenario <file>', 'bundled scenario name (see `sdfleet scenarios`) or a YAML/JSON file')
+    .option('--seed <n>', 'override the scenario seed', seed)
     .option('--worker <i/n>', 'run only vehicles i mod n (0-based), for several processes sharing one fleet')
     .option('--duration <s>', 'simulated seconds (default: the scenario stop.durationS)', nonNegativeNumber)
     .option('--max-records <n>', 'stop after n events', positiveInt)
@@ -31,40 +33,22 @@ export function registerSimulate(program: Command): void {
       if (durationS === undefined && maxRecords === undefined && o.pace === 'max') {
         throw new UserError('--duration', undefined, 'give --duration or --max-records (or a scenario stop) for an as-fast-as-possible run');
       }
-      const out: NodeJS.WritableStream = o.out === '-' ? process.stdout : createWriteStream(o.out);
+      const out: Writable = o.out === '-' ? process.stdout : openOut(o.out);
       const abort = new AbortController();
       const onSignal = () => abort.abort();
-      let closed = false;
-      // A reader that goes away (`| head`) ends the run quietly; other write errors still fail it.
+      let writeError: NodeJS.ErrnoException | undefined;
+      // A reader that goes away (`| head`) ends the run quietly; other write errors (a full disk) stop it and fail it.
       out.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EPIPE') throw err;
-        closed = true;
+        if (err.code !== 'EPIPE') writeError = err;
         abort.abort();
       });
       process.once('SIGINT', onSignal);
       const bar = process.stderr.isTTY ? new SingleBar({ format: 'simulate [{bar}] {percentage}% | {value}/{total} | {records} events', stream: process.stderr }, Presets.shades_classic) : undefined;
       const total = durationS ?? maxRecords ?? 0;
       bar?.start(total, 0, { records: 0 });
-      let chunk: string[] = [];
-      const flush = (): Promise<void> | undefined => {
-        const text = chunk.join('');
-        chunk = [];
-        if (closed || out.write(text)) return undefined;
-        return new Promise((resolve) => {
-          out.once('drain', () => resolve());
-          abort.signal.addEventListener('abort', () => resolve(), { once: true });
-        });
-      };
-      // Batch writes; wait when the stream is full.
-      const append = (json: string) => {
-        chunk.push(json, '\n');
-        return chunk.length >= 2048 ? flush() : undefined;
-      };
+      const sink = createNdjsonSink(out, { signal: abort.signal }); // Buffers in batches; waits when the stream is full
       const summary = await sim.run(
-        {
-          write: (_ev, json) => append(json),
-          writeTelemetry: (json) => append(json), // no event object per reading
-        },
+        sink,
         {
           pace: o.pace as Pace,
           speedup: o.speedup,
@@ -74,17 +58,23 @@ export function registerSimulate(program: Command): void {
           onProgress: bar ? (p) => bar.update(durationS !== undefined ? p.simulatedS : p.records, { records: p.records }) : undefined,
         },
       );
-      await flush();
+      await sink.flush();
       bar?.stop();
       process.off('SIGINT', onSignal);
-      if (out !== process.stdout) await new Promise<void>((resolve) => (out as WriteStream).end(resolve));
+      if (out !== process.stdout && !writeError) await new Promise<void>((resolve) => (out as WriteStream).end(resolve));
+      if (writeError) throw new UserError('--out', o.out, `write failed (${writeError.code ?? writeError.message})`);
       if (o.json) process.stderr.write(`${JSON.stringify(summary)}\n`);
       else process.stderr.write(`simulate: ${summary.records} events from ${summary.vehicles} vehicles, ${summary.simulatedS} simulated s in ${summary.wallS.toFixed(1)} s (${summary.stoppedBy})\n`);
     });
 }
 
-function positiveIntOrZero(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UserError('--seed', v, 'expected an integer ≥ 0');
-  return n;
+/** Opened up front, so a missing folder or a directory is one line naming the path, not an async stream error. */
+function openOut(path: string): WriteStream {
+  try {
+    return createWriteStream(path, { fd: openSync(path, 'w') });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? 'its folder does not exist' : code === 'EISDIR' ? 'is a directory; give a file path' : `cannot open for writing (${code ?? 'error'})`;
+    throw new UserError('--out', path, problem);
+  }
 }

@@ -95,7 +95,7 @@ describe('verdict and summary schema', () => {
     });
     expect(bad.verdict).toBe('failed');
     expect(bad.verdict_reasons).toEqual(['2 records failed (ResourceNotFoundException: 2)', '1 records expired before an acknowledgement']);
-    const verify = { delivered: 10, uniqueEvents: 10, duplicates: 0, duplicateExamples: [], vehicles: 1, unkeyed: 0, processingFailed: 0, failuresByReason: [], missing: 0, missingByVehicle: [], ok: true };
+    const verify = { delivered: 10, uniqueEvents: 10, duplicates: 0, duplicateExamples: [], vehicles: 1, unkeyed: 0, processingFailed: 0, failuresByReason: [], missing: 0, missingByVehicle: [], unreadable: 0, unreadableObjects: [], reasons: [], ok: true };
     const timedOut = buildSummary({
       ...base,
       lake: { root: '/l', verify, topEventTypes: { columns: [], rows: [] }, telemetryByClass: { columns: [], rows: [] }, deliveryTimeout: 'delivery read 5 of 10 acknowledged records within 120 s' },
