@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const lines = [
     '## Run (`sdfleet run`)',
     '',
-    `End to end through \`startRun\` (the CLI's path): the \`datalake\` scenario (1,300 vehicles), ${fmt(records)} events per run, \`--rate max\`, ${reps} repetition(s), medians. Rates are events per CPU-second of this process (\`process.cpuUsage\`, user + system).`,
+    `End to end through \`startRun\` (the CLI's path): the \`datalake-1m-per-hour\` scenario, ${fmt(records)} events per run, \`--rate max\`, ${reps} repetition(s), medians. Rates are events per CPU-second of this process (\`process.cpuUsage\`, user + system).`,
     '',
     '| Measure | events/s per CPU-s | CPU ns per event | Goal |',
     '|---|---|---|---|',
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
 
 /** One run, measured from start to verdict (fleet built before). */
 async function runOnce(target: TargetSpec, records: number, dir: string): Promise<number> {
-  const source = scenarioSource(readScenario('datalake'), { useScenarioStop: false });
+  const source = scenarioSource(readScenario('datalake-1m-per-hour'), { useScenarioStop: false });
   const before = process.cpuUsage();
   const handle = await startRun({ source, target, pacing: { shape: { shape: 'max' } }, maxRecords: records, timestamps: 'simulated', dir, worker: null, logger: silentLogger });
   const { summary } = await handle.done;
@@ -84,7 +84,7 @@ async function runOnce(target: TargetSpec, records: number, dir: string): Promis
 }
 
 async function simulatorOnly(records: number): Promise<number> {
-  const sim = createSimulation(readScenario('datalake').scenario);
+  const sim = createSimulation(readScenario('datalake-1m-per-hour').scenario);
   const before = process.cpuUsage();
   await sim.run({ write: () => undefined, writeTelemetry: () => undefined }, { pace: 'max', maxRecords: records, durationS: Infinity });
   return records / cpuSeconds(before);
@@ -93,7 +93,7 @@ async function simulatorOnly(records: number): Promise<number> {
 /** JSON.stringify of the same events, and writing their lines raw in 1024-line batches. */
 async function references(records: number): Promise<{ stringify: number; write: number }> {
   const events: object[] = [];
-  const sim = createSimulation(readScenario('datalake').scenario);
+  const sim = createSimulation(readScenario('datalake-1m-per-hour').scenario);
   await sim.run({ write: (e) => void events.push(e) }, { pace: 'max', maxRecords: records, durationS: Infinity });
   let before = process.cpuUsage();
   const lines = events.map((e) => JSON.stringify(e));
