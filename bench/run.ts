@@ -1,6 +1,7 @@
 // Runs each bench/<name>.bench.ts in its own process (so RSS figures are its own), stores its
 // markdown in bench/results/<name>.md and rebuilds BENCHMARKS.md from every stored result.
-// `npm run bench` runs all; `npm run bench -- producer gate` runs only those.
+// `npm run bench` runs all; `npm run bench -- producer gate` runs only those;
+// `npm run bench -- --assemble` only rebuilds BENCHMARKS.md from the stored results.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -11,7 +12,8 @@ const resultsDir = join(dir, 'results');
 mkdirSync(resultsDir, { recursive: true });
 
 const all = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace(/\.bench\.ts$/, '')).sort();
-const wanted = process.argv.slice(2);
+const assembleOnly = process.argv.includes('--assemble');
+const wanted = process.argv.slice(2).filter((a) => a !== '--assemble');
 const unknown = wanted.filter((w) => !all.includes(w));
 if (unknown.length > 0) {
   console.error(`sdfleet bench: unknown benchmark(s) ${unknown.join(', ')}; available: ${all.join(', ')}`);
@@ -19,7 +21,7 @@ if (unknown.length > 0) {
 }
 
 let failed = 0;
-for (const name of wanted.length > 0 ? wanted : all) {
+for (const name of assembleOnly ? [] : wanted.length > 0 ? wanted : all) {
   console.error(`bench: ${name} ...`);
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(dir, `${name}.bench.ts`)], {
     encoding: 'utf8',

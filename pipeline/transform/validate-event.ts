@@ -11,6 +11,7 @@ export interface TransformFailure {
 export type TransformErrorCode =
   | 'InvalidUtf8'
   | 'InvalidJson'
+  | 'NestingTooDeep'
   | 'NotAnObject'
   | 'MissingField'
   | 'InvalidField'
