@@ -1,7 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { registerCommands } from '../../cli/commands/index.js';
 import { createFleetTask } from '../../pipeline/infra/fleet-task.js';
 
 interface Statement {
@@ -39,6 +41,10 @@ describe('the Fargate fleet task', () => {
     expect(command[command.indexOf('--stream') + 1]).toEqual({ Ref: streamId });
     expect(command).toContain('--json');
     expect(command).not.toContain('--worker'); // added per task by run-task overrides
+    const program = new Command('sdfleet');
+    registerCommands(program);
+    const run = new Set(program.commands.find((c) => c.name() === 'run')!.options.map((o) => o.long));
+    for (const flag of [...command.filter((a): a is string => typeof a === 'string' && a.startsWith('--')), '--worker']) expect(run, flag).toContain(flag);
     expect(container.MountPoints).toEqual(expect.arrayContaining([expect.objectContaining({ ContainerPath: '/app/data' }), expect.objectContaining({ ContainerPath: '/tmp' })]));
     expect(container.LogConfiguration).toMatchObject({ LogDriver: 'awslogs' });
   });
