@@ -1,5 +1,5 @@
 import { Command, type OutputConfiguration } from 'commander';
-import { packageJson } from './installation.js';
+import { packageJson } from '../common/package-json.js';
 
 /**
  * The whole `sdfleet` command tree. Commands are imported here, not at the top of sdfleet.ts, so that a bad
