@@ -11,7 +11,7 @@ import { startRun, type RunCounters, type RunHandle, type RunOptions, type Targe
 import { readScenario, scenarioSource } from '../../runner/scenario-source.js';
 import type { Source } from '../../runner/source.js';
 import { TARGET_KINDS, type TargetKind } from '../../runner/target.js';
-import { parseWorker } from '../../simulator/index.js';
+import { parseWorker, type Scenario } from '../../simulator/index.js';
 import { selfCommand } from '../installation.js';
 import { positiveInt, positiveNumber, probability, seed } from '../options.js';
 
@@ -31,7 +31,7 @@ export interface RunFlags {
   timestamps?: string;
   onBadLine: string;
   worker?: string;
-  shards: number;
+  shards?: number;
   internalFailureRate: number;
   lake?: string;
   lakeWait: number;
@@ -62,7 +62,7 @@ export function addRunOptions(command: Command, { withTarget }: { withTarget: bo
     .option('--max-records <n>', 'stop after n events', positiveInt)
     .option('--timestamps <mode>', 'created_at: simulated | wall (stamped at send; default wall for kinesis and firehose)')
     .option('--on-bad-line <mode>', 'a bad replay line: stop (exit 2) | skip (counted)', 'stop')
-    .option('--shards <n>', 'local target: shards in the embedded stream', positiveInt, 2)
+    .option('--shards <n>', "local target: shards in the embedded stream (default: the scenario's stack.shards, else 2)", positiveInt)
     .option('--internal-failure-rate <p>', 'local target: gate fault, probability of a per-record InternalFailure', probability, 0)
     .option('--lake <dir>', 'also verify this lake folder against the run (non-local targets)')
     .option('--lake-wait <seconds>', 'with --lake: how long to wait for every acknowledged record to arrive', positiveNumber, 120)
@@ -98,6 +98,7 @@ export async function runOptionsFrom(flags: RunFlags, extra: { simulatedDuration
 
   let source: Source;
   let load: LoadShape | undefined;
+  let stack: Scenario['stack']; // the scenario's local-stack settings; flags override them
   if (flags.replay !== undefined) {
     for (const [flag, value] of [['--scenario', flags.scenario], ['--seed', flags.seed], ['--worker', flags.worker]] as const) {
       if (value !== undefined) throw new UserError(flag, value, 'conflicts with --replay (a recording is sent as it is)');
@@ -109,6 +110,7 @@ export async function runOptionsFrom(flags: RunFlags, extra: { simulatedDuration
     if (flags.onBadLine !== 'stop') throw new UserError('--on-bad-line', flags.onBadLine, 'only applies with --replay');
     const loaded = readScenario(flags.scenario ?? DEFAULT_SCENARIO);
     load = loaded.load;
+    stack = loaded.scenario.stack;
     const ownStop = flags.duration === undefined && flags.maxRecords === undefined;
     if (ownStop && extra.simulatedDurationS === undefined && loaded.scenario.stop.durationS === undefined && loaded.scenario.stop.maxRecords === undefined && load?.shape !== 'steps') {
       throw new UserError('--duration', undefined, 'give --duration or --max-records (or a scenario stop) so the run ends');
@@ -118,7 +120,11 @@ export async function runOptionsFrom(flags: RunFlags, extra: { simulatedDuration
   const shape: LoadShape = flags.rate !== undefined ? parseRateFlag(flags.rate) : (load ?? { shape: 'max' });
   const target: TargetSpec =
     kind === 'local'
-      ? { kind, shardCount: flags.shards, faults: flags.internalFailureRate > 0 ? { seed: flags.seed ?? source.seed ?? 1, internalFailureRate: flags.internalFailureRate } : undefined }
+      ? {
+          kind,
+          shardCount: flags.shards ?? stack?.shards ?? 2,
+          faults: flags.internalFailureRate > 0 ? { seed: flags.seed ?? source.seed ?? 1, internalFailureRate: flags.internalFailureRate } : stack?.faults,
+        }
       : kind === 'file'
         ? { kind, path: flags.out }
         : { kind, stream: flags.stream!, region: flags.region, endpoint: flags.endpoint };
