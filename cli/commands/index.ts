@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerCalibrate } from './calibrate.js';
 import { registerDemo } from './demo.js';
+import { registerGateway } from './gateway.js';
 import { registerLake } from './lake.js';
 import { registerReport } from './report.js';
 import { registerScenarios } from './scenarios.js';
@@ -14,6 +15,7 @@ export function registerCommands(program: Command): void {
   registerDemo(program);
   registerRun(program);
   registerRecord(program);
+  registerGateway(program);
   registerLake(program);
   registerCalibrate(program);
   registerReport(program);
