@@ -19,6 +19,8 @@ export class UserError extends Error {
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (typeof value === 'bigint') return `${value}n`;
+  // JSON has no Infinity or NaN (YAML's .inf, .nan): JSON.stringify would say "null".
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (value instanceof Uint8Array) return `${value.byteLength} bytes`;
   try {
     const s = JSON.stringify(value);

@@ -16,6 +16,7 @@ export class BufferBudget {
   private readonly waiters = new Queue<Waiter>();
   private waitingBytes = 0;
   private readyWaiters: (() => void)[] = [];
+  private closed = false;
 
   constructor(
     readonly maxBytes: number,
@@ -70,9 +71,17 @@ export class BufferBudget {
     }
   }
 
-  /** Resolves when a put would be admitted without waiting (like a stream's 'drain'). */
+  /** Resolves when a put would be admitted without waiting (like a stream's 'drain'), or once closed. */
   ready(): Promise<void> {
-    if (this.hasRoom) return Promise.resolve();
+    if (this.hasRoom || this.closed) return Promise.resolve();
     return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** No more puts will come: nobody waits for room any more. */
+  close(): void {
+    this.closed = true;
+    const ready = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const resolve of ready) resolve();
   }
 }

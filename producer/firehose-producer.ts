@@ -51,10 +51,14 @@ export class FirehoseProducer extends ProducerCore<Pending, FirehosePutResult> {
     this.delimiter = new TextEncoder().encode(options.delimiter ?? '\n');
   }
 
-  /** Validates (throws a UserError naming the field at once), then buffers the record. */
+  /**
+   * Validates (throws naming the field at once), then buffers the record. `data` bytes are copied
+   * (the caller may reuse its buffer when put() returns) unless the producer was made with `zeroCopy`.
+   */
   put(input: { data: Uint8Array | string }): Promise<FirehosePutResult> {
     checkPutInput(input);
-    const data = this.delimited(toBytes(input.data));
+    let data = this.delimited(toBytes(input.data, true)); // a copy when the delimiter is appended
+    if (data === input.data && !this.zeroCopy) data = new Uint8Array(data);
     if (data.byteLength > FIREHOSE_MAX_RECORD_BYTES) {
       throw new UserError('data', data, `record with its delimiter is ${data.byteLength} bytes, over Firehose's limit of ${FIREHOSE_MAX_RECORD_BYTES} bytes (1000 KiB)`);
     }
@@ -74,6 +78,10 @@ export class FirehoseProducer extends ProducerCore<Pending, FirehosePutResult> {
   protected route(record: Pending): void {
     this.queue.push(record);
     if (this.queue.length === 1) this.schedulePump();
+  }
+
+  protected recordsOf(batch: Pending[]): readonly Pending[] {
+    return batch;
   }
 
   protected stage(now: number): number {

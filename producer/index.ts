@@ -13,7 +13,7 @@ export {
   type UserRecord,
   type AggregatedRecordProblem,
 } from './codec.js';
-export { hashKeyOf, parseExplicitHashKey, MAX_HASH_KEY } from './hash-key.js';
+export { hashKeyOf, parseExplicitHashKey, MAX_HASH_KEY } from '../common/hash-key.js';
 export { createLocalKinesisClient, type LocalClientOptions } from './local-client.js';
 export { KinesisProducer, type KinesisProducerOptions, type PutResult } from './kinesis-producer.js';
 export { ProducerError, type ProducerErrorCode } from './producer-error.js';
@@ -23,5 +23,5 @@ export type { BufferFullPolicy } from './buffer-budget.js';
 export type { LimiterOptions } from './limiter.js';
 export type { MetricsSnapshot, StreamMetrics, ShardMetrics, HistogramSummary } from './metrics.js';
 export { ShardMap, type Shard, type ShardPredictor, type CommandSender } from './shard-map.js';
-export type { Clock, Scheduler, Random } from './scheduler.js';
+export type { Clock, Scheduler, Random } from '../common/clock.js';
 export { FirehoseProducer, FIREHOSE_MAX_RECORD_BYTES, type FirehoseProducerOptions, type FirehosePutResult } from './firehose-producer.js';

@@ -7,9 +7,10 @@ import { Limiter, type LimiterOptions } from './limiter.js';
 import type { PendingRecord } from './pending-record.js';
 import { ProducerCore, type CoreOptions } from './producer-core.js';
 import { FailureGroups, classifyRequestError, describeCode, type ErrorInfo } from './retrier.js';
-import { ShardMap, type ShardPredictor } from './shard-map.js';
+import { ShardMap, type Shard, type ShardPredictor } from './shard-map.js';
 import { UserError } from '../common/user-error.js';
 import { Queue } from './queue.js';
+import { sendWithTimeout } from './sender.js';
 
 export interface KinesisProducerOptions extends CoreOptions {
   streamName: string;
@@ -83,7 +84,8 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
     this.shardMap =
       options.shardMap ??
       new ShardMap({
-        client: options.client,
+        // ListShards has the same timeout as puts: a hung load would park records past their TTL.
+        client: { send: (command) => sendWithTimeout(options.client, this.scheduler, command, this.requestTimeoutMs) },
         streamName: options.streamName,
         clock: this.clock,
         scheduler: this.scheduler,
@@ -92,11 +94,15 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
     this.loadShardMap(1);
   }
 
-  /** Validates (throws a UserError naming the field at once), then buffers the record. */
+  /**
+   * Validates (throws naming the field at once), then buffers the record. `data` bytes are copied
+   * (the caller may reuse its buffer when put() returns) unless the producer was made with `zeroCopy`.
+   * Resolves once Kinesis acknowledged the record, or rejects with a ProducerError.
+   */
   put(input: PutInput): Promise<PutResult> {
     checkPutInput(input);
     const pkBytes = checkPartitionKey(input.partitionKey);
-    const data = checkData(input.data, pkBytes, this.maxRecordBytes);
+    const data = checkData(input.data, pkBytes, this.maxRecordBytes, this.zeroCopy);
     const hashKey = checkExplicitHashKey(input.explicitHashKey);
     // MD5 hash keys are predicted (and cached per partition key) in route().
     return this.enqueue(input.partitionKey, input.explicitHashKey, data, pkBytes, hashKey);
@@ -133,21 +139,21 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
       }
       return;
     }
-    let shardId: string;
-    try {
-      if (record.hashKey === undefined) {
-        const p = this.shardMap.predict(record.partitionKey);
-        record.hashKey = p.hashKey;
-        shardId = p.shard.shardId;
-      } else {
-        shardId = this.shardMap.shardFor(record.hashKey).shardId;
-      }
-    } catch (error) {
+    let shard: Shard | undefined;
+    if (record.hashKey === undefined) {
+      const p = this.shardMap.predict(record.partitionKey);
+      record.hashKey = p.hashKey;
+      shard = p.shard;
+    } else {
+      shard = this.shardMap.shardFor(record.hashKey);
+    }
+    if (shard === undefined) {
       // A map caught mid-reshard: reload it and retry this record like a failed try.
       this.shardMap.invalidate();
-      this.failedTry([record], { code: 'WrongShard', message: (error as Error).message, retryable: true });
+      this.failedTry([record], { code: 'WrongShard', message: `WrongShard: the shard map of ${this.streamName} has no open shard for hash key ${record.hashKey}; reloading it`, retryable: true });
       return;
     }
+    const shardId = shard.shardId;
     let agg = this.aggregators.get(shardId);
     if (agg === undefined) {
       agg = new ShardAggregator<PutResult>(shardId, this.aggregationMaxBytes, this.aggregation, (kr) => this.queueForShard(kr));
@@ -165,6 +171,10 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
     }
     queue.push(kr);
     this.schedulePump();
+  }
+
+  protected recordsOf(batch: Record_[]): readonly PendingRecord<PutResult>[] {
+    return batch.flatMap((kr) => kr.records);
   }
 
   protected stage(now: number): number {
@@ -190,7 +200,8 @@ export class KinesisProducer extends ProducerCore<Record_, PutResult> {
         }
         if (!this.collector.fits(head)) return wake; // the batch is full and goes first
         if (!limiter.tryTake(head.bytes, now)) {
-          wake = Math.min(wake, now + limiter.waitMs(head.bytes, now));
+          // Look again when tokens are due, or when the head expires if that comes first.
+          wake = Math.min(wake, now + limiter.waitMs(head.bytes, now), head.deadline);
           break;
         }
         this.collector.offer(queue.shift());

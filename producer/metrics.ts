@@ -54,11 +54,13 @@ function newHistogram(): hdr.Histogram {
 
 function summary(h: hdr.Histogram): HistogramSummary {
   if (h.totalCount === 0) return { count: 0, p50: 0, p99: 0, max: 0, mean: 0 };
+  // HDR reports the upper edge of a value's bucket, which can lie above the largest value seen.
+  const max = h.maxValue;
   return {
     count: h.totalCount,
-    p50: h.getValueAtPercentile(50),
-    p99: h.getValueAtPercentile(99),
-    max: h.maxValue,
+    p50: Math.min(h.getValueAtPercentile(50), max),
+    p99: Math.min(h.getValueAtPercentile(99), max),
+    max,
     mean: Math.round(h.mean * 100) / 100,
   };
 }
@@ -112,6 +114,13 @@ export class ProducerMetrics {
       m.ErrorsByCode[code] = (m.ErrorsByCode[code] ?? 0) + count;
     }
     if (code === 'ProvisionedThroughputExceededException') this.throttled += count;
+  }
+
+  /** A copy of the cumulative RequestTime histogram (ms), so a live view can take per-interval percentiles by difference. */
+  requestTimeCopy(): hdr.Histogram {
+    const copy = newHistogram();
+    copy.add(this.requestTime);
+    return copy;
   }
 
   snapshot(rateFactors: Record<string, number> = {}): MetricsSnapshot {

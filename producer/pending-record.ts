@@ -23,6 +23,8 @@ export interface PendingRecord<Result> {
   attempts: Attempt[] | undefined;
   /** Hash key (explicit, or MD5 once predicted); Kinesis only. */
   hashKey: bigint | undefined;
+  /** Set when it settles: a record settles once, whichever path reaches it first. */
+  settled: boolean;
   resolve: (result: Result) => void;
   reject: (error: ProducerError) => void;
 }

@@ -1,15 +1,16 @@
 // What the Kinesis and Firehose producers share: accepting puts into a bounded buffer,
 // the pump that moves due items into batches and sends them, settling every record exactly
 // once, flush/close, retries and metrics. Subclasses own staging and the wire format.
+import type { Histogram } from 'hdr-histogram-js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import { BufferBudget, type BufferFullPolicy } from './buffer-budget.js';
 import { Collector, type Collectable } from './collector.js';
 import { ProducerMetrics, logMetricsPeriodically, type MetricsSnapshot } from './metrics.js';
-import type { PendingRecord } from './pending-record.js';
+import { recordAttempt, type PendingRecord } from './pending-record.js';
 import { ProducerError } from './producer-error.js';
 import { Retrier, type ErrorInfo } from './retrier.js';
-import { systemClock, systemScheduler, type Clock, type Random, type Scheduler } from './scheduler.js';
+import { systemClock, systemScheduler, type Clock, type Random, type Scheduler } from '../common/clock.js';
 import { Sender } from './sender.js';
 import type { CommandSender } from './shard-map.js';
 
@@ -35,6 +36,12 @@ export interface CoreOptions {
   baseBackoffMs?: number;
   /** Retry backoff ceiling. Default 5 000. */
   maxBackoffMs?: number;
+  /**
+   * Keep a reference to a put()'s Uint8Array instead of copying it. Default false: put() copies, so
+   * the caller may reuse its buffer at once. With true the caller must not change the bytes until
+   * the put has settled, or what is sent changes with them.
+   */
+  zeroCopy?: boolean;
   /** Log a metrics line this often; 0 turns it off. Default 60 000. */
   metricsIntervalMs?: number;
   logger?: Logger;
@@ -65,6 +72,8 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
   protected readonly logger: Logger;
   protected readonly maxBufferedTimeMs: number;
   protected readonly recordTtlMs: number;
+  protected readonly requestTimeoutMs: number;
+  protected readonly zeroCopy: boolean;
   protected readonly budget: BufferBudget;
   protected readonly sender: Sender;
   protected readonly retrier: Retrier<Result>;
@@ -87,14 +96,16 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
     this.logger = options.logger ?? silentLogger;
     this.maxBufferedTimeMs = options.maxBufferedTimeMs ?? 100;
     this.recordTtlMs = options.recordTtlMs ?? 30_000;
+    this.zeroCopy = options.zeroCopy ?? false;
     this.budget = new BufferBudget(options.maxBufferedBytes ?? 32 * 1024 * 1024, options.maxBufferedRecords ?? 100_000, options.onBufferFull ?? 'wait');
-    this.sender = new Sender(options.client, this.scheduler, options.maxInFlight ?? 24, options.requestTimeoutMs ?? 10_000);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.sender = new Sender(options.client, this.scheduler, options.maxInFlight ?? 24, this.requestTimeoutMs);
     this.collector = new Collector<Item>(collectorLimits);
     this.retrier = new Retrier<Result>(
       { clock: this.clock, scheduler: this.scheduler, random: options.random ?? Math.random, baseBackoffMs: options.baseBackoffMs, maxBackoffMs: options.maxBackoffMs },
       {
         retry: (records) => {
-          for (const r of records) this.route(r);
+          for (const r of records) if (!r.settled) this.route(r);
           this.schedulePump();
         },
         fail: (record, code, message, retryable) => this.fail(record, code, message, retryable),
@@ -109,6 +120,8 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
   protected abstract stage(now: number): number;
   /** Sends one batch and settles or retries every record in it. */
   protected abstract sendBatch(batch: Item[], now: number): Promise<void>;
+  /** The user records a batch carries. */
+  protected abstract recordsOf(batch: Item[]): readonly PendingRecord<Result>[];
   /** Extra per-shard state for metrics. */
   protected rateFactors(): Record<string, number> {
     return {};
@@ -142,6 +155,7 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
       receivedAt: now,
       deadline: now + this.recordTtlMs,
       attempts: undefined,
+      settled: false,
       resolve,
       reject,
     };
@@ -178,6 +192,8 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
 
   /** Settles an acknowledged record. */
   protected succeed(record: PendingRecord<Result>, result: Result): void {
+    if (record.settled) return;
+    record.settled = true;
     this.budget.release(record.bytes);
     this.stats.retried(record.attempts?.length ?? 0);
     this.settled++;
@@ -191,18 +207,28 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
    */
   protected succeedAll(records: readonly PendingRecord<Result>[], resultAt: (index: number) => Result): void {
     let bytes = 0;
+    let count = 0;
     for (let i = 0; i < records.length; i++) {
       const record = records[i];
+      if (record.settled) continue;
       bytes += record.bytes;
+      count++;
       this.stats.retried(record.attempts?.length ?? 0);
     }
-    this.settled += records.length;
-    this.budget.release(bytes, records.length);
-    if (this.flushWaiters.length > 0) for (const record of records) this.noteSettled(record.seq);
-    for (let i = 0; i < records.length; i++) records[i].resolve(resultAt(i));
+    this.settled += count;
+    this.budget.release(bytes, count);
+    if (this.flushWaiters.length > 0) for (const record of records) if (!record.settled) this.noteSettled(record.seq);
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i];
+      if (record.settled) continue;
+      record.settled = true;
+      record.resolve(resultAt(i));
+    }
   }
 
   protected fail(record: PendingRecord<Result>, code: string, message: string, retryable: boolean): void {
+    if (record.settled) return;
+    record.settled = true;
     this.budget.release(record.bytes);
     this.stats.failed++;
     if (code === 'UserRecordExpired') this.stats.expired++;
@@ -240,6 +266,17 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
     );
   }
 
+  /** A bug while handling a response: the batch's records that have not settled fail with it (none stranded). */
+  private abandon(batch: Item[], error: unknown): void {
+    this.logger.error({ err: error }, 'producer: unexpected error while handling a response');
+    const message = `ResponseHandlingFailed: an unexpected error while handling the response: ${error instanceof Error ? error.message : String(error)}`;
+    for (const record of this.recordsOf(batch)) {
+      if (record.settled) continue;
+      recordAttempt(record, { at: this.clock.now(), code: 'ResponseHandlingFailed', message });
+      this.fail(record, 'ResponseHandlingFailed', message, false);
+    }
+  }
+
   /** Runs the pump soon (once per turn of the event loop, however many events asked). */
   protected schedulePump(): void {
     if (this.pumpQueued) return;
@@ -270,7 +307,7 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
       this.stats.putRequests++;
       this.stats.kinesisRecordsPerRequest.recordValue(batch.length);
       this.sendBatch(batch, now)
-        .catch((error: unknown) => this.logger.error({ err: error }, 'producer: unexpected error while handling a response'))
+        .catch((error: unknown) => this.abandon(batch, error))
         .finally(() => this.schedulePump());
       wake = Math.min(wake, this.stage(now));
     }
@@ -296,6 +333,7 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
   /** Flushes, then refuses further puts and stops timers. */
   async close(): Promise<void> {
     this.closed = true;
+    this.budget.close(); // ready() no longer waits: later puts reject with 'Closed'
     await this.flush();
     this.stopMetricsLog();
     if (this.wakeTimer !== undefined) this.scheduler.clearTimeout(this.wakeTimer);
@@ -303,12 +341,22 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
     this.wakeAt = Infinity;
   }
 
-  /** Resolves when the buffer has room again (await it between puts for backpressure). */
+  /** Resolves when the buffer has room again, or the producer is closed (await it between puts for backpressure). */
   ready(): Promise<void> {
     return this.budget.ready();
   }
 
   metrics(): MetricsSnapshot {
     return this.stats.snapshot(this.rateFactors());
+  }
+
+  /** Read-only, for live views (observe/): requests sent and not yet answered. */
+  get inFlight(): number {
+    return this.sender.inFlight;
+  }
+
+  /** Read-only, for live views (observe/): a copy of the cumulative RequestTime histogram in ms. */
+  requestTimeHistogram(): Histogram {
+    return this.stats.requestTimeCopy();
   }
 }

@@ -1,7 +1,7 @@
 // Decides what happens to user records after a failed try: retry later (exponential backoff,
 // full jitter), expire (past recordTtlMs) or fail fast (errors that retrying cannot fix).
 import { recordAttempt, type PendingRecord } from './pending-record.js';
-import type { Clock, Random, Scheduler } from './scheduler.js';
+import type { Clock, Random, Scheduler } from '../common/clock.js';
 
 export interface ErrorInfo {
   code: string;

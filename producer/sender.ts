@@ -3,7 +3,7 @@
 // batch them (bigger batches under load, nothing hidden in an unbounded queue).
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { CommandSender } from './shard-map.js';
-import type { Scheduler } from './scheduler.js';
+import type { Scheduler } from '../common/clock.js';
 
 export class RequestTimeoutError extends Error {
   override readonly name = 'RequestTimeout';
@@ -38,22 +38,27 @@ export class Sender {
   }
 
   private withTimeout<T>(command: object): Promise<T> {
-    const abort = new AbortController();
-    return new Promise<T>((resolve, reject) => {
-      const timer = this.scheduler.setTimeout(() => {
-        abort.abort();
-        reject(new RequestTimeoutError(this.requestTimeoutMs));
-      }, this.requestTimeoutMs);
-      this.client.send(command, { abortSignal: abort.signal }).then(
-        (output) => {
-          this.scheduler.clearTimeout(timer);
-          resolve(output as T);
-        },
-        (error: unknown) => {
-          this.scheduler.clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
+    return sendWithTimeout(this.client, this.scheduler, command, this.requestTimeoutMs) as Promise<T>;
   }
+}
+
+/** Sends one command; rejects with RequestTimeoutError (and aborts it) when no answer comes in `ms`. */
+export function sendWithTimeout(client: CommandSender, scheduler: Scheduler, command: object, ms: number): Promise<unknown> {
+  const abort = new AbortController();
+  return new Promise((resolve, reject) => {
+    const timer = scheduler.setTimeout(() => {
+      abort.abort();
+      reject(new RequestTimeoutError(ms));
+    }, ms);
+    client.send(command, { abortSignal: abort.signal }).then(
+      (output) => {
+        scheduler.clearTimeout(timer);
+        resolve(output);
+      },
+      (error: unknown) => {
+        scheduler.clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }

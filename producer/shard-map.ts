@@ -1,13 +1,14 @@
 // Predicts which shard a record lands on, from the stream's open shards (paginated ListShards).
-import { hashKeyOf } from './hash-key.js';
-import { findShard, listOpenShards, type CommandSender, type Shard } from './open-shards.js';
-import type { Clock, Scheduler } from './scheduler.js';
+import { hashKeyOf } from '../common/hash-key.js';
+import { findShard, listOpenShards, type CommandSender, type Shard } from '../common/shard-lookup.js';
+import type { Clock, Scheduler } from '../common/clock.js';
 
 export type { CommandSender, Shard };
 
 export interface Prediction {
   hashKey: bigint;
-  shard: Shard;
+  /** Undefined when no open shard owns the hash key: the map was caught mid-reshard. */
+  shard: Shard | undefined;
 }
 
 /** What the producer needs from a shard map; tests inject their own. */
@@ -19,8 +20,8 @@ export interface ShardPredictor {
   readonly version: number;
   /** Hash key (cached per partition key) and shard of a partition key. */
   predict(partitionKey: string): Prediction;
-  /** The open shard owning a hash key. */
-  shardFor(hashKey: bigint): Shard;
+  /** The open shard owning a hash key; undefined in a gap (a map caught mid-reshard). */
+  shardFor(hashKey: bigint): Shard | undefined;
   /** A record landed where the map did not expect, or a reshard happened: reload soon. */
   invalidate(): void;
   shards(): readonly Shard[];
@@ -96,11 +97,9 @@ export class ShardMap implements ShardPredictor {
     return entry;
   }
 
-  shardFor(hashKey: bigint): Shard {
-    const shard = findShard(this.open, hashKey);
+  shardFor(hashKey: bigint): Shard | undefined {
     // Open shards always cover the whole key space; a gap means the map is mid-reshard.
-    if (!shard) throw new Error(`shard map of stream ${this.options.streamName} has no open shard for hash key ${hashKey}`);
-    return shard;
+    return findShard(this.open, hashKey);
   }
 
   private async load(): Promise<void> {

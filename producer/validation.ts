@@ -1,6 +1,7 @@
 // Checks a put() before anything is enqueued; a violation names the field and the value.
 import { UserError } from '../common/user-error.js';
-import { parseExplicitHashKey } from './hash-key.js';
+import { parseExplicitHashKey } from '../common/hash-key.js';
+import { PARTITION_KEY_MAX_CHARS, isValidPartitionKeyLength, partitionKeyLength } from '../common/partition-key.js';
 import { utf8Size } from './codec.js';
 
 export const MiB = 1024 * 1024;
@@ -15,19 +16,14 @@ export interface PutInput {
 
 const encoder = new TextEncoder();
 
-/** Turns string data into UTF-8 bytes and checks it against the record limit. */
-export function toBytes(data: unknown, field = 'data'): Uint8Array {
-  if (data instanceof Uint8Array) return data;
+/**
+ * Turns string data into UTF-8 bytes. Bytes are copied unless `zeroCopy`: a caller may reuse its
+ * buffer as soon as put() returns (the KPL copies too).
+ */
+export function toBytes(data: unknown, zeroCopy: boolean, field = 'data'): Uint8Array {
+  if (data instanceof Uint8Array) return zeroCopy ? data : new Uint8Array(data);
   if (typeof data === 'string') return encoder.encode(data);
   throw new UserError(field, data, 'must be a Uint8Array or a string');
-}
-
-/** Unicode characters (code points), as Kinesis counts partition key length. */
-function codePoints(text: string): number {
-  if (text.length <= 256) return text.length; // fast path: never above the limit
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
 }
 
 // put() validation comes as three checks returning plain values, so a valid put allocates nothing here.
@@ -40,14 +36,15 @@ export function checkPutInput(input: unknown): void {
 /** Checks a partition key (1-256 Unicode characters); returns its UTF-8 size. */
 export function checkPartitionKey(partitionKey: unknown): number {
   if (typeof partitionKey !== 'string') throw new UserError('partitionKey', partitionKey, 'must be a string of 1-256 characters');
-  const chars = partitionKey.length === 0 ? 0 : codePoints(partitionKey);
-  if (chars < 1 || chars > 256) throw new UserError('partitionKey', partitionKey, `must be 1-256 Unicode characters, has ${chars}`);
+  if (!isValidPartitionKeyLength(partitionKey)) {
+    throw new UserError('partitionKey', partitionKey, `must be 1-${PARTITION_KEY_MAX_CHARS} Unicode characters, has ${partitionKeyLength(partitionKey)}`);
+  }
   return utf8Size(partitionKey);
 }
 
 /** Turns data into bytes and checks data plus key against the record limit. */
-export function checkData(data: unknown, pkBytes: number, maxRecordBytes: number): Uint8Array {
-  const bytes = toBytes(data);
+export function checkData(data: unknown, pkBytes: number, maxRecordBytes: number, zeroCopy: boolean): Uint8Array {
+  const bytes = toBytes(data, zeroCopy);
   if (bytes.byteLength + pkBytes > maxRecordBytes) {
     throw new UserError('data', bytes, `data plus partition key is ${bytes.byteLength + pkBytes} bytes, over the record limit of ${maxRecordBytes} bytes`);
   }

@@ -12,7 +12,7 @@ import { runFleet, type RunOptions, type RunSummary } from './runner.js';
 import { type Scenario, ScenarioSchema } from './scenario.js';
 import { placesOf } from './trips/places.js';
 
-export { loadScenario, ScenarioSchema, type Scenario, type ScenarioInput } from './scenario.js';
+export { bundledScenarios, loadScenario, resolveScenario, ScenarioSchema, type BundledScenario, type Scenario, type ScenarioInput } from './scenario.js';
 export type { EventSink, FleetEvent } from './events/event.js';
 export type { TelemetryEvent } from './telemetry/wire.js';
 export type { VehicleInfo } from './fleet/fleet.js';

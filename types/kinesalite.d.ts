@@ -11,3 +11,11 @@ declare module 'kinesalite' {
   function kinesalite(options?: KinesaliteOptions): Server;
   export default kinesalite;
 }
+declare module 'leveldown' {
+  interface LevelDown {
+    open(callback: (err: Error | undefined) => void): void;
+    close(callback: (err: Error | undefined) => void): void;
+  }
+  function leveldown(location: string): LevelDown;
+  export default leveldown;
+}

@@ -1,10 +1,11 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { UserError } from '../../common/user-error.js';
 import { createSimulation, loadScenario, parseWorker, type Pace } from '../../simulator/index.js';
 import { createNdjsonSink } from '../../simulator/sinks/ndjson-sink.js';
-import { nonNegativeNumber, positiveInt } from '../options.js';
+import { nonNegativeNumber, positiveInt, seed } from '../options.js';
 
 const PACES: readonly Pace[] = ['realtime', 'accelerated', 'max'];
 
@@ -13,8 +14,8 @@ export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .description('run a fleet scenario and write its events as NDJSON')
-    .requiredOption('--scenario <file>', 'scenario YAML/JSON (see scenarios/)')
-    .option('--seed <n>', 'override the scenario seed', positiveIntOrZero)
+    .requiredOption('--scenario <file>', 'bundled scenario name (see `sdfleet scenarios`) or a YAML/JSON file')
+    .option('--seed <n>', 'override the scenario seed', seed)
     .option('--worker <i/n>', 'run only vehicles i mod n (0-based), for several processes sharing one fleet')
     .option('--duration <s>', 'simulated seconds (default: the scenario stop.durationS)', nonNegativeNumber)
     .option('--max-records <n>', 'stop after n events', positiveInt)
@@ -32,12 +33,13 @@ export function registerSimulate(program: Command): void {
       if (durationS === undefined && maxRecords === undefined && o.pace === 'max') {
         throw new UserError('--duration', undefined, 'give --duration or --max-records (or a scenario stop) for an as-fast-as-possible run');
       }
-      const out = o.out === '-' ? process.stdout : createWriteStream(o.out);
+      const out: Writable = o.out === '-' ? process.stdout : openOut(o.out);
       const abort = new AbortController();
       const onSignal = () => abort.abort();
-      // A reader that goes away (`| head`) ends the run quietly; other write errors still fail it.
+      let writeError: NodeJS.ErrnoException | undefined;
+      // A reader that goes away (`| head`) ends the run quietly; other write errors (a full disk) stop it and fail it.
       out.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EPIPE') throw err;
+        if (err.code !== 'EPIPE') writeError = err;
         abort.abort();
       });
       process.once('SIGINT', onSignal);
@@ -59,14 +61,20 @@ export function registerSimulate(program: Command): void {
       await sink.flush();
       bar?.stop();
       process.off('SIGINT', onSignal);
-      if (out !== process.stdout) await new Promise<void>((resolve) => (out as WriteStream).end(resolve));
+      if (out !== process.stdout && !writeError) await new Promise<void>((resolve) => (out as WriteStream).end(resolve));
+      if (writeError) throw new UserError('--out', o.out, `write failed (${writeError.code ?? writeError.message})`);
       if (o.json) process.stderr.write(`${JSON.stringify(summary)}\n`);
       else process.stderr.write(`simulate: ${summary.records} events from ${summary.vehicles} vehicles, ${summary.simulatedS} simulated s in ${summary.wallS.toFixed(1)} s (${summary.stoppedBy})\n`);
     });
 }
 
-function positiveIntOrZero(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UserError('--seed', v, 'expected an integer ≥ 0');
-  return n;
+/** Opened up front, so a missing folder or a directory is one line naming the path, not an async stream error. */
+function openOut(path: string): WriteStream {
+  try {
+    return createWriteStream(path, { fd: openSync(path, 'w') });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? 'its folder does not exist' : code === 'EISDIR' ? 'is a directory; give a file path' : `cannot open for writing (${code ?? 'error'})`;
+    throw new UserError('--out', path, problem);
+  }
 }

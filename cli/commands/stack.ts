@@ -1,12 +1,19 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../common/logger.js';
+import { startObservability } from '../../observe/observability.js';
 import { UserError } from '../../common/user-error.js';
-import { startDeliveryStream, type DeliveryStream } from '../../pipeline/delivery/delivery-stream.js';
-import { defaultLakeRoot, FilesystemBucket } from '../../pipeline/lake/fs-bucket.js';
+import { CheckpointStore } from '../../pipeline/delivery/checkpoint-store.js';
+import { defaultDeliveryStreamName, startDeliveryStream, StreamIdentityMismatch, type DeliveryStream } from '../../pipeline/delivery/delivery-stream.js';
+import { FilesystemBucket } from '../../pipeline/lake/fs-bucket.js';
 import type { FaultOptions } from '../../pipeline/stream/faults.js';
+import { SHARD_LIMIT } from '../../pipeline/stream/kinesalite.js';
 import { createLocalKinesisClient } from '../../producer/local-client.js';
 import { ACCOUNTING_PATH } from '../../pipeline/stream/gate.js';
 import { startLocalStream, type LocalStream } from '../../pipeline/stream/local-stream.js';
+import { prepareStreamStore } from '../../pipeline/stream/stream-store.js';
 import { integer, port, positiveInt, positiveNumber, probability } from '../options.js';
 
 interface StackFlags {
@@ -27,10 +34,15 @@ interface StackFlags {
   latency?: NonNullable<FaultOptions['latencyMs']>;
   json?: boolean;
   delivery?: boolean;
+  dataDir: string;
+  memory?: boolean;
+  fresh?: boolean;
   lake?: string;
-  checkpointDir: string;
+  checkpointDir?: string;
   bufferSeconds: number;
   format: 'json' | 'parquet';
+  ui?: number | true;
+  quiet?: boolean;
 }
 
 /** `sdfleet stack`: kinesalite plus the shard gate as a long-lived local Kinesis for any producer. */
@@ -39,7 +51,7 @@ export function registerStack(program: Command): void {
     .command('stack')
     .description('run a local Kinesis with real per-shard limits and seeded faults (kinesalite behind the shard gate) until Ctrl-C')
     .option('--stream <name>', 'stream to create', 'sdfleet')
-    .option('--shards <n>', 'shard count', positiveInt, 2)
+    .option('--shards <n>', `shard count of a new stream (at most ${SHARD_LIMIT})`, shardCount, 2)
     .option('--port <port>', 'gate port (0 = random)', port, 4567)
     .option('--host <address>', 'gate listen address (0.0.0.0 only inside a container)', '127.0.0.1')
     .option('--kinesalite-port <port>', 'kinesalite port behind the gate (0 = random)', port, 0)
@@ -53,12 +65,17 @@ export function registerStack(program: Command): void {
     .option('--drop-rate <p>', 'per-request dropped-connection probability', probability, 0)
     .option('--hang-rate <p>', 'per-request probability of never answering', probability, 0)
     .option('--latency <spec>', 'added latency: fixed:MS | uniform:MIN-MAX | exp:MEAN, optionally @P for a fraction of requests', latency)
+    .option('--data-dir <dir>', 'keeps the stream (<dir>/stream), the checkpoints and the lake, so a restart resumes', 'data')
+    .option('--memory', 'keep the stream in memory (and, with --delivery, the checkpoints in a temporary folder): nothing survives a restart but the lake')
+    .option('--fresh', 'start over: delete the stream and the checkpoints sdfleet stored (never anything it did not create)')
     .option('--delivery', 'also run the local Firehose delivery stream into the lake')
-    .option('--lake <dir>', 'with --delivery: lake folder (default ./data/lake/sdfleet-lake, what `sdfleet lake` reads)')
-    .option('--checkpoint-dir <dir>', 'with --delivery: durable checkpoints, so a restart resumes', 'data/checkpoints')
-    .option('--buffer-seconds <n>', 'with --delivery: S3 buffer interval, also the Lambda one up to its 60 s default (Firehose allows 60–900 with dynamic partitioning)', positiveNumber, 60)
+    .option('--lake <dir>', 'with --delivery: lake folder (default <data-dir>/lake/sdfleet-lake, what `sdfleet lake` reads)')
+    .option('--checkpoint-dir <dir>', 'with --delivery: durable checkpoints (default <data-dir>/checkpoints)')
+    .option('--buffer-seconds <n>', 'with --delivery: S3 buffer interval, also the Lambda one up to its 60 s default (Firehose allows 60–900 with dynamic partitioning)', bufferSeconds, 60)
     .option('--format <format>', 'with --delivery: json (GZIP NDJSON) or parquet', format, 'json')
     .option('--json', 'print one machine-readable line on start and one on stop')
+    .option('--ui [port]', "live dashboard of the gate's per-shard accounting on 127.0.0.1 (default: any free port, printed)", port)
+    .option('--quiet', 'no live terminal view (on a TTY) or progress line every 10 s (otherwise) on stderr')
     .action(async (flags: StackFlags) => {
       const requestFaults = flags.error500Rate + flags.error503Rate + flags.dropRate + flags.hangRate;
       if (requestFaults > 1) throw new UserError('--error-500-rate + --error-503-rate + --drop-rate + --hang-rate', requestFaults, 'must add up to at most 1');
@@ -72,33 +89,29 @@ export function registerStack(program: Command): void {
         latencyMs: flags.latency,
       };
       const limits = { bytesPerSecond: flags.bytesPerSecond, recordsPerSecond: flags.recordsPerSecond, burstSeconds: flags.burstSeconds };
-      const stack = await start(flags, limits, faults);
-      const lakeRoot = flags.lake ?? defaultLakeRoot('sdfleet-lake');
+      const dirs = await prepareDirs(flags);
+      const stack = await start(flags, limits, faults, dirs.stream).catch(async (err: unknown) => {
+        await dirs.cleanup();
+        throw err;
+      });
       const readerClient = createLocalKinesisClient({ endpoint: stack.upstreamEndpoint });
       let delivery: DeliveryStream | undefined;
       try {
-        delivery = flags.delivery
-          ? await startDeliveryStream({
-              client: readerClient,
-              streamName: stack.streamName,
-              bucket: new FilesystemBucket(lakeRoot),
-              checkpointDir: flags.checkpointDir,
-              lambdaBuffer: { intervalMs: Math.min(flags.bufferSeconds, 60) * 1000 },
-              s3Buffer: { intervalMs: flags.bufferSeconds * 1000 },
-              format: flags.format,
-              logger: createLogger('delivery'),
-            })
-          : undefined;
+        delivery = flags.delivery ? await startDelivery(flags, dirs, stack, readerClient) : undefined;
       } catch (err) {
         readerClient.destroy();
         await stack.close();
+        await dirs.cleanup();
         throw err;
       }
+      const lakeRoot = dirs.lake;
       const info = {
         endpoint: stack.endpoint,
         upstreamEndpoint: stack.upstreamEndpoint,
         streamName: stack.streamName,
         shardCount: stack.shardCount,
+        resumed: stack.resumed,
+        streamStore: dirs.stream ?? 'memory',
         accountingUrl: `${stack.endpoint}${ACCOUNTING_PATH}`,
         limits: stack.gate.limits,
         faults,
@@ -108,18 +121,28 @@ export function registerStack(program: Command): void {
       else {
         const l = stack.gate.limits;
         console.log(`sdfleet stack: Kinesis endpoint ${info.endpoint} (shard gate), stream "${info.streamName}" with ${info.shardCount} shards`);
+        console.log(`  stream: ${dirs.stream ? `${stack.resumed ? 'resumed from' : 'stored in'} ${dirs.stream} (--fresh starts over)` : 'in memory'}`);
         console.log(`  limits per shard: ${l.bytesPerSecond} bytes/s, ${l.recordsPerSecond} records/s, burst ${l.burstSeconds} s`);
         console.log(`  faults: ${describeFaults(faults)}`);
         console.log(`  accounting: ${info.accountingUrl}   kinesalite (unmetered): ${info.upstreamEndpoint}`);
         if (delivery) console.log(`  delivery: into ${lakeRoot} every ${flags.bufferSeconds} s (query with: sdfleet lake query --lake ${lakeRoot} "...")`);
         console.log('  Ctrl-C to stop');
       }
+      const observing = await startObservability({
+        title: 'sdfleet stack',
+        gate: { accounting: () => stack.accounting(), limits: stack.gate.limits },
+        delivery,
+        ui: flags.ui === true ? 0 : flags.ui,
+        quiet: flags.quiet || flags.json,
+      });
       await untilSignal();
+      await observing.stop();
       await delivery?.stop(); // delivers what it has read before the stream goes away
       readerClient.destroy();
       const totals = stack.accounting().totals;
       const delivered = delivery?.stats();
       await stack.close();
+      await dirs.cleanup();
       if (flags.json) console.log(JSON.stringify({ event: 'stopped', totals, delivery: delivered }));
       else {
         console.log(`sdfleet stack: stopped; accepted ${totals.acceptedRecords} records (${totals.acceptedBytes} bytes), throttled ${totals.throttledRecords}`);
@@ -128,12 +151,69 @@ export function registerStack(program: Command): void {
     });
 }
 
-async function start(flags: StackFlags, limits: LocalStreamLimits, faults: FaultOptions): Promise<LocalStream> {
+interface StackDirs {
+  /** LevelDB folder of the stream; undefined with --memory. */
+  stream?: string;
+  checkpoints: string;
+  lake: string;
+  /** Removes the temporary checkpoint folder of --memory. */
+  cleanup(): Promise<void>;
+}
+
+/** Where the stream, checkpoints and lake live; `--fresh` empties what sdfleet stored there. */
+async function prepareDirs(flags: StackFlags): Promise<StackDirs> {
+  const stream = flags.memory ? undefined : join(flags.dataDir, 'stream');
+  if (flags.checkpointDir !== undefined) await assertFolder('--checkpoint-dir', flags.checkpointDir);
+  if (stream) await prepareStreamStore(stream, { fresh: flags.fresh, label: '--data-dir' });
+  const temporary = flags.memory && flags.delivery && flags.checkpointDir === undefined ? await mkdtemp(join(tmpdir(), 'sdfleet-checkpoints-')) : undefined;
+  const checkpoints = temporary ?? flags.checkpointDir ?? join(flags.dataDir, 'checkpoints');
+  if (flags.fresh) await new CheckpointStore(join(checkpoints, defaultDeliveryStreamName(flags.stream))).clear();
+  return {
+    stream,
+    checkpoints,
+    lake: flags.lake ?? join(flags.dataDir, 'lake', 'sdfleet-lake'),
+    cleanup: async () => {
+      if (temporary) await rm(temporary, { recursive: true, force: true });
+    },
+  };
+}
+
+async function assertFolder(flag: string, path: string): Promise<void> {
+  const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    if (err.code === 'ENOTDIR') throw new UserError(flag, path, 'is below a file, not a folder');
+    throw err;
+  });
+  if (info && !info.isDirectory()) throw new UserError(flag, path, 'is a file, not a folder');
+}
+
+async function startDelivery(flags: StackFlags, dirs: StackDirs, stack: LocalStream, client: ReturnType<typeof createLocalKinesisClient>): Promise<DeliveryStream> {
+  try {
+    return await startDeliveryStream({
+      client,
+      streamName: stack.streamName,
+      bucket: new FilesystemBucket(dirs.lake),
+      checkpointDir: dirs.checkpoints,
+      lambdaBuffer: { intervalMs: Math.min(flags.bufferSeconds, 60) * 1000 },
+      s3Buffer: { intervalMs: flags.bufferSeconds * 1000 },
+      format: flags.format,
+      logger: createLogger('delivery'),
+    });
+  } catch (err) {
+    if (err instanceof StreamIdentityMismatch) {
+      throw new UserError('--checkpoint-dir', dirs.checkpoints, `${err.message}; start with --fresh to begin again, or use another --checkpoint-dir`);
+    }
+    throw err;
+  }
+}
+
+async function start(flags: StackFlags, limits: LocalStreamLimits, faults: FaultOptions, path: string | undefined): Promise<LocalStream> {
   try {
     return await startLocalStream({
       streamName: flags.stream,
       shardCount: flags.shards,
       kinesalitePort: flags.kinesalitePort,
+      path,
       gate: { port: flags.port, host: flags.host, limits, faults },
       logger: createLogger('stack'),
     });
@@ -144,6 +224,7 @@ async function start(flags: StackFlags, limits: LocalStreamLimits, faults: Fault
       throw new UserError(which, e.port, 'is already in use; pick another port or 0 for a random one');
     }
     if (e.name === 'InvalidArgumentException' || e.name === 'ValidationException') throw new UserError('--stream', flags.stream, e.message);
+    if (e.name === 'LimitExceededException') throw new UserError('--shards', flags.shards, e.message);
     throw err;
   }
 }
@@ -172,6 +253,19 @@ function describeFaults(f: FaultOptions): string {
     f.latencyMs ? `latency ${JSON.stringify(f.latencyMs)}` : '',
   ].filter(Boolean);
   return parts.length === 0 ? 'none' : `${parts.join(', ')} (seed ${f.seed})`;
+}
+
+function shardCount(value: string): number {
+  const n = positiveInt(value);
+  if (n > SHARD_LIMIT) throw new InvalidArgumentError(`the local stack allows at most ${SHARD_LIMIT} shards, got "${value}"`);
+  return n;
+}
+
+/** Firehose accepts 0–900 s; below 60 is a local-only allowance (see the delivery README). */
+function bufferSeconds(value: string): number {
+  const n = positiveNumber(value);
+  if (n > 900) throw new InvalidArgumentError(`expected at most 900 seconds (Firehose's maximum), got "${value}"`);
+  return n;
 }
 
 function format(value: string): 'json' | 'parquet' {

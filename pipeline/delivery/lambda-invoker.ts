@@ -36,7 +36,8 @@ export interface InvokeOutcome {
 export interface LambdaInvokerOptions {
   handler: TransformHandler;
   deliveryStreamArn: string;
-  sourceKinesisStreamArn: string;
+  /** The Kinesis source; undefined for direct PUT, whose events carry no Kinesis fields. */
+  sourceKinesisStreamArn?: string;
   region: string;
   /** Retries after a failed invocation (Firehose default 3, so up to 4 attempts). */
   retries?: number;
@@ -139,23 +140,28 @@ export class LambdaInvoker {
   }
 
   private event(records: SourceRecord[]): FirehoseTransformationEvent {
+    const kinesis = this.options.sourceKinesisStreamArn;
     return {
       invocationId: this.newId(),
       deliveryStreamArn: this.options.deliveryStreamArn,
-      sourceKinesisStreamArn: this.options.sourceKinesisStreamArn,
+      ...(kinesis === undefined ? {} : { sourceKinesisStreamArn: kinesis }),
       region: this.options.region,
       records: records.map(
         (r): FirehoseTransformationEventRecord => ({
           recordId: recordIdOf(r),
           approximateArrivalTimestamp: r.arrivalMs,
           data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength).toString('base64'),
-          kinesisRecordMetadata: {
-            shardId: r.shardId,
-            partitionKey: r.partitionKey,
-            approximateArrivalTimestamp: r.arrivalMs,
-            sequenceNumber: r.sequenceNumber,
-            subsequenceNumber: String(r.subsequenceNumber),
-          },
+          ...(kinesis === undefined
+            ? {}
+            : {
+                kinesisRecordMetadata: {
+                  shardId: r.shardId,
+                  partitionKey: r.partitionKey,
+                  approximateArrivalTimestamp: r.arrivalMs,
+                  sequenceNumber: r.sequenceNumber,
+                  subsequenceNumber: String(r.subsequenceNumber),
+                },
+              }),
         }),
       ),
     };

@@ -19,7 +19,13 @@ import { RangeSet, type Range } from './range-set.js';
  */
 export const ACK_LEDGER_FORMAT = 'sdfleet-acks/1';
 
-const rangeList = z.array(z.tuple([z.number().int().positive(), z.number().int().positive()]));
+// Seqs are safe integers (exact in JSON and in DuckDB's BIGINT); a range never runs backwards.
+const seq = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const rangeList = z.array(
+  z.tuple([seq, seq]).superRefine(([first, last], ctx) => {
+    if (first > last) ctx.addIssue({ code: 'custom', message: `range [${first}, ${last}] ends before it starts` });
+  }),
+);
 const ledgerSchema = z.object({
   format: z.literal(ACK_LEDGER_FORMAT),
   vehicles: z.record(
@@ -87,6 +93,32 @@ export class AckLedger {
     return undefined;
   }
 
+  /**
+   * Splits some seqs of one vehicle by what the ledger knows, with the precedence of `outcomeOf`
+   * (acked, then failed, then dropped), by range arithmetic: a ledger claiming 2^53 seqs costs
+   * no more than one claiming ten.
+   */
+  explain(vehicleId: string, seqs: RangeSet): { acked: RangeSet; failed: Map<string, number>; dropped: Map<string, number>; unknown: RangeSet } {
+    const failed = new Map<string, number>();
+    const dropped = new Map<string, number>();
+    const v = this.vehicles.get(vehicleId);
+    if (!v) return { acked: new RangeSet(), failed, dropped, unknown: seqs };
+    const acked = seqs.intersect(v.acked);
+    let rest = seqs.subtract(v.acked);
+    for (const [outcomes, counts] of [
+      [v.failed, failed],
+      [v.dropped, dropped],
+    ] as const) {
+      for (const [reason, set] of outcomes) {
+        const hit = rest.intersect(set);
+        if (hit.size === 0) continue;
+        counts.set(reason, hit.size);
+        rest = rest.subtract(hit);
+      }
+    }
+    return { acked, failed, dropped, unknown: rest };
+  }
+
   /** Every seq of one vehicle the ledger has an outcome for, as ranges. */
   recordedRanges(vehicleId: string): Range[] {
     const v = this.vehicles.get(vehicleId);
@@ -115,6 +147,27 @@ export class AckLedger {
       vehicles[id] = { acked: v.acked.toJSON(), failed: mapToJson(v.failed), dropped: mapToJson(v.dropped) };
     }
     return { format: ACK_LEDGER_FORMAT, vehicles };
+  }
+
+  /**
+   * One ledger holding everything several ledgers recorded (workers each write their own).
+   * A seq acked in any of them counts as acked, as within one ledger.
+   */
+  static merge(ledgers: readonly AckLedger[]): AckLedger {
+    const merged = new AckLedger();
+    for (const ledger of ledgers) {
+      for (const [id, v] of ledger.vehicles) {
+        const into = merged.vehicle(id);
+        for (const [a, b] of v.acked.toJSON()) into.acked.addRange(a, b);
+        for (const [outcomes, target] of [
+          [v.failed, into.failed],
+          [v.dropped, into.dropped],
+        ] as const) {
+          for (const [reason, set] of outcomes) for (const [a, b] of set.toJSON()) setFor(target, reason).addRange(a, b);
+        }
+      }
+    }
+    return merged;
   }
 
   static fromJSON(json: unknown): AckLedger {

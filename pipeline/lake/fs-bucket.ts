@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { UserError } from '../../common/user-error.js';
-import type { Bucket } from './bucket.js';
+import { checkKey, type Bucket } from './bucket.js';
 
 /** Where `sdfleet` keeps a filesystem bucket by default: `./data/lake/<bucket>`. */
 export function defaultLakeRoot(bucket: string, cwd = process.cwd()): string {
@@ -56,8 +56,9 @@ export class FilesystemBucket implements Bucket {
   }
 
   private pathOf(key: string): string {
+    checkKey(key);
     const path = resolve(this.localRoot, key);
-    if (key.length === 0 || key.startsWith('/') || !path.startsWith(this.localRoot + sep)) {
+    if (key.startsWith('/') || !path.startsWith(this.localRoot + sep)) {
       throw new UserError('key', key, 'must be a relative object key inside the bucket');
     }
     return path;

@@ -48,6 +48,38 @@ export class RangeSet {
     return count;
   }
 
+  /** The integers in both sets. */
+  intersect(other: RangeSet): RangeSet {
+    const out = new RangeSet();
+    const a = this.ranges;
+    const b = other.ranges;
+    for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+      const first = Math.max(a[i][0], b[j][0]);
+      const last = Math.min(a[i][1], b[j][1]);
+      if (first <= last) out.ranges.push([first, last]);
+      if (a[i][1] < b[j][1]) i++;
+      else j++;
+    }
+    return out;
+  }
+
+  /** The integers of this set that are not in `other`. */
+  subtract(other: RangeSet): RangeSet {
+    const out = new RangeSet();
+    const b = other.ranges;
+    let j = 0;
+    for (const [first, last] of this.ranges) {
+      let from = first;
+      while (j < b.length && b[j][1] < from) j++;
+      for (let k = j; k < b.length && b[k][0] <= last && from <= last; k++) {
+        if (b[k][0] > from) out.ranges.push([from, b[k][0] - 1]);
+        from = Math.max(from, b[k][1] + 1);
+      }
+      if (from <= last) out.ranges.push([from, last]);
+    }
+    return out;
+  }
+
   get size(): number {
     return this.ranges.reduce((sum, [a, b]) => sum + b - a + 1, 0);
   }

@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Bucket } from './bucket.js';
+import { checkKey, type Bucket } from './bucket.js';
 
 /** A bucket behind any S3 API (AWS, s3rver, MinIO) through the AWS SDK v3. */
 export class S3Bucket implements Bucket {
@@ -15,10 +15,12 @@ export class S3Bucket implements Bucket {
   }
 
   async put(key: string, body: Uint8Array): Promise<void> {
+    checkKey(key);
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body }));
   }
 
   async get(key: string): Promise<Uint8Array> {
+    checkKey(key);
     const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     if (!out.Body) throw new Error(`s3://${this.bucket}/${key} has no body`);
     return out.Body.transformToByteArray();

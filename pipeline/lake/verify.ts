@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import type { AckLedger } from './acks.js';
-import { openLake } from './query.js';
+import type { UnreadableObject } from './lake-files.js';
+import { keepReadable, ndjsonDeliveredColumns, openLake, parquetEventsSource } from './query.js';
 import { RangeSet, type Range } from './range-set.js';
 
 export interface VerifyReport {
@@ -32,7 +34,18 @@ export interface VerifyReport {
     failedPresent: number;
     droppedPresent: number;
   };
+  /** Lake objects that could not be read (named, skipped); their records are not counted. */
+  unreadable: number;
+  unreadableObjects: UnreadableObject[];
+  /** OK: the lake exists and was read, nothing missing, no processing failures (unless allowed), nothing unreadable. */
   ok: boolean;
+  /** Why the verdict is not OK, one sentence each; empty when OK. */
+  reasons: string[];
+}
+
+export interface VerifyOptions {
+  /** Records in the error output do not spoil the verdict (they are still counted and listed). */
+  allowFailures?: boolean;
 }
 
 const EXAMPLES = 10;
@@ -43,12 +56,12 @@ const EXAMPLES = 10;
  * output is accounted for (a failure, reported by reason), not missing. With a ledger, gaps the
  * producer itself failed or dropped are reported as such; everything else absent is MISSING.
  */
-export async function verifyLake(root: string, ledger?: AckLedger): Promise<VerifyReport> {
+export async function verifyLake(root: string, ledger?: AckLedger, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const found = existsSync(root);
   const lake = await openLake(root);
   try {
     const one = async (sql: string) => (await lake.query(sql)).rows;
-    // The JSON is parsed once, keeping only the columns verify needs.
-    await lake.connection.run(`CREATE TEMP TABLE delivered AS SELECT event_uuid, vehicle_id, TRY_CAST(seq AS BIGINT) AS seq FROM events`);
+    await loadDelivered(lake);
     const [[delivered, withUuid, unique, unkeyed]] = await one(
       `SELECT count(*), count(event_uuid), count(DISTINCT event_uuid), count(*) FILTER (WHERE vehicle_id IS NULL OR seq IS NULL) FROM delivered`,
     );
@@ -93,21 +106,19 @@ export async function verifyLake(root: string, ledger?: AckLedger): Promise<Veri
     let missing = 0;
     let ackedMissing = 0;
     for (const vehicleId of [...absent.keys()].sort()) {
-      const seqs = new RangeSet();
-      for (const [first, last] of absent.get(vehicleId)!.toJSON()) {
-        for (let seq = first; seq <= last; seq++) {
-          const known = ledger?.outcomeOf(vehicleId, seq);
-          if (known?.outcome === 'failed') failedAbsent.set(known.reason, (failedAbsent.get(known.reason) ?? 0) + 1);
-          else if (known?.outcome === 'dropped') droppedAbsent.set(known.reason, (droppedAbsent.get(known.reason) ?? 0) + 1);
-          else {
-            seqs.add(seq);
-            if (known?.outcome === 'acked') ackedMissing++;
-          }
-        }
+      const seqs = absent.get(vehicleId)!;
+      let lost = seqs;
+      if (ledger) {
+        const known = ledger.explain(vehicleId, seqs);
+        addCounts(failedAbsent, known.failed);
+        addCounts(droppedAbsent, known.dropped);
+        ackedMissing += known.acked.size;
+        lost = known.unknown;
+        for (const [first, last] of known.acked.toJSON()) lost.addRange(first, last);
       }
-      if (seqs.size > 0) {
-        missing += seqs.size;
-        missingByVehicle.push({ vehicleId, seqs: seqs.toJSON() });
+      if (lost.size > 0) {
+        missing += lost.size;
+        missingByVehicle.push({ vehicleId, seqs: lost.toJSON() });
       }
     }
 
@@ -123,8 +134,13 @@ export async function verifyLake(root: string, ledger?: AckLedger): Promise<Veri
       failuresByReason,
       missing,
       missingByVehicle,
-      ok: missing === 0,
+      unreadable: lake.files.unreadable.length,
+      unreadableObjects: lake.files.unreadable,
+      ok: false,
+      reasons: [],
     };
+    report.reasons = verdictReasons(report, root, found, options);
+    report.ok = report.reasons.length === 0;
     if (ledger) {
       const totals = ledger.totals();
       report.producer = {
@@ -147,4 +163,45 @@ function sum(values: Iterable<number>): number {
   let total = 0;
   for (const v of values) total += v;
   return total;
+}
+
+/**
+ * The delivered events, reduced to what verify needs. One read over every object; if DuckDB
+ * fails on one, each is read alone so that only the bad ones are set aside (and named).
+ */
+async function loadDelivered(lake: Awaited<ReturnType<typeof openLake>>): Promise<void> {
+  const { connection, files } = lake;
+  await connection.run(`CREATE TEMP TABLE delivered (event_uuid VARCHAR, vehicle_id VARCHAR, seq BIGINT)`);
+  // Explicit columns for NDJSON: no schema detection, and a file without a field reads it as NULL.
+  const fromNdjson = (paths: string[]) =>
+    `INSERT INTO delivered SELECT event_uuid, vehicle_id, TRY_CAST(seq AS BIGINT) FROM ${ndjsonDeliveredColumns(paths)}`;
+  const fromParquet = (paths: string[]) =>
+    `INSERT INTO delivered BY NAME SELECT COLUMNS(c -> c IN ('event_uuid', 'vehicle_id', 'seq')) FROM ${parquetEventsSource(paths)}`;
+  for (const [paths, sql] of [
+    [files.eventsNdjson, fromNdjson],
+    [files.eventsParquet, fromParquet],
+  ] as const) {
+    if (paths.length === 0) continue;
+    try {
+      await connection.run(sql(paths));
+    } catch {
+      // A failed INSERT inserts nothing, so reading each object again counts each once.
+      await keepReadable(connection, files, paths, sql);
+    }
+  }
+}
+
+function verdictReasons(r: VerifyReport, root: string, found: boolean, options: VerifyOptions): string[] {
+  const reasons: string[] = [];
+  if (!found) reasons.push(`the lake ${root} does not exist`);
+  if (r.missing > 0) reasons.push(`${r.missing} record${r.missing === 1 ? ' is' : 's are'} missing`);
+  if (r.processingFailed > 0 && !options.allowFailures) {
+    reasons.push(`${r.processingFailed} record${r.processingFailed === 1 ? '' : 's'} ended in the error output (processing failures; --allow-failures accepts them)`);
+  }
+  if (r.unreadable > 0) reasons.push(`${r.unreadable} lake object${r.unreadable === 1 ? ' is' : 's are'} unreadable, so ${r.unreadable === 1 ? 'its' : 'their'} records were not counted`);
+  return reasons;
+}
+
+function addCounts(into: Map<string, number>, from: Map<string, number>): void {
+  for (const [key, n] of from) into.set(key, (into.get(key) ?? 0) + n);
 }

@@ -130,8 +130,12 @@ export async function startGate(options: GateOptions): Promise<Gate> {
     let map: StreamShards;
     try {
       map = await maps.get(streamName);
-    } catch {
-      return { raw: await forward() }; // e.g. ResourceNotFoundException, in the upstream's words
+    } catch (err) {
+      // An unknown stream: the upstream stores nothing and answers in its own words. Any other
+      // failure must not let the put through unmetered: answer a retryable InternalFailure.
+      if ((err as { name?: string }).name === 'ResourceNotFoundException') return { raw: await forward() };
+      logger.warn({ err, streamName }, 'shard map load failed');
+      return { status: 500, body: { __type: INTERNAL_FAILURE, message: `shard gate: cannot read the shards of stream ${streamName}: ${(err as Error).message}` } };
     }
     let plans = planRecords({ meter, faults, accounting }, map, records);
     if (!plans) {
@@ -210,6 +214,9 @@ export async function startGate(options: GateOptions): Promise<Gate> {
         send(res, { status: 500, body: { __type: INTERNAL_FAILURE, message: `shard gate: ${err instanceof Error ? err.message : String(err)}` } });
       });
   });
+  // Never close an idle keep-alive connection: a client reusing it just as the server closed it
+  // would get ECONNRESET (Node's Agent ignores the Keep-Alive hint unless it has its own timeout).
+  server.keepAliveTimeout = 0;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

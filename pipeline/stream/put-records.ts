@@ -1,7 +1,8 @@
-import { hashKeyOf, parseExplicitHashKey } from '../../producer/hash-key.js';
+import { hashKeyOf, parseExplicitHashKey } from '../../common/hash-key.js';
+import { isValidPartitionKeyLength } from '../../common/partition-key.js';
 import type { Accounting } from './accounting.js';
 import type { FaultInjector } from './faults.js';
-import { findShard } from '../../producer/open-shards.js';
+import { findShard } from '../../common/shard-lookup.js';
 import type { Shard, StreamShards } from './shard-map.js';
 import type { ShardMeter } from './shard-meter.js';
 
@@ -51,7 +52,7 @@ export function wellFormedRecords(records: unknown): WireRecord[] | undefined {
   if (!Array.isArray(records) || records.length === 0 || records.length > 500) return undefined;
   for (const r of records as Array<Partial<WireRecord>>) {
     if (typeof r !== 'object' || r === null || typeof r.Data !== 'string' || typeof r.PartitionKey !== 'string') return undefined;
-    if (r.PartitionKey.length === 0 || r.PartitionKey.length > 256) return undefined;
+    if (!isValidPartitionKeyLength(r.PartitionKey)) return undefined;
     if (r.ExplicitHashKey !== undefined && (typeof r.ExplicitHashKey !== 'string' || parseExplicitHashKey(r.ExplicitHashKey) === undefined)) return undefined;
   }
   return records as WireRecord[];

@@ -1,5 +1,5 @@
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { listOpenShards, type Shard } from '../../producer/open-shards.js';
+import { listOpenShards, type Shard } from '../../common/shard-lookup.js';
 
 export type { Shard };
 

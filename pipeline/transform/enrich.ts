@@ -1,3 +1,4 @@
+import { exceedsNesting, MAX_NESTING_DEPTH } from './nesting-depth.js';
 import { failure, validateEvent, type TransformFailure } from './validate-event.js';
 
 /** Firehose dynamic-partitioning keys, zero-padded UTC parts of the event time. */
@@ -32,6 +33,10 @@ export function enrichEvent(bytes: Uint8Array): EnrichedEvent | TransformFailure
   } catch {
     return failure('InvalidUtf8', 'record', bytes, 'is not valid UTF-8');
   }
+  // Checked before parsing: JSON.parse copes with deep nesting, but every recursive walk after it
+  // (stringify, error formatting) would overflow the stack and fail the whole batch.
+  const deep = exceedsNesting(bytes);
+  if (deep) return failure('NestingTooDeep', 'record', text, `nests deeper than ${MAX_NESTING_DEPTH} levels (at byte ${deep.offset})`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

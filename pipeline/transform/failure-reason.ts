@@ -24,3 +24,9 @@ export function failedRecord(recordId: string, data: string, reason: FailureReas
 export function failureReason(record: FirehoseTransformationResultRecord): FailureReason | undefined {
   return reasons.get(record);
 }
+
+/** The reason given to a record whose handling threw: a bug, reported on that record alone. */
+export function unexpectedFailure(error: unknown): FailureReason {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return { errorCode: 'UnexpectedError', errorMessage: `transform: unexpected error (${message.slice(0, 200)})` };
+}

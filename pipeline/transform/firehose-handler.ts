@@ -7,7 +7,7 @@ import type {
 import { createLogger, type Logger } from '../../common/logger.js';
 import { summarizeBatch } from './batch-metrics.js';
 import { enrichEvent } from './enrich.js';
-import { failedRecord, failureReason } from './failure-reason.js';
+import { failedRecord, failureReason, unexpectedFailure } from './failure-reason.js';
 import { fitResponse, MAX_RESPONSE_BYTES } from './response-budget.js';
 
 export { failureReason, type FailureReason } from './failure-reason.js';
@@ -34,7 +34,7 @@ export function createFirehoseHandler(options: FirehoseHandlerOptions = {}): Fir
   const now = options.now ?? Date.now;
 
   return async function handler(event) {
-    const records = fitResponse(event.records.map(transformRecord), maxResponseBytes);
+    const records = fitResponse(event.records.map(transformSafely), maxResponseBytes);
     const summary = summarizeBatch(event.deliveryStreamArn, records, now());
     if (summary.ProcessingFailedRecords > 0) {
       // On AWS the log is the only place a reason survives (the error output says only that the
@@ -49,6 +49,18 @@ export function createFirehoseHandler(options: FirehoseHandlerOptions = {}): Fir
     }
     return { records };
   };
+}
+
+/**
+ * One record's bug must not fail the invocation: Firehose would retry the whole batch and then
+ * send every record to the error output as `Lambda.FunctionError`.
+ */
+function transformSafely(record: FirehoseTransformationEventRecord): FirehoseTransformationResultRecord {
+  try {
+    return transformRecord(record);
+  } catch (error) {
+    return failedRecord(String(record.recordId), typeof record.data === 'string' ? record.data : '', unexpectedFailure(error));
+  }
 }
 
 function transformRecord(record: FirehoseTransformationEventRecord): FirehoseTransformationResultRecord {

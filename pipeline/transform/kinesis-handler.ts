@@ -2,7 +2,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecor
 import { createLogger, type Logger } from '../../common/logger.js';
 import { deaggregate, type UserRecord } from '../../producer/codec.js';
 import { enrichEvent, type EnrichedEvent } from './enrich.js';
-import type { FailureReason } from './failure-reason.js';
+import { unexpectedFailure, type FailureReason } from './failure-reason.js';
 
 /** One Kinesis record's user records, all enriched. */
 export interface EnrichedBatch {
@@ -51,15 +51,18 @@ export function createKinesisHandler(options: KinesisHandlerOptions = {}): Kines
     let userRecords = 0;
     for (const record of event.Records) {
       const { sequenceNumber, data } = record.kinesis;
-      const outcome = enrichKinesisRecord(record);
-      let reason: FailureReason | undefined = outcome.ok ? undefined : outcome;
-      if (outcome.ok) {
-        try {
-          await sink?.write({ sequenceNumber, records: outcome.records });
-          userRecords += outcome.records.length;
-        } catch (error) {
-          reason = { errorCode: 'SinkFailed', errorMessage: `sink: ${(error as Error).message}` };
+      let reason: FailureReason | undefined;
+      try {
+        const outcome = enrichKinesisRecord(record);
+        if (outcome.ok) {
+          reason = await writeToSink(sink, { sequenceNumber, records: outcome.records });
+          if (reason === undefined) userRecords += outcome.records.length;
+        } else {
+          reason = outcome;
         }
+      } catch (error) {
+        // A bug on one record fails that record; thrown out, Lambda would retry the whole batch.
+        reason = unexpectedFailure(error);
       }
       if (reason === undefined) continue;
       logger.warn({ sequenceNumber, errorCode: reason.errorCode, errorMessage: reason.errorMessage }, 'kinesis record failed');
@@ -79,10 +82,20 @@ export function createKinesisHandler(options: KinesisHandlerOptions = {}): Kines
   };
 }
 
+async function writeToSink(sink: KinesisSink | undefined, batch: EnrichedBatch): Promise<FailureReason | undefined> {
+  try {
+    await sink?.write(batch);
+    return undefined;
+  } catch (error) {
+    return { errorCode: 'SinkFailed', errorMessage: `sink: ${(error as Error).message}` };
+  }
+}
+
 function enrichKinesisRecord(record: KinesisStreamRecord): { ok: true; records: EnrichedBatch['records'] } | ({ ok: false } & FailureReason) {
+  const { data, partitionKey } = record.kinesis;
   let userRecords: UserRecord[];
   try {
-    userRecords = deaggregate(Buffer.from(record.kinesis.data, 'base64'), record.kinesis.partitionKey);
+    userRecords = deaggregate(Buffer.from(data, 'base64'), partitionKey);
   } catch (error) {
     return { ok: false, errorCode: 'InvalidAggregate', errorMessage: (error as Error).message };
   }

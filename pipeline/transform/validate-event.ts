@@ -1,3 +1,4 @@
+import { EVENT_TIME_MAX_S as MAX_SECONDS, EVENT_TIME_MIN_S as MIN_SECONDS } from '../../common/event-time.js';
 import { UserError } from '../../common/user-error.js';
 
 /** Why a record was refused; `errorCode` groups failures, `errorMessage` names the field and value. */
@@ -10,6 +11,7 @@ export interface TransformFailure {
 export type TransformErrorCode =
   | 'InvalidUtf8'
   | 'InvalidJson'
+  | 'NestingTooDeep'
   | 'NotAnObject'
   | 'MissingField'
   | 'InvalidField'
@@ -25,8 +27,6 @@ export interface ValidEvent {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Parts become S3 key segments and Hive partition values, so only characters safe in both.
 const EVENT_NAME = /^[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_-]{1,64})*$/;
-const MIN_SECONDS = Date.UTC(2000, 0, 1) / 1000;
-const MAX_SECONDS = Date.UTC(2100, 0, 1) / 1000;
 
 export function failure(errorCode: TransformErrorCode, field: string, value: unknown, problem: string): TransformFailure {
   // UserError gives the project-wide `field: problem (got value)` wording, with long values shortened.

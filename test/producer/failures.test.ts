@@ -1,8 +1,9 @@
 // Failure scenarios with a scripted client and manual time: every put settles exactly once,
 // counts reconcile, expired records carry their attempts, fatal errors fail fast.
+import { ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../common/user-error.js';
-import { KinesisProducer, ProducerError, type KinesisProducerOptions, type PutResult } from '../../producer/index.js';
+import { KinesisProducer, ProducerError, ShardMap, deaggregate, isAggregated, type KinesisProducerOptions, type PutResult } from '../../producer/index.js';
 import { ManualTime, settle } from './manual-time.js';
 import { ScriptedKinesis, evenShards } from './scripted-kinesis.js';
 
@@ -144,6 +145,113 @@ describe('KinesisProducer failure handling', () => {
     await time.advance(1_500); // the map reload is rate-limited to one per second
     expect(client.listShardsCalls).toBeGreaterThan(1);
     expect(reconcile(producer, 40).ErrorsByCode.WrongShard).toBeGreaterThan(0);
+  });
+
+  it('fails the unsettled records of a batch whose response handling throws, so flush() and close() resolve', async () => {
+    const { time, client, producer } = setup();
+    // A malformed answer (null entries) makes reading the response throw.
+    const send = client.send.bind(client);
+    client.send = async (command: object) => {
+      const output = (await send(command)) as { Records?: unknown[] };
+      return command instanceof PutRecordsCommand ? { ...output, Records: output.Records?.map(() => null) } : output;
+    };
+    const outcomes = putMany(producer, 30);
+    let closed = false;
+    void producer.close().then(() => (closed = true));
+    await time.runUntil(() => closed, 5_000);
+    expect(closed).toBe(true);
+    expect(outcomes.every((o) => o.settledTimes === 1 && o.error?.code === 'ResponseHandlingFailed')).toBe(true);
+    expect(outcomes[0].error?.message).toMatch(/unexpected error while handling the response/);
+    expect(outcomes[0].error?.attempts).toHaveLength(1);
+    expect(reconcile(producer, 30).UserRecordsFailed).toBe(30);
+  });
+
+  it('lets a bug in shard lookup surface from put() instead of retrying it as WrongShard', () => {
+    const { client } = setup();
+    const map = new ShardMap({ client, streamName: 'test', clock: new ManualTime(), scheduler: new ManualTime() });
+    const producer = new KinesisProducer({ client, streamName: 'test', metricsIntervalMs: 0, shardMap: map });
+    Object.assign(map, { loaded: true, predict: () => { throw new TypeError('bug in predict'); } });
+    expect(() => producer.put({ partitionKey: 'k', data: 'x' })).toThrow(/bug in predict/);
+  });
+
+  it('retries a record whose hash key falls in a gap of the shard map (mid-reshard) as WrongShard after a reload', async () => {
+    // The first map has a gap over the top half of the key space; the reload closes it.
+    const full = evenShards(2);
+    const client = new ScriptedKinesis([full[0]]);
+    const { time, producer } = setup({ client });
+    const outcome = putMany(producer, 1, () => 'k')[0];
+    const top = (1n << 127n).toString();
+    let r: PutResult | undefined;
+    void producer.put({ partitionKey: 'k', data: 'x', explicitHashKey: top }).then((result) => (r = result));
+    await time.advance(10);
+    client.shards = full;
+    await time.runUntil(() => outcome.settledTimes > 0 && r !== undefined, 10_000);
+    if (r === undefined) throw new Error('the record in the gap never settled');
+    expect(r.shardId).toBe(full[1].shardId);
+    expect(r.attempts).toBeGreaterThanOrEqual(2);
+    expect(producer.metrics().stream.UserRecordsPut).toBe(2);
+    expect(producer.metrics().stream.ErrorsByCode.WrongShard).toBeUndefined(); // a local re-route, not an answer
+  });
+
+  it('copies the bytes of put(), so a caller reusing its buffer does not change what is sent (raw and aggregated)', async () => {
+    for (const aggregation of [false, true]) {
+      const { time, client, producer } = setup({ aggregation }, 1);
+      const buffer = Buffer.alloc(8);
+      const results: Promise<PutResult>[] = [];
+      for (let i = 0; i < 5; i++) {
+        buffer.write(`record-${i}`);
+        results.push(producer.put({ partitionKey: 'k', data: buffer }));
+      }
+      buffer.fill(0);
+      let done = false;
+      void Promise.all(results).then(() => (done = true));
+      await time.runUntil(() => done, 5_000);
+      const sent = client.calls
+        .flatMap((c) => c.Records ?? [])
+        .flatMap((r) => deaggregate(r.Data as Uint8Array, r.PartitionKey as string).map((u) => Buffer.from(u.data).toString()));
+      expect(client.calls.some((c) => c.Records?.some((r) => isAggregated(r.Data as Uint8Array)))).toBe(aggregation);
+      expect(sent).toEqual(['record-0', 'record-1', 'record-2', 'record-3', 'record-4']);
+    }
+  });
+
+  it('sends the caller\'s own bytes with zeroCopy (the documented contract: do not change them until the put settles)', async () => {
+    const { time, client, producer } = setup({ aggregation: false, zeroCopy: true }, 1);
+    const buffer = Buffer.from('original');
+    const put = producer.put({ partitionKey: 'k', data: buffer });
+    buffer.write('modified');
+    let done = false;
+    void put.then(() => (done = true));
+    await time.runUntil(() => done, 5_000);
+    expect(Buffer.from(client.calls[0].Records?.[0].Data as Uint8Array).toString()).toBe('modified');
+  });
+
+  it('close() resolves within recordTtlMs + requestTimeoutMs when ListShards never answers', async () => {
+    const scripted = new ScriptedKinesis(evenShards(2));
+    const client = { send: (command: object) => (command instanceof ListShardsCommand ? new Promise<never>(() => {}) : scripted.send(command)) };
+    const { time, producer } = setup({ client, recordTtlMs: 2_000, requestTimeoutMs: 500 });
+    const outcomes = putMany(producer, 10);
+    const started = time.now();
+    let closedAt: number | undefined;
+    void producer.close().then(() => (closedAt = time.now()));
+    await time.runUntil(() => closedAt !== undefined, 10_000);
+    expect(closedAt).toBeDefined();
+    expect((closedAt ?? Infinity) - started).toBeLessThanOrEqual(2_000 + 500);
+    expect(outcomes.every((o) => o.settledTimes === 1 && o.error?.code === 'UserRecordExpired')).toBe(true);
+    expect(outcomes[0].error?.message).toMatch(/ListShards failed: .*no response within 500 ms/);
+  });
+
+  it('ready() does not wait on a full buffer once the producer is closed', async () => {
+    const { time, client, producer } = setup({ maxBufferedRecords: 4, recordTtlMs: 60_000 });
+    client.beforeCall = () => new Promise<void>(() => {}); // never answered: the buffer cannot drain
+    putMany(producer, 4);
+    let ready = false;
+    void producer.ready().then(() => (ready = true));
+    await time.advance(100);
+    expect(ready).toBe(false);
+    void producer.close();
+    await settle();
+    expect(ready).toBe(true);
+    await producer.ready(); // and any later call resolves at once
   });
 
   it('validation errors name the field and value and enqueue nothing', async () => {

@@ -31,6 +31,19 @@ function setup() {
 }
 
 describe('FirehoseProducer', () => {
+  it('copies the bytes of put(), so a caller reusing its buffer does not change what is sent', async () => {
+    const { time, client, producer } = setup();
+    const buffer = Buffer.from('{"v":1}\n');
+    const withoutDelimiter = Buffer.from('{"v":2}');
+    const puts = [producer.put({ data: buffer }), producer.put({ data: withoutDelimiter })];
+    buffer.write('{"v":9}\n');
+    withoutDelimiter.write('{"v":8}');
+    let done = false;
+    void Promise.all(puts).then(() => (done = true));
+    await time.runUntil(() => done, 5_000);
+    expect(client.received).toEqual(['{"v":1}\n', '{"v":2}\n']);
+  });
+
   it('sends newline-delimited records in batches of at most 500 and retries what FailedPutCount reports', async () => {
     const { time, client, producer } = setup();
     client.failFirstTry = new Set([0, 7, 499]);

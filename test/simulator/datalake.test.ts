@@ -8,7 +8,7 @@ const perClass: Record<string, { co2: number; wh: number; km: number }> = {};
 beforeAll(async () => {
   const lastKm = new Map<string, number>();
   // Aggregated on the fly: keeping a million events would cost more than simulating them.
-  hour = await capture('scenarios/datalake.yaml', {
+  hour = await capture('scenarios/datalake-1m-per-hour.yaml', {
     keep: false,
     onEvent(ev) {
       if (ev.event_name !== 'vehicle:telemetry') return;

@@ -18,7 +18,7 @@ function errorOf(fn: () => unknown): UserError {
 describe('scenario validation', () => {
   it('loads the bundled scenarios', () => {
     expect(loadScenario('scenarios/demo.yaml').fleet.vehicles).toBe(40);
-    expect(loadScenario('scenarios/datalake.yaml').stop.durationS).toBe(3600);
+    expect(loadScenario('scenarios/datalake-1m-per-hour.yaml').stop.durationS).toBe(3600);
   });
 
   it('names the field and the value that are wrong', () => {

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { enrichEvent } from '../../pipeline/transform/enrich.js';
+import { exceedsNesting, MAX_NESTING_DEPTH } from '../../pipeline/transform/nesting-depth.js';
 import { encodeEvent } from '../../simulator/encoder.js';
 import { EVENT_CATALOG } from '../../simulator/events/catalog.js';
 import type { TelemetryEvent } from '../../simulator/events/event.js';
 import { uuidFrom } from '../../simulator/events/uuid.js';
 import { createRng } from '../../common/rng.js';
-import { telemetryEvent } from './fixtures.js';
+import { eventWithDeepField, nestedArrays, telemetryEvent } from './fixtures.js';
 
 const bytes = (value: unknown): Uint8Array => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -129,6 +130,33 @@ describe('enrichEvent', () => {
         });
       }),
       { numRuns: 300, seed: 20240601 },
+    );
+  });
+
+  it.each([10_000, 100_000])('refuses a record nested %i deep, as a field or as the root, with a nesting reason', (depth) => {
+    for (const text of [eventWithDeepField(depth), nestedArrays(depth), `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`]) {
+      const result = enrichEvent(bytes(text));
+      expect(result).toMatchObject({ ok: false, errorCode: 'NestingTooDeep' });
+      if (!result.ok) expect(result.errorMessage).toMatch(/^record: nests deeper than 100 levels \(at byte \d+\) \(got "/);
+    }
+  });
+
+  it('accepts nesting up to the limit and counts brackets inside strings as text', () => {
+    expect(enrichEvent(bytes(eventWithDeepField(MAX_NESTING_DEPTH - 1)))).toMatchObject({ ok: true }); // the event is one level
+    expect(enrichEvent(bytes(eventWithDeepField(MAX_NESTING_DEPTH)))).toMatchObject({ ok: false, errorCode: 'NestingTooDeep' });
+    const brackets = telemetryEvent({ note: `\\"${'['.repeat(5000)}\\`, tricky: '\\' });
+    expect(enrichedObject(brackets)).toMatchObject({ note: brackets.note, tricky: '\\' });
+  });
+
+  it('measures nesting exactly like the parsed value does (property)', () => {
+    const depthOf = (value: unknown): number =>
+      typeof value === 'object' && value !== null ? 1 + Math.max(0, ...Object.values(value).map(depthOf)) : 0;
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.integer({ min: 0, max: 7 }), (value, limit) => {
+        const tooDeep = exceedsNesting(bytes(JSON.stringify(value)), limit) !== undefined;
+        expect(tooDeep).toBe(depthOf(value) > limit);
+      }),
+      { numRuns: 500, seed: 8 },
     );
   });
 });

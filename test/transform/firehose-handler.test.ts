@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
 import { createFirehoseHandler, failureReason, handler } from '../../pipeline/transform/firehose-handler.js';
 import { MAX_RESPONSE_BYTES } from '../../pipeline/transform/response-budget.js';
-import { decode, firehoseEvent, firehoseResponseSchema, telemetryEvent } from './fixtures.js';
+import { decode, eventWithDeepField, firehoseEvent, firehoseResponseSchema, nestedArrays, telemetryEvent } from './fixtures.js';
 
 const quietHandler = createFirehoseHandler({ logger: silentLogger });
 
@@ -50,6 +50,44 @@ describe('Firehose transformation handler', () => {
     const response = await quietHandler(event);
     expect(response.records).toEqual([{ recordId: 'record-0', result: 'ProcessingFailed', data: '' }]);
     expect(failureReason(response.records[0])).toEqual({ errorCode: 'MissingField', errorMessage: 'data: is required and must be base64 (got undefined)' });
+  });
+
+  it('fails only the deeply nested records (10k and 100k, as a field and as the root) and keeps the batch', async () => {
+    const payloads = [
+      telemetryEvent({ seq: 1 }),
+      eventWithDeepField(10_000),
+      nestedArrays(10_000),
+      telemetryEvent({ seq: 2 }),
+      eventWithDeepField(100_000),
+      nestedArrays(100_000),
+      telemetryEvent({ seq: 3 }),
+    ];
+    const event = firehoseEvent(payloads);
+    const response = await quietHandler(event);
+    expect(firehoseResponseSchema.parse(response).records.map((r) => r.recordId)).toEqual(event.records.map((r) => r.recordId));
+    expect(response.records.map((r) => r.result)).toEqual(['Ok', 'ProcessingFailed', 'ProcessingFailed', 'Ok', 'ProcessingFailed', 'ProcessingFailed', 'Ok']);
+    for (const i of [1, 2, 4, 5]) {
+      expect(failureReason(response.records[i])).toMatchObject({ errorCode: 'NestingTooDeep', errorMessage: expect.stringContaining('nests deeper than 100 levels') });
+      expect(response.records[i].data).toBe(event.records[i].data);
+    }
+    expect([0, 3, 6].map((i) => (JSON.parse(decode(response.records[i].data)) as { seq: number }).seq)).toEqual([1, 2, 3]);
+  });
+
+  it('turns an unexpected exception on one record into that record\'s failure', async () => {
+    const event = firehoseEvent([telemetryEvent({ seq: 1 }), telemetryEvent({ seq: 2 })]);
+    // The first read throws, as a bug would mid-transform; the failure path reads the data again.
+    const { data } = event.records[0];
+    let reads = 0;
+    Object.defineProperty(event.records[0], 'data', {
+      get() {
+        if (reads++ === 0) throw new TypeError('a bug in the transform');
+        return data;
+      },
+    });
+    const response = await quietHandler(event);
+    expect(response.records.map((r) => r.result)).toEqual(['ProcessingFailed', 'Ok']);
+    expect(failureReason(response.records[0])).toEqual({ errorCode: 'UnexpectedError', errorMessage: 'transform: unexpected error (TypeError: a bug in the transform)' });
+    expect(response.records[0].data).toBe(data);
   });
 
   it('answers an empty batch with an empty response', async () => {

@@ -90,3 +90,13 @@ export const firehoseResponseSchema = z
     ),
   })
   .strict();
+
+/** JSON text nested `depth` arrays deep, built as text: building the value would overflow the stack. */
+export function nestedArrays(depth: number): string {
+  return `${'['.repeat(depth)}${']'.repeat(depth)}`;
+}
+
+/** A valid event whose `payload` field nests `depth` levels deep (the event itself is one more). */
+export function eventWithDeepField(depth: number, overrides: Record<string, unknown> = {}): string {
+  return `${JSON.stringify(telemetryEvent(overrides)).slice(0, -1)},"payload":${'{"a":'.repeat(depth - 1)}[]${'}'.repeat(depth - 1)}}`;
+}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
 import { encodeAggregated } from '../../producer/codec.js';
 import { createKinesisHandler, type EnrichedBatch, type RejectedRecord } from '../../pipeline/transform/kinesis-handler.js';
-import { kinesisEvent, telemetryEvent } from './fixtures.js';
+import { eventWithDeepField, kinesisEvent, nestedArrays, telemetryEvent } from './fixtures.js';
 
 const json = (value: unknown): Uint8Array => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -89,6 +89,41 @@ describe('Kinesis event-source handler', () => {
     expect(rejected[0].errorMessage).toMatch(/md5/i);
     expect(rejected[2].errorMessage).toBe('user record 2 of 2: created_at: must be a finite number of Unix seconds (got "yesterday")');
     expect(rejected[3].data).toBe(event.Records[4].kinesis.data);
+  });
+
+  it('fails only the Kinesis records holding deeply nested JSON (10k and 100k, field or root), raw or aggregated', async () => {
+    const { written, rejected, sink } = collectingSink();
+    const deep = [eventWithDeepField(10_000), nestedArrays(10_000), eventWithDeepField(100_000), nestedArrays(100_000)];
+    const event = kinesisEvent([
+      { partitionKey: 'SD-1', data: json(eventFor('SD-1', 1)) },
+      ...deep.map((text) => ({ partitionKey: 'SD-2', data: json(text) })),
+      { partitionKey: 'a', data: encodeAggregated([{ partitionKey: 'SD-3', data: json(eventFor('SD-3', 1)) }, { partitionKey: 'SD-3', data: json(deep[0]) }]) },
+      { partitionKey: 'SD-4', data: json(eventFor('SD-4', 1)) },
+    ]);
+    const seq = event.Records.map((r) => r.kinesis.sequenceNumber);
+    const response = await createKinesisHandler({ sink, logger: silentLogger })(event);
+    expect(response.batchItemFailures).toEqual(seq.slice(1, 6).map((itemIdentifier) => ({ itemIdentifier })));
+    expect(written.map((b) => b.sequenceNumber)).toEqual([seq[0], seq[6]]);
+    expect(rejected.map((r) => r.errorCode)).toEqual(Array(5).fill('NestingTooDeep'));
+    expect(rejected[4].errorMessage).toMatch(/^user record 2 of 2: record: nests deeper than 100 levels/);
+  });
+
+  it('turns an unexpected exception on one record into that record\'s failure', async () => {
+    const { written, rejected, sink } = collectingSink();
+    const event = kinesisEvent([
+      { partitionKey: 'SD-1', data: json(eventFor('SD-1', 1)) },
+      { partitionKey: 'SD-1', data: json(eventFor('SD-1', 2)) },
+    ]);
+    const broken = event.Records[0].kinesis;
+    Object.defineProperty(broken, 'partitionKey', {
+      get() {
+        throw new TypeError('a bug in the transform');
+      },
+    });
+    const response = await createKinesisHandler({ sink, logger: silentLogger })(event);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: broken.sequenceNumber }]);
+    expect(written.map((b) => b.sequenceNumber)).toEqual([event.Records[1].kinesis.sequenceNumber]);
+    expect(rejected).toMatchObject([{ errorCode: 'UnexpectedError', errorMessage: 'transform: unexpected error (TypeError: a bug in the transform)' }]);
   });
 
   it('fails a record whose sink write throws, so Lambda retries it', async () => {
