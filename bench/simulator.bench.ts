@@ -1,7 +1,11 @@
-// Simulator throughput: readings per CPU-second with emissions and JSON (reference: JSON.stringify of
-// the same events in the same run), and 100k always-on vehicles at 1 Hz in real time (CPU fraction,
-// memory per vehicle). Prints one markdown section; logs go to stderr.
-import { createSimulation, encodeEvent, loadScenario, type EventSink, type FleetEvent } from '../simulator/index.js';
+// Simulator throughput: telemetry readings per CPU-second with emissions, written as JSON bytes
+// (reference: JSON.stringify of the same readings in the same run), and 100k always-on vehicles at
+// 1 Hz in real time (CPU per second, start-up included; memory per vehicle; build time). Prints one
+// markdown section; logs go to stderr.
+import { createSimulation, loadScenario, type EventSink, type TelemetryEvent } from '../simulator/index.js';
+import { ByteWriter } from '../simulator/telemetry/byte-writer.js';
+import { ReadingWriter } from '../simulator/telemetry/reading-writer.js';
+import { readingOf } from '../simulator/telemetry/wire.js';
 
 const REPS = 5;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -11,48 +15,53 @@ const cpuS = (since: NodeJS.CpuUsage) => {
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const ok = (met: boolean) => (met ? 'met' : '**NOT met**');
 
 // 1. Generation rate: a working-hours fleet whose vehicles are mostly on the road.
 const mixed = { name: 'bench', seed: 11, start: '2026-03-03T10:00:00', fleet: { vehicles: 2000, mix: { car: 1, van: 1, bus: 1, drayage: 1, ev: 1 } } };
-const genRates: number[] = [];
-const objectRates: number[] = [];
+const bytesRates: number[] = [];
+const textRates: number[] = [];
 const allRates: number[] = [];
-// The events to serialize in the reference below (an untimed run through the object-taking sink).
-const sample: FleetEvent[] = [];
-await createSimulation(loadScenario(mixed)).run({ write: (ev) => void (sample.length < 200_000 && sample.push(ev)) }, { pace: 'max', durationS: 120 });
+// The readings to serialize in the reference below (an untimed run).
+const sample: TelemetryEvent[] = [];
+await createSimulation(loadScenario(mixed)).run(
+  { write: () => undefined, writeTelemetryBytes: (buf, start, end) => void (sample.length < 200_000 && sample.push(JSON.parse(buf.toString('utf8', start, end)) as TelemetryEvent)) },
+  { pace: 'max', durationS: 120 },
+);
 for (let rep = 0; rep < REPS; rep++) {
-  // JSON-only sink (what a producer needs: the line, the vehicle id, the seq), then the object sink.
-  for (const objects of [false, true]) {
+  // Bytes (what the file sink and a producer take without re-encoding), then the text sink.
+  for (const bytes of [true, false]) {
     const sim = createSimulation(loadScenario(mixed));
-    let bytes = 0;
+    let size = 0;
     gc();
     const c0 = process.cpuUsage();
-    const sink: EventSink = objects
-      ? { write: (_ev, json) => void (bytes += json.length) }
-      : { write: (_ev, json) => void (bytes += json.length), writeTelemetry: (json) => void (bytes += json.length) };
+    const sink: EventSink = bytes
+      ? { write: (_ev, json) => void (size += json.length), writeTelemetryBytes: (_buf, start, end) => void (size += end - start) }
+      : { write: (_ev, json) => void (size += json.length), writeTelemetry: (json) => void (size += json.length) };
     const s = await sim.run(sink, { pace: 'max', durationS: 120 });
     const cpu = cpuS(c0);
     const readingsPerS = (s.eventsByType['vehicle:telemetry'] ?? 0) / cpu;
-    if (objects) objectRates.push(readingsPerS);
-    else {
-      genRates.push(readingsPerS);
+    if (bytes) {
+      bytesRates.push(readingsPerS);
       allRates.push(s.records / cpu);
-    }
-    console.error(`rep ${rep} ${objects ? 'objects' : 'json'}: ${s.records} records (${bytes} B) in ${cpu.toFixed(2)} cpu-s`);
+    } else textRates.push(readingsPerS);
+    console.error(`rep ${rep} ${bytes ? 'bytes' : 'text'}: ${s.records} records (${size} B) in ${cpu.toFixed(2)} cpu-s`);
   }
 }
 
-// Reference in the same run: serializing the same events only.
-const encRates: number[] = [];
+// Reference in the same run: serializing the same readings only, with JSON.stringify and with the writer.
+const raw = sample.map(readingOf);
+const writerRates: number[] = [];
 const stringifyRates: number[] = [];
 for (let rep = 0; rep < REPS; rep++) {
   let n = 0;
   let c0 = process.cpuUsage();
-  for (const ev of sample) n += encodeEvent(ev).length;
-  encRates.push(sample.length / cpuS(c0));
-  c0 = process.cpuUsage();
   for (const ev of sample) n += JSON.stringify(ev).length;
   stringifyRates.push(sample.length / cpuS(c0));
+  const writer = new ReadingWriter(new ByteWriter(1 << 20));
+  c0 = process.cpuUsage();
+  for (let i = 0; i < raw.length; i++) n += writer.out.pos - writer.write(raw[i], i, i * 7, i * 13, i * 17);
+  writerRates.push(raw.length / cpuS(c0));
   if (n < 0) console.error(n);
 }
 
@@ -69,12 +78,12 @@ const perVehicleB = (process.memoryUsage().heapUsed - heap0) / BIG;
 const w0 = performance.now();
 const c0 = process.cpuUsage();
 let readings = 0;
-// CPU per simulated second: the first second carries every bus's start-up events (ignition, doors,
-// login: ~9 per bus), the rest is the steady 1 Hz load.
+// CPU per simulated second (at pace realtime, one wall second each). Buses come online over the
+// first 10 s (start-up events: ignition, doors, login), so those seconds carry more than the rest.
 const perSecondCpu: number[] = [];
 let tick = process.cpuUsage();
 const rt = await big.run(
-  { write: () => undefined, writeTelemetry: () => void readings++ },
+  { write: () => undefined, writeTelemetryBytes: () => void readings++ },
   {
     pace: 'realtime',
     durationS: RUN_S,
@@ -88,6 +97,8 @@ const wallS = (performance.now() - w0) / 1000;
 const cpuFraction = cpuS(c0) / wallS;
 gc();
 const perVehicleRunB = (process.memoryUsage().heapUsed - heap0) / BIG;
+const steady = median(perSecondCpu.slice(1));
+const worst = Math.max(...perSecondCpu);
 
 // 3. The same 100k as a realistic city mix (most private cars parked at 10:00).
 gc();
@@ -97,37 +108,38 @@ gc();
 const cityPerVehicleB = (process.memoryUsage().heapUsed - cityHeap0) / BIG;
 const cw0 = performance.now();
 const cc0 = process.cpuUsage();
-const cityRun = await city.run({ write: () => undefined, writeTelemetry: () => undefined }, { pace: 'realtime', durationS: RUN_S });
+const cityRun = await city.run({ write: () => undefined, writeTelemetryBytes: () => undefined }, { pace: 'realtime', durationS: RUN_S });
 const cityWallS = (performance.now() - cw0) / 1000;
 const cityCpu = cpuS(cc0) / cityWallS;
 
+const gen = median(bytesRates);
+const ref = median(stringifyRates);
 console.log(`## Simulator
 
 Generation (2,000-vehicle working-hours fleet, 120 simulated s, max pace, ${REPS} repetitions, medians; rates per CPU-second of this process):
 
 | Measure | Rate | Goal |
 |---|---|---|
-| telemetry readings/s/core, with emissions and JSON (sink takes JSON: \`writeTelemetry\`) | ${fmt(median(genRates))} | ≥ 1,000,000 |
-| same, sink also takes an event object per reading (\`write\` only) | ${fmt(median(objectRates))} | |
-| all events/s/core (telemetry + other events) | ${fmt(median(allRates))} | |
-| serialization only: \`encodeEvent\` events/s | ${fmt(median(encRates))} | |
-| reference: \`JSON.stringify\` of the same ${fmt(sample.length)} events/s | ${fmt(median(stringifyRates))} | |
-| encoder speed vs JSON.stringify | ${(median(encRates) / median(stringifyRates)).toFixed(2)}× | |
+| telemetry readings/CPU-s with emissions, written as JSON bytes (\`writeTelemetryBytes\`) | ${fmt(gen)} (${(gen / ref).toFixed(2)}× JSON.stringify) | ≥ 600,000 |
+| same, sink takes each reading as a string (\`writeTelemetry\`) | ${fmt(median(textRates))} | |
+| all events/CPU-s (telemetry + other events), bytes sink | ${fmt(median(allRates))} | |
+| serialization only: the reading writer, readings/CPU-s | ${fmt(median(writerRates))} (${(median(writerRates) / ref).toFixed(2)}× JSON.stringify) | |
+| reference: \`JSON.stringify\` of the same ${fmt(sample.length)} readings, per CPU-s | ${fmt(ref)} | |
 
-Real time (${fmt(BIG)} buses, engines always on, 1 Hz, ${RUN_S} simulated s at pace realtime):
+Real time (${fmt(BIG)} buses, engines always on, 1 Hz, ${RUN_S} simulated s at pace realtime, bytes sink):
 
 | Measure | Value | Goal |
 |---|---|---|
 | readings emitted | ${fmt(readings)} (${fmt(readings / RUN_S)} per simulated s) | 100,000/s |
-| wall time for ${RUN_S} simulated s | ${wallS.toFixed(1)} s | ${RUN_S} s (keeps up) |
-| CPU used (process.cpuUsage / wall), start-up second included | ${cpuFraction.toFixed(2)} cores | < 1 core |
-| first simulated second (start-up events of every bus) | ${perSecondCpu[0].toFixed(2)} cpu-s | |
-| steady 1 Hz load, seconds 2–${RUN_S}: median (max) CPU per simulated second | ${median(perSecondCpu.slice(1)).toFixed(2)} (${Math.max(...perSecondCpu.slice(1)).toFixed(2)}) cpu-s | < 1 |
-| fleet build time | ${buildS.toFixed(1)} s | |
+| wall time for ${RUN_S} simulated s, start-up included | ${wallS.toFixed(1)} s | ≤ ${RUN_S} s |
+| CPU used (process.cpuUsage / wall), start-up included | ${cpuFraction.toFixed(2)} cores | |
+| first simulated second (start-up spread over 10 s) | ${perSecondCpu[0].toFixed(2)} cpu-s | ≤ 1 |
+| steady 1 Hz load, seconds 2–${RUN_S}: median (max) CPU per simulated second | ${steady.toFixed(2)} (${Math.max(...perSecondCpu.slice(1)).toFixed(2)}) cpu-s | ≤ 0.3 (≤ 1) |
+| fleet build time | ${buildS.toFixed(1)} s | ≤ 5 s |
 | heap per vehicle after build | ${fmt(perVehicleB)} B | |
-| heap per vehicle after running | ${fmt(perVehicleRunB)} B | |
+| heap per vehicle after running | ${fmt(perVehicleRunB)} B | ≤ 1,536 B |
 
 Real time, realistic mix (${fmt(BIG)} vehicles, default class mix, 10:00 on a weekday, ${RUN_S} simulated s): ${fmt(cityRun.eventsByType['vehicle:telemetry'] ?? 0)} readings and ${fmt(cityRun.records)} events, ${cityWallS.toFixed(1)} s wall, **${cityCpu.toFixed(2)} cores**, ${fmt(cityPerVehicleB)} B heap per vehicle.
 
-Verdict: ≥ 1M readings/s/core is ${median(genRates) >= 1e6 ? 'met' : 'NOT met'}; 100k always-on vehicles in real time under one core is ${cpuFraction < 1 && wallS <= RUN_S * 1.05 ? 'met' : median(perSecondCpu.slice(1)) < 1 ? 'met for the steady 1 Hz load but NOT including the start-up second' : 'NOT met'} on this machine (a realistic 100k mix, where parked vehicles only send heartbeats, is a different load: see its line). One reading costs ${fmt(1e9 / median(genRates))} ns of CPU here (everything included), of which serializing one event takes ${fmt(1e9 / median(encRates))} ns (the hand-rolled encoder is ${(median(encRates) / median(stringifyRates)).toFixed(1)}× \`JSON.stringify\`); 1M/s/core would need 1,000 ns for everything, so it is out of reach for JSON text in JavaScript on this machine. The machine is shared by several agents, so absolute numbers are pessimistic; the ratios are same-run.`);
+Verdict: ≥ 600k readings/CPU-s is ${ok(gen >= 600_000)} (one reading costs ${fmt(1e9 / gen)} ns of CPU, everything included; the writer alone ${fmt(1e9 / median(writerRates))} ns, JSON.stringify ${fmt(1e9 / ref)} ns); real time for 100k always-on vehicles is ${ok(wallS <= RUN_S)}; steady ≤ 0.3 core is ${ok(steady <= 0.3)}; no second above 1 core is ${ok(worst <= 1)} (worst ${worst.toFixed(2)}); heap ≤ 1.5 KB per vehicle is ${ok(perVehicleRunB <= 1536)}; build ≤ 5 s is ${ok(buildS <= 5)}. The machine is shared by several agents, so absolute numbers are pessimistic; the ratios are same-run.`);
 console.error(`summary: ${rt.records} records`);

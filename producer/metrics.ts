@@ -116,6 +116,13 @@ export class ProducerMetrics {
     if (code === 'ProvisionedThroughputExceededException') this.throttled += count;
   }
 
+  /** A copy of the cumulative RequestTime histogram (ms), so a live view can take per-interval percentiles by difference. */
+  requestTimeCopy(): hdr.Histogram {
+    const copy = newHistogram();
+    copy.add(this.requestTime);
+    return copy;
+  }
+
   snapshot(rateFactors: Record<string, number> = {}): MetricsSnapshot {
     if (this.firstTry > 0) {
       this.retriesPerRecord.recordValueWithCount(0, this.firstTry);

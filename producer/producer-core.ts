@@ -1,6 +1,7 @@
 // What the Kinesis and Firehose producers share: accepting puts into a bounded buffer,
 // the pump that moves due items into batches and sends them, settling every record exactly
 // once, flush/close, retries and metrics. Subclasses own staging and the wire format.
+import type { Histogram } from 'hdr-histogram-js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import { BufferBudget, type BufferFullPolicy } from './buffer-budget.js';
@@ -347,5 +348,15 @@ export abstract class ProducerCore<Item extends Collectable, Result> {
 
   metrics(): MetricsSnapshot {
     return this.stats.snapshot(this.rateFactors());
+  }
+
+  /** Read-only, for live views (observe/): requests sent and not yet answered. */
+  get inFlight(): number {
+    return this.sender.inFlight;
+  }
+
+  /** Read-only, for live views (observe/): a copy of the cumulative RequestTime histogram in ms. */
+  requestTimeHistogram(): Histogram {
+    return this.stats.requestTimeCopy();
   }
 }

@@ -4,6 +4,7 @@ import type { EventSink } from './events/event.js';
 import type { SimContext } from './fleet/context.js';
 import { buildFleet, infoOf, type VehicleInfo } from './fleet/fleet.js';
 import { checkWorker, type WorkerSlice } from './fleet/partition.js';
+import { createPeakIntensity } from './motion/congestion.js';
 import { loadRoadGraph } from './roads/graph.js';
 import { createRouteBook, type RouteBook } from './roads/route.js';
 import { createRouter } from './roads/router.js';
@@ -12,7 +13,8 @@ import { type Scenario, ScenarioSchema } from './scenario.js';
 import { placesOf } from './trips/places.js';
 
 export { bundledScenarios, loadScenario, resolveScenario, ScenarioSchema, type BundledScenario, type Scenario, type ScenarioInput } from './scenario.js';
-export type { EventSink, FleetEvent, TelemetryEvent } from './events/event.js';
+export type { EventSink, FleetEvent } from './events/event.js';
+export type { TelemetryEvent } from './telemetry/wire.js';
 export type { VehicleInfo } from './fleet/fleet.js';
 export type { WorkerSlice } from './fleet/partition.js';
 export { parseWorker } from './fleet/partition.js';
@@ -58,6 +60,7 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
     seed,
     epochStartMs,
     hourAt: (s) => localHour(epochStartMs + s * 1000),
+    peakAt: createPeakIntensity(),
     dtS: sc.stepS,
     gpsNoiseM: sc.telemetry.gpsNoiseM,
     everySteps: sc.telemetry.everySteps,
@@ -71,7 +74,7 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
     scenario: sc,
     seed,
     worker,
-    vehicles: fleet.map(infoOf),
+    vehicles: fleet.vehicles.map(infoOf),
     async run(sink, opts) {
       if (started) throw new Error('a Simulation runs once; create another for a new run');
       started = true;

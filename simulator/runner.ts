@@ -1,10 +1,11 @@
 // Drives the fleet step by step and hands every event to the sink. Pacing: real time, ×k, or as
 // fast as the sink accepts (a Promise from sink.write is awaited before anything else happens).
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
-import type { Emitted, Vehicle } from './fleet/vehicle.js';
-import type { EventSink } from './events/event.js';
+import type { EventSink, FleetEvent } from './events/event.js';
 import { encodeEvent } from './encoder.js';
 import type { SimContext } from './fleet/context.js';
+import type { Fleet } from './fleet/fleet.js';
+import { Outbox, type Emitted } from './telemetry/outbox.js';
 
 export type Pace = 'realtime' | 'accelerated' | 'max';
 
@@ -40,9 +41,23 @@ export interface RunSummary {
 }
 
 const YIELD_EVERY_MS = 50;
-type TelemetryWriter = NonNullable<EventSink['writeTelemetry']>;
+type BytesWriter = NonNullable<EventSink['writeTelemetryBytes']>;
 
-export async function runFleet(vehicles: readonly Vehicle[], ctx: SimContext, sink: EventSink, opts: RunOptions): Promise<RunSummary> {
+/** The sink's way to take a reading's bytes: as they are, as text, or as an event object. */
+function readingsTo(sink: EventSink): BytesWriter {
+  if (sink.writeTelemetryBytes) return sink.writeTelemetryBytes.bind(sink);
+  if (sink.writeTelemetry) {
+    const text = sink.writeTelemetry.bind(sink);
+    return (buf, start, end, vehicleId, seq) => text(buf.toString('utf8', start, end), vehicleId, seq);
+  }
+  return (buf, start, end) => {
+    const json = buf.toString('utf8', start, end);
+    return sink.write(JSON.parse(json) as FleetEvent, json);
+  };
+}
+
+export async function runFleet(fleet: Fleet, ctx: SimContext, sink: EventSink, opts: RunOptions): Promise<RunSummary> {
+  const { vehicles, state } = fleet;
   const speed = opts.pace === 'realtime' ? 1 : opts.pace === 'accelerated' ? (opts.speedup ?? 10) : Infinity;
   if (!(speed > 0)) throw new RangeError(`speedup must be > 0 (got ${opts.speedup})`);
   const dt = ctx.dtS;
@@ -50,7 +65,9 @@ export async function runFleet(vehicles: readonly Vehicle[], ctx: SimContext, si
   const durationS = opts.durationS ?? Infinity;
   const byType = new Map<string, number>();
   const lastSeq = new Int32Array(vehicles.length);
-  const buf: Emitted[] = [];
+  const out = new Outbox(!sink.keepsTelemetryBytes);
+  state.out = out;
+  const reading = readingsTo(sink);
   const startWall = performance.now();
   let lastYield = startWall;
   let records = 0;
@@ -58,38 +75,31 @@ export async function runFleet(vehicles: readonly Vehicle[], ctx: SimContext, si
   let simulatedS = 0;
   let stoppedBy: RunSummary['stoppedBy'] = 'duration';
 
-  // Events a vehicle raised while being set up (engines already running at the start) come first.
   // Synchronous unless the sink asks to wait, so the common case costs no microtask per vehicle.
-  // Every emitted item took one seq, so the k-th of a vehicle's step has seq v.seq - (len - 1 - k).
-  const drain = (i: number, events: Emitted[], from = 0): boolean | Promise<boolean> => {
-    const v = vehicles[i];
-    for (let k = from; k < events.length; k++) {
-      const ev = events[k];
-      const seq = v.seq - (events.length - 1 - k);
+  // Every item carries its own seq (an event its field, a reading the outbox's lineSeq).
+  const drain = (i: number, items: readonly Emitted[], from = 0): boolean | Promise<boolean> => {
+    const vehicleId = vehicles[i].identity.vehicle_id;
+    for (let k = from; k < items.length; k++) {
+      const item = items[k];
       let pending: void | Promise<void>;
-      if (typeof ev === 'string') {
-        pending = (sink.writeTelemetry as TelemetryWriter).call(sink, ev, v.identity.vehicle_id, seq);
+      let seq: number;
+      if (typeof item === 'number') {
+        seq = out.lineSeq[item];
+        pending = reading(out.lineBuf[item], out.lineStart[item], out.lineEnd[item], vehicleId, seq);
         telemetry++;
       } else {
-        pending = sink.write(ev, encodeEvent(ev));
-        if (ev.event_name === 'vehicle:telemetry') telemetry++;
-        else byType.set(ev.event_name, (byType.get(ev.event_name) ?? 0) + 1);
+        seq = item.seq;
+        pending = sink.write(item, encodeEvent(item));
+        byType.set(item.event_name, (byType.get(item.event_name) ?? 0) + 1);
       }
       records++;
       lastSeq[i] = seq;
       if (records >= maxRecords) return pending ? pending.then(() => true) : true;
-      if (pending) return pending.then(() => drain(i, events, k + 1));
+      if (pending) return pending.then(() => drain(i, items, k + 1));
     }
-    events.length = 0;
     return false;
   };
-  const jsonTelemetry = sink.writeTelemetry !== undefined;
-  for (const v of vehicles) v.jsonTelemetry = jsonTelemetry;
   let full = false;
-  for (let i = 0; i < vehicles.length && !full; i++) {
-    full = await drain(i, vehicles[i].out); // raised while being built: always event objects
-    vehicles[i].out = buf;
-  }
 
   run: for (let tick = 1; !full; tick++) {
     const t = tick * dt;
@@ -98,15 +108,17 @@ export async function runFleet(vehicles: readonly Vehicle[], ctx: SimContext, si
       stoppedBy = 'aborted';
       break;
     }
+    state.now = t;
     for (let i = 0; i < vehicles.length; i++) {
-      const v = vehicles[i];
-      v.step(t); // v.out is already buf (set once above: a store per vehicle-step is a write barrier per step)
-      let stop = buf.length > 0 ? drain(i, buf) : false;
+      if (state.asleep(i, t)) continue; // from the arrays alone: most of a city's cars are parked
+      vehicles[i].step(t);
+      if (out.items.length === 0) continue;
+      let stop = drain(i, out.items);
       if (typeof stop !== 'boolean') stop = await stop;
+      out.clear();
       if (stop) {
         simulatedS = t;
         full = true;
-        buf.length = 0;
         break run;
       }
     }

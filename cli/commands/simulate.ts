@@ -1,8 +1,10 @@
 import { createWriteStream, openSync, type WriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { UserError } from '../../common/user-error.js';
 import { createSimulation, loadScenario, parseWorker, type Pace } from '../../simulator/index.js';
+import { createNdjsonSink } from '../../simulator/sinks/ndjson-sink.js';
 import { nonNegativeNumber, positiveInt, seed } from '../options.js';
 
 const PACES: readonly Pace[] = ['realtime', 'accelerated', 'max'];
@@ -31,47 +33,22 @@ export function registerSimulate(program: Command): void {
       if (durationS === undefined && maxRecords === undefined && o.pace === 'max') {
         throw new UserError('--duration', undefined, 'give --duration or --max-records (or a scenario stop) for an as-fast-as-possible run');
       }
-      const out: NodeJS.WritableStream = o.out === '-' ? process.stdout : openOut(o.out);
+      const out: Writable = o.out === '-' ? process.stdout : openOut(o.out);
       const abort = new AbortController();
       const onSignal = () => abort.abort();
-      let closed = false;
       let writeError: NodeJS.ErrnoException | undefined;
       // A reader that goes away (`| head`) ends the run quietly; other write errors (a full disk) stop it and fail it.
       out.on('error', (err: NodeJS.ErrnoException) => {
         if (err.code !== 'EPIPE') writeError = err;
-        closed = true;
         abort.abort();
       });
       process.once('SIGINT', onSignal);
       const bar = process.stderr.isTTY ? new SingleBar({ format: 'simulate [{bar}] {percentage}% | {value}/{total} | {records} events', stream: process.stderr }, Presets.shades_classic) : undefined;
       const total = durationS ?? maxRecords ?? 0;
       bar?.start(total, 0, { records: 0 });
-      let chunk: string[] = [];
-      const flush = (): Promise<void> | undefined => {
-        const text = chunk.join('');
-        chunk = [];
-        if (closed || out.write(text)) return undefined;
-        // Both listeners go once either fires: one left per wait would pile up (MaxListenersExceededWarning).
-        return new Promise((resolve) => {
-          const done = () => {
-            out.off('drain', done);
-            abort.signal.removeEventListener('abort', done);
-            resolve();
-          };
-          out.once('drain', done);
-          abort.signal.addEventListener('abort', done, { once: true });
-        });
-      };
-      // Batch writes; wait when the stream is full.
-      const append = (json: string) => {
-        chunk.push(json, '\n');
-        return chunk.length >= 2048 ? flush() : undefined;
-      };
+      const sink = createNdjsonSink(out, { signal: abort.signal }); // Buffers in batches; waits when the stream is full
       const summary = await sim.run(
-        {
-          write: (_ev, json) => append(json),
-          writeTelemetry: (json) => append(json), // no event object per reading
-        },
+        sink,
         {
           pace: o.pace as Pace,
           speedup: o.speedup,
@@ -81,7 +58,7 @@ export function registerSimulate(program: Command): void {
           onProgress: bar ? (p) => bar.update(durationS !== undefined ? p.simulatedS : p.records, { records: p.records }) : undefined,
         },
       );
-      await flush();
+      await sink.flush();
       bar?.stop();
       process.off('SIGINT', onSignal);
       if (out !== process.stdout && !writeError) await new Promise<void>((resolve) => (out as WriteStream).end(resolve));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../common/logger.js';
+import { startObservability } from '../../observe/observability.js';
 import { UserError } from '../../common/user-error.js';
 import { CheckpointStore } from '../../pipeline/delivery/checkpoint-store.js';
 import { defaultDeliveryStreamName, startDeliveryStream, StreamIdentityMismatch, type DeliveryStream } from '../../pipeline/delivery/delivery-stream.js';
@@ -40,6 +41,8 @@ interface StackFlags {
   checkpointDir?: string;
   bufferSeconds: number;
   format: 'json' | 'parquet';
+  ui?: number | true;
+  quiet?: boolean;
 }
 
 /** `sdfleet stack`: kinesalite plus the shard gate as a long-lived local Kinesis for any producer. */
@@ -71,6 +74,8 @@ export function registerStack(program: Command): void {
     .option('--buffer-seconds <n>', 'with --delivery: S3 buffer interval, also the Lambda one up to its 60 s default (Firehose allows 60–900 with dynamic partitioning)', bufferSeconds, 60)
     .option('--format <format>', 'with --delivery: json (GZIP NDJSON) or parquet', format, 'json')
     .option('--json', 'print one machine-readable line on start and one on stop')
+    .option('--ui [port]', "live dashboard of the gate's per-shard accounting on 127.0.0.1 (default: any free port, printed)", port)
+    .option('--quiet', 'no live terminal view (on a TTY) or progress line every 10 s (otherwise) on stderr')
     .action(async (flags: StackFlags) => {
       const requestFaults = flags.error500Rate + flags.error503Rate + flags.dropRate + flags.hangRate;
       if (requestFaults > 1) throw new UserError('--error-500-rate + --error-503-rate + --drop-rate + --hang-rate', requestFaults, 'must add up to at most 1');
@@ -123,7 +128,15 @@ export function registerStack(program: Command): void {
         if (delivery) console.log(`  delivery: into ${lakeRoot} every ${flags.bufferSeconds} s (query with: sdfleet lake query --lake ${lakeRoot} "...")`);
         console.log('  Ctrl-C to stop');
       }
+      const observing = await startObservability({
+        title: 'sdfleet stack',
+        gate: { accounting: () => stack.accounting(), limits: stack.gate.limits },
+        delivery,
+        ui: flags.ui === true ? 0 : flags.ui,
+        quiet: flags.quiet || flags.json,
+      });
       await untilSignal();
+      await observing.stop();
       await delivery?.stop(); // delivers what it has read before the stream goes away
       readerClient.destroy();
       const totals = stack.accounting().totals;

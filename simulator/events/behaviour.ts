@@ -1,5 +1,5 @@
 // Driver-behaviour alerts, raised from the motion the driver model actually produced.
-import type { Vehicle } from '../fleet/vehicle.js';
+import type { VehicleView } from '../fleet/vehicle-view.js';
 import type { MotionResult } from '../motion/follower.js';
 import { r1, r2 } from './round.js';
 
@@ -9,6 +9,10 @@ const CORNER_MPS2 = 4.0;
 const SPEEDING_OVER_KMH = 8; // 5 mph over the limit …
 const SPEEDING_MIN_S = 10; // … for 10 s
 const SEVERE_OVER_KMH = 32; // 20 mph over
+
+export interface HarshBrakingListener {
+  onHarshBraking(v: VehicleView): void;
+}
 
 export class BehaviourWatch {
   private braking = false;
@@ -32,12 +36,13 @@ export class BehaviourWatch {
     this.beltAlerted = false;
   }
 
-  step(v: Vehicle, t: number, m: MotionResult, speedKmh: number, limitKmh: number, accel: number): void {
+  /** @param brakes told of each harsh braking right after its alert (a wheel-speed sensor fault shows then). */
+  step(v: VehicleView, brakes: HarshBrakingListener, t: number, m: MotionResult, speedKmh: number, limitKmh: number, accel: number): void {
     if (accel < -HARSH_BRAKE_MPS2 && !this.braking) {
       this.braking = true;
       this.harshBrakes++;
       v.emit('alert:harsh_braking', { ...v.here(), speed_kmh: r1(speedKmh), decel_mps2: r2(-accel), road: v.roadName() });
-      v.diagnostics.onHarshBraking(v);
+      brakes.onHarshBraking(v);
     } else if (accel > -2) this.braking = false;
     if (accel > HARSH_ACCEL_MPS2 && !this.accelerating) {
       this.accelerating = true;
@@ -59,7 +64,7 @@ export class BehaviourWatch {
     this.speedingStep(v, t, speedKmh, limitKmh);
   }
 
-  private speedingStep(v: Vehicle, t: number, speedKmh: number, limitKmh: number): void {
+  private speedingStep(v: VehicleView, t: number, speedKmh: number, limitKmh: number): void {
     const over = speedKmh - limitKmh;
     if (over > SPEEDING_OVER_KMH) {
       if (this.overSince < 0) this.overSince = t;
@@ -77,7 +82,7 @@ export class BehaviourWatch {
   }
 
   /** Closes an open speeding episode (also at the end of a trip). */
-  endSpeeding(v: Vehicle, t: number): void {
+  endSpeeding(v: VehicleView, t: number): void {
     if (this.speeding) {
       this.speedingS += t - this.overSince;
       v.emit('alert:speeding:ended', { duration_s: r1(t - this.overSince), max_speed_kmh: r1(this.maxSpeedKmh), max_over_kmh: r1(this.maxOverKmh) });

@@ -1,13 +1,21 @@
 // On-board diagnostics: latent faults drawn per vehicle (prevalence × scenario faultRate) surface as
 // DTCs only when the driving exercises them; 12 V battery, tyres, DPF, service intervals and the
 // odometer follow from time, distance, fuel burnt and braking.
-import type { Vehicle } from '../fleet/vehicle.js';
+import type { VehicleView } from '../fleet/vehicle-view.js';
 import type { Rng } from '../../common/rng.js';
+import type { VehicleClass } from '../emissions/index.js';
 import { DTC_CODES, type DtcCode } from './catalog.js';
 import { r1, r2, r3 } from './round.js';
 
 type Fault = 'thermostat' | 'cooling' | 'misfire' | 'catalyst' | 'vacuum' | 'evap' | 'egr' | 'scr' | 'evPack' | 'evIsolation' | 'wheelSensor' | 'can';
-const PREVALENCE: Record<Fault, { p: number; applies: (v: Vehicle) => boolean }> = {
+/** What decides which faults a vehicle can have and its service intervals. */
+export interface DiagnosticsSpec {
+  vehicleClass: VehicleClass;
+  isEv: boolean;
+  isDiesel: boolean;
+  odometerKm: number;
+}
+const PREVALENCE: Record<Fault, { p: number; applies: (v: DiagnosticsSpec) => boolean }> = {
   thermostat: { p: 0.02, applies: (v) => !v.isEv },
   cooling: { p: 0.015, applies: (v) => !v.isEv },
   misfire: { p: 0.03, applies: (v) => !v.isEv && !v.isDiesel },
@@ -53,7 +61,7 @@ export class Diagnostics {
   private nextInspectionKm: number;
   private lastPsiAt = 0;
 
-  constructor(v: Vehicle, rng: Rng, faultRate: number) {
+  constructor(v: DiagnosticsSpec, rng: Rng, faultRate: number) {
     this.rng = rng;
     for (const [f, d] of Object.entries(PREVALENCE) as [Fault, (typeof PREVALENCE)[Fault]][]) {
       if (d.applies(v) && rng.chance(Math.min(1, d.p * faultRate))) this.faults |= FAULT_BIT[f];
@@ -76,19 +84,19 @@ export class Diagnostics {
     return (this.faults & FAULT_BIT[f]) !== 0;
   }
 
-  private set(v: Vehicle, code: DtcCode, extra: Record<string, unknown> = {}): void {
+  private set(v: VehicleView, code: DtcCode, extra: Record<string, unknown> = {}): void {
     if (this.active.has(code)) return;
     this.active.set(code, v.simTimeS);
     v.emit(`dtc:set:${code}`, { code, description: DTC_CODES[code].description, mil_on: !DTC_CODES[code].clears, ...extra });
   }
 
-  private clear(v: Vehicle, code: DtcCode, reason: string): void {
+  private clear(v: VehicleView, code: DtcCode, reason: string): void {
     if (!this.active.delete(code)) return;
     v.emit(`dtc:cleared:${code}`, { code, reason });
   }
 
   /** Ignition on after `parkedS` seconds: 12 V battery check, intermittent codes, service reminders. */
-  onIgnitionOn(v: Vehicle, parkedS: number): void {
+  onIgnitionOn(v: VehicleView, parkedS: number): void {
     this.engineOnS = 0;
     this.drivenSinceStartS = 0;
     this.coolantC = 20 + 60 * Math.exp(-parkedS / 3600);
@@ -104,7 +112,7 @@ export class Diagnostics {
     this.reminders(v);
   }
 
-  private reminders(v: Vehicle): void {
+  private reminders(v: VehicleView): void {
     const odo = v.odometerKm;
     const due = { odometer_km: r1(odo) };
     if (!v.isEv && odo >= this.nextOilKm) v.emit('maintenance:oil_change:due', { ...due, due_at_km: r1(this.nextOilKm) });
@@ -116,13 +124,13 @@ export class Diagnostics {
   }
 
   /** Something is overdue (the vehicle may book a visit at its next stop). */
-  needsService(v: Vehicle): boolean {
+  needsService(v: VehicleView): boolean {
     const odo = v.odometerKm;
     return odo >= this.nextServiceKm || odo >= this.nextRotationKm || (!v.isEv && odo >= this.nextOilKm) || this.brakeWearPct > 90 || this.active.size > 0;
   }
 
   /** A maintenance visit: everything due is done, codes cleared, tyres set, pads replaced. */
-  serviced(v: Vehicle): string[] {
+  serviced(v: VehicleView): string[] {
     const odo = v.odometerKm;
     const done: string[] = [];
     if (!v.isEv && odo >= this.nextOilKm) {
@@ -153,14 +161,14 @@ export class Diagnostics {
   }
 
   /** Tyres topped up (fuel stop, service). */
-  inflate(v: Vehicle): void {
+  inflate(v: VehicleView): void {
     this.tyresAt(v);
     if (this.tyreLow) v.emit('tpms:pressure:restored', { pressure_psi: r1(this.nominalPsi), nominal_psi: this.nominalPsi });
     this.tyrePsi = this.nominalPsi;
     this.tyreLow = false;
   }
 
-  private tyresAt(v: Vehicle): void {
+  private tyresAt(v: VehicleView): void {
     this.tyrePsi -= this.leakPsiPerS * (v.simTimeS - this.lastPsiAt);
     this.lastPsiAt = v.simTimeS;
     if (!this.tyreLow && this.tyrePsi < 0.85 * this.nominalPsi) {
@@ -169,12 +177,12 @@ export class Diagnostics {
     }
   }
 
-  onHarshBraking(v: Vehicle): void {
+  onHarshBraking(v: VehicleView): void {
     if (this.has('wheelSensor')) this.set(v, 'C0035', { speed_kmh: r1(v.speedMps * 3.6) });
   }
 
   /** One step with the engine (or EV powertrain) on. */
-  onStep(v: Vehicle, dt: number, speedMps: number, accel: number, fuelG: number): void {
+  onStep(v: VehicleView, dt: number, speedMps: number, accel: number, fuelG: number): void {
     this.engineOnS += dt;
     if (speedMps > 0.5) this.drivenSinceStartS += dt;
     if (Math.floor(this.engineOnS) % 60 === 0) this.tyresAt(v);
@@ -202,7 +210,7 @@ export class Diagnostics {
     }
   }
 
-  private dieselStep(v: Vehicle, dt: number, speedMps: number, fuelG: number): void {
+  private dieselStep(v: VehicleView, dt: number, speedMps: number, fuelG: number): void {
     this.cruiseS = speedMps > 22 ? this.cruiseS + dt : 0;
     if (this.has('egr') && this.cruiseS > 120) this.set(v, 'P0401');
     if (this.has('scr') && this.engineOnS > 1200) this.set(v, 'P20EE');
@@ -224,11 +232,11 @@ export class Diagnostics {
   }
 
   /** Ignition off: the evaporative-system monitor runs after a warm drive. */
-  onIgnitionOff(v: Vehicle, tripS: number): void {
+  onIgnitionOff(v: VehicleView, tripS: number): void {
     if (this.has('evap') && tripS > 600) this.set(v, 'P0442');
   }
 
-  onChargeStart(v: Vehicle): void {
+  onChargeStart(v: VehicleView): void {
     if (this.has('evPack')) this.set(v, 'P0A80', { soc_pct: r1(v.socPct()) });
   }
 }

@@ -1,39 +1,8 @@
-/** One record of the stream (DESIGN "Events"): the common header, then fields of the event type. */
-export interface FleetEvent {
-  event_uuid: string;
-  event_name: string;
-  /** Unix seconds with a millisecond fraction. */
-  created_at: number;
-  vehicle_id: string;
-  /** Per-vehicle counter from 1, gapless. */
-  seq: number;
-  [field: string]: unknown;
-}
+// The stream's event types and the sink interface. TelemetryEvent is defined with the wire schema.
+import type { FleetEvent } from './fleet-event.js';
 
-/** `vehicle:telemetry`: one reading per step while the vehicle is on; emissions are for the interval. */
-export interface TelemetryEvent extends FleetEvent {
-  vehicle_class: string;
-  trip_id: string | null;
-  lat: number;
-  lon: number;
-  heading_deg: number;
-  speed_kmh: number;
-  accel_mps2: number;
-  odometer_km: number;
-  road: string | null;
-  speed_limit_kmh: number | null;
-  co2_g: number;
-  nox_g: number;
-  pm25_g: number;
-  co_g: number;
-  hc_g: number;
-  /** Combustion vehicles. */
-  fuel_g?: number;
-  fuel_level_pct?: number;
-  /** EVs: net battery energy for the interval (negative while regenerating). */
-  energy_wh?: number;
-  soc_pct?: number;
-}
+export type { FleetEvent } from './fleet-event.js';
+export type { TelemetryEvent } from '../telemetry/wire.js';
 
 /** Where events go; the simulator knows nothing about transports. A returned Promise means "wait". */
 export interface EventSink {
@@ -43,4 +12,13 @@ export interface EventSink {
    * event object, which saves building one per reading. Sinks without it get every event via `write`.
    */
   writeTelemetry?(json: string, vehicleId: string, seq: number): void | Promise<void>;
+  /**
+   * Optional, preferred over `writeTelemetry`: a reading as the bytes buf[start, end) (UTF-8 JSON,
+   * and buf[end] is a newline, so [start, end + 1) is its NDJSON line). They are valid until the call
+   * returns (or its Promise settles): the runner then writes the next readings over them, so one small
+   * buffer serves the whole run. A sink that sets `keepsTelemetryBytes` may keep
+   * `buf.subarray(start, end)` instead: the runner then never overwrites bytes it handed out.
+   */
+  writeTelemetryBytes?(buf: Buffer, start: number, end: number, vehicleId: string, seq: number): void | Promise<void>;
+  readonly keepsTelemetryBytes?: boolean;
 }

@@ -1,33 +1,14 @@
 // Events that follow from where the vehicle is: freeway on/off, limit changes, the I-15 Express
 // Lanes toll, freeway congestion and the neighbourhood geofences.
-import type { Vehicle } from '../fleet/vehicle.js';
-import { peakIntensity } from '../motion/congestion.js';
+import type { VehicleView } from '../fleet/vehicle-view.js';
 import { distanceM } from '../roads/geo.js';
 import { isFreewayKind } from '../roads/graph.js';
-import { GEOFENCE_NAMES } from './catalog.js';
 import { r1, r2, r3 } from './round.js';
-import { slug } from './slug.js';
 
 const TOLL_ROAD = 'I-15 Express Lanes';
 const CONGESTED_FRACTION = 0.5;
 const CONGESTION_MIN_S = 30;
 const GEOFENCE_EVERY_S = 5;
-
-export interface Geofence {
-  name: string;
-  slug: string;
-  lon: number;
-  lat: number;
-  radiusM: number;
-}
-
-export function geofencesOf(neighbourhoods: readonly { name: string; lon: number; lat: number; kind: string }[]): Geofence[] {
-  return GEOFENCE_NAMES.map((name) => {
-    const n = neighbourhoods.find((x) => x.name === name);
-    if (!n) throw new Error(`geofence ${name} missing from the road graph`);
-    return { name, slug: slug(name), lon: n.lon, lat: n.lat, radiusM: n.kind === 'port' ? 700 : 1800 };
-  });
-}
 
 export class RoadWatch {
   private lastKind = -1;
@@ -39,7 +20,7 @@ export class RoadWatch {
   private inside = 0;
   private lastFenceCheck = -Infinity;
 
-  step(v: Vehicle, t: number, seg: number, speedKmh: number, limitKmh: number, kind: number, name: string): void {
+  step(v: VehicleView, t: number, seg: number, speedKmh: number, limitKmh: number, kind: number, name: string): void {
     const freeway = isFreewayKind(kind);
     if (this.lastKind >= 0 && freeway !== isFreewayKind(this.lastKind)) {
       v.emit(freeway ? 'road:freeway:entered' : 'road:freeway:exited', { ...v.here(), road: name });
@@ -63,7 +44,7 @@ export class RoadWatch {
   }
 
   /** Trip over: close open toll and congestion spans. */
-  endTrip(v: Vehicle, t: number): void {
+  endTrip(v: VehicleView, t: number): void {
     if (this.tollFromKm >= 0) this.leaveToll(v, t);
     if (this.congested) this.clearCongestion(v, t);
     this.lastKind = -1;
@@ -72,11 +53,11 @@ export class RoadWatch {
   }
 
   /** Where the vehicle starts: inside those fences already, so no "entered" at the first check. */
-  startAt(v: Vehicle): void {
+  startAt(v: VehicleView): void {
     this.inside = this.fencesAround(v);
   }
 
-  private fencesAround(v: Vehicle): number {
+  private fencesAround(v: VehicleView): number {
     const { lon, lat } = v.truePosition();
     let now = 0;
     const fences = v.fences;
@@ -84,7 +65,7 @@ export class RoadWatch {
     return now;
   }
 
-  private checkFences(v: Vehicle): void {
+  private checkFences(v: VehicleView): void {
     const now = this.fencesAround(v);
     const fences = v.fences;
     const changed = now ^ this.inside;
@@ -97,16 +78,16 @@ export class RoadWatch {
     this.inside = now;
   }
 
-  private leaveToll(v: Vehicle, t: number): void {
+  private leaveToll(v: VehicleView, t: number): void {
     const km = v.odometerKm - this.tollFromKm;
     // FasTrak dynamic pricing on the I-15 Express Lanes runs $0.50–$8 with demand.
-    const amount = Math.min(8, Math.max(0.5, 0.5 + km * 0.25 * (1 + 3 * peakIntensity(v.ctx.hourAt(t)))));
+    const amount = Math.min(8, Math.max(0.5, 0.5 + km * 0.25 * (1 + 3 * v.ctx.peakAt(v.ctx.hourAt(t)))));
     v.emit('toll:lane:exited', { ...v.here(), road: TOLL_ROAD, distance_km: r3(km) });
     v.emit('toll:transaction:completed', { road: TOLL_ROAD, amount_usd: r2(amount), distance_km: r3(km), transponder: `FT${v.identity.plate}` });
     this.tollFromKm = -1;
   }
 
-  private congestionStep(v: Vehicle, t: number, speedKmh: number, limitKmh: number, seg: number): void {
+  private congestionStep(v: VehicleView, t: number, speedKmh: number, limitKmh: number, seg: number): void {
     const slow = speedKmh < CONGESTED_FRACTION * limitKmh && v.remainingM() > 500;
     if (slow) {
       this.fastSince = -1;
@@ -124,7 +105,7 @@ export class RoadWatch {
     }
   }
 
-  private clearCongestion(v: Vehicle, _t: number): void {
+  private clearCongestion(v: VehicleView, _t: number): void {
     this.congested = false;
     this.fastSince = -1;
     v.emit('traffic:congestion:cleared', { ...v.here(), road: v.roadName() });

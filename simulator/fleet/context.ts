@@ -11,6 +11,8 @@ export interface SimContext {
   readonly epochStartMs: number;
   /** Local hour of day (fraction) at simulated second t. */
   readonly hourAt: (simS: number) => number;
+  /** Peak-hour intensity 0…1 at a local hour (motion/congestion.ts), cached per step. */
+  readonly peakAt: (hour: number) => number;
   readonly dtS: number;
   readonly gpsNoiseM: number;
   readonly everySteps: number;

@@ -2,13 +2,14 @@
 // scenario seed, then each vehicle draws everything else from its own RNG stream, so vehicle i is
 // the same vehicle whichever worker runs it.
 import type { VehicleClass } from '../emissions/index.js';
-import { geofencesOf } from '../events/road-events.js';
+import { geofencesOf } from '../events/geofences.js';
 import { createRng } from '../../common/rng.js';
 import type { Scenario } from '../scenario.js';
 import { assignClasses } from './class-mix.js';
 import type { SimContext } from './context.js';
-import { drawIdentity, type VehicleIdentity } from './identity.js';
+import { createIdentityDrawer, type VehicleIdentity } from './identity.js';
 import { belongsTo, type WorkerSlice } from './partition.js';
+import { FleetState } from './fleet-state.js';
 import { Vehicle } from './vehicle.js';
 
 export interface VehicleInfo extends VehicleIdentity {
@@ -18,15 +19,25 @@ export interface VehicleInfo extends VehicleIdentity {
   home_neighbourhood: string;
 }
 
-export function buildFleet(scenario: Scenario, ctx: SimContext, worker: WorkerSlice): Vehicle[] {
+export interface Fleet {
+  vehicles: Vehicle[];
+  /** Their per-step state, slot i for vehicles[i]. */
+  state: FleetState;
+}
+
+export function buildFleet(scenario: Scenario, ctx: SimContext, worker: WorkerSlice): Fleet {
   const classes = assignClasses(scenario.fleet.vehicles, scenario.fleet.mix, createRng(ctx.seed, 0));
   const fences = geofencesOf(ctx.graph.neighbourhoods);
   const vehicles: Vehicle[] = [];
+  let size = 0;
+  for (let i = 0; i < classes.length; i++) if (belongsTo(i, worker)) size++;
+  const state = new FleetState(size);
+  const drawIdentity = createIdentityDrawer(ctx.seed);
   for (let i = 0; i < classes.length; i++) {
     if (!belongsTo(i, worker)) continue;
-    vehicles.push(new Vehicle(i, drawIdentity(ctx.seed, i, classes[i]), classes[i], ctx, createRng(ctx.seed, i + 1), fences));
+    vehicles.push(new Vehicle(i, drawIdentity(i, classes[i]), classes[i], ctx, createRng(ctx.seed, i + 1), fences, state, vehicles.length));
   }
-  return vehicles;
+  return { vehicles, state };
 }
 
 export function infoOf(v: Vehicle): VehicleInfo {

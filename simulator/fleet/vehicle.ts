@@ -1,66 +1,59 @@
-// One simulated vehicle: a small state machine (parked → driving ⇄ dwelling) that drives routes
-// with the motion model, runs its emission model every step and raises the events that follow.
-import { CLASS_PROFILES, TRUCK_SPEED_LIMIT_KMH, TRUCK_SPEED_LIMIT_MIN_AXLES, addEmissions, createEmissionModel, zeroEmissions, type EmissionModel, type VehicleClass } from '../emissions/index.js';
+// One simulated vehicle as a small state machine (parked → driving ⇄ dwelling) that drives routes
+// with the motion model and runs its emission model every step with the engine on. The bookkeeping
+// lives in its parts: energy store, idle watch, trip ledger, driver hours, charging, and the
+// detectors (behaviour, road, diagnostics), which see it only through VehicleView.
+import { CLASS_PROFILES, TRUCK_SPEED_LIMIT_KMH, TRUCK_SPEED_LIMIT_MIN_AXLES, createEmissionModel, type EmissionModel, type VehicleClass } from '../emissions/index.js';
 import { BehaviourWatch } from '../events/behaviour.js';
 import { Diagnostics } from '../events/diagnostics.js';
-import type { FleetEvent } from '../events/event.js';
-import { type Geofence, RoadWatch } from '../events/road-events.js';
-import { r1, r2, r3, r5, r6 } from '../events/round.js';
+import type { Geofence } from '../events/geofences.js';
+import { RoadWatch } from '../events/road-events.js';
+import { r1, r2, r3, r6 } from '../events/round.js';
 import { uuidFrom } from '../events/uuid.js';
-import { encodeReading, newReading, readingEvent } from '../encoder.js';
 import { congestionFactor, congestionWave } from '../motion/congestion.js';
 import { type DriverProfile, drawDriverProfile } from '../motion/driver-profile.js';
-import { type FollowerState, type MotionLimits, startFollowing, stepMotion } from '../motion/follower.js';
+import { type FollowerState, startFollowing, stepMotion } from '../motion/follower.js';
 import type { Anchor } from '../roads/graph.js';
 import { latOf, lonOf } from '../roads/geo.js';
 import type { Rng } from '../../common/rng.js';
 import { type Activity, type Leg, planFor, type Plan } from '../trips/itinerary.js';
+import { ChargeSession } from './charge-session.js';
 import type { SimContext } from './context.js';
+import { DriverHours, HOS_BREAK_DUE_S } from './driver-hours.js';
+import { EnergyStore } from './energy-store.js';
+import { DRIVING, DWELL, type FleetState, PARKED } from './fleet-state.js';
+import { IdleWatch } from './idle-watch.js';
 import type { VehicleIdentity } from './identity.js';
+import { TripLedger } from './trip-ledger.js';
+import type { VehicleView } from './vehicle-view.js';
 
-const PARKED = 0;
-const DRIVING = 1;
-const DWELL = 2;
 const KMH = 3.6;
-const GASOLINE_KG_PER_L = 0.745;
-const DIESEL_KG_PER_L = 0.832;
-const TANK_L: Record<VehicleClass, number> = { car: 50, light_truck: 80, ev: 0, van: 95, bus: 450, drayage: 900 };
-const EV_BATTERY_WH = 65_000;
-const IDLE_EVENT_S = 120;
-const DIESEL_IDLE_LIMIT_S = 300; // California: diesel trucks may not idle longer than 5 minutes
-const HOS_BREAK_DUE_S = 8 * 3600;
+/**
+ * Vehicles come online over the first seconds, each at its phase, instead of every vehicle's
+ * ignition, doors and login in the first step (100k buses: ~900k events, seconds of CPU at once).
+ */
+export const STARTUP_SPREAD_S = 10;
+const CHARGE_BELOW_PCT = 60;
+const REFUEL_BELOW_PCT = 15;
 
-export class Vehicle {
+export class Vehicle implements VehicleView {
   readonly vehicleClass: VehicleClass;
   readonly isEv: boolean;
   readonly isDiesel: boolean;
   readonly profile: DriverProfile;
-  readonly diagnostics: Diagnostics;
   readonly fences: readonly Geofence[];
-  odometerKm: number;
-  simTimeS = 0;
-  speedMps = 0;
-  seq = 0;
-  /** Events of the current step; the runner drains it after each vehicle step. */
-  out: Emitted[] = [];
-  /** Telemetry as its JSON line only (the sink takes text), instead of an event object. */
-  jsonTelemetry = false;
-
   private readonly model: EmissionModel;
+  private readonly diagnostics: Diagnostics;
+  private readonly energy: EnergyStore;
+  private readonly idle = new IdleWatch();
+  private readonly trips: TripLedger;
+  private readonly hours: DriverHours;
+  private readonly behaviour = new BehaviourWatch();
+  private readonly road = new RoadWatch();
   private readonly capMps: number;
   private readonly maxAccel: number;
   private readonly maxDecel: number;
   private readonly phaseMs: number;
-  private readonly tankKg: number;
-  private fuelKg: number;
-  private socWh: number;
-  private defPct: number;
   private readonly plan: Plan;
-  private readonly behaviour = new BehaviourWatch();
-  private readonly road = new RoadWatch();
-  private mode = PARKED;
-  private wakeAt = 0;
-  private nextHeartbeat: number;
   private at: Anchor;
   private leg: Leg | undefined;
   private follow: FollowerState | undefined;
@@ -68,24 +61,10 @@ export class Vehicle {
   private engineOn = false;
   private engineOnSince = 0;
   private parkedSince = -3600;
-  private stepCount = 0;
-  private tripNo = 0;
-  private tripId: string | null = null;
-  private trip = { startS: 0, startKm: 0, emissions: zeroEmissions(), idleS: 0, maxKmh: 0 };
-  private stillSince = -1;
-  private idleReported = false;
-  private idleAlerted = false;
-  private fuelLowSent = false;
-  private socLowSent = false;
-  private defLowSent = false;
   private episodeUntil = -1;
-  private hosDrivenS: number;
-  private hosSent = false;
-  private charge: { startS: number; untilS: number; powerW: number; startWh: number; nextProgress: number; type: string } | undefined;
+  private charge: ChargeSession | undefined;
   private plugged = false;
-  private posX = 0;
-  private posY = 0;
-  private heading = 0;
+  private begun = false;
 
   constructor(
     readonly index: number,
@@ -94,6 +73,8 @@ export class Vehicle {
     readonly ctx: SimContext,
     private readonly rng: Rng,
     fences: readonly Geofence[],
+    private readonly st: FleetState,
+    private readonly slot: number,
   ) {
     this.vehicleClass = vehicleClass;
     const cp = CLASS_PROFILES[vehicleClass];
@@ -106,31 +87,41 @@ export class Vehicle {
     this.capMps = Math.min(cp.maxSpeedKmh, legalCap) / KMH;
     this.maxAccel = Math.min(cp.maxAccelMps2, this.profile.accelMps2);
     this.maxDecel = cp.maxDecelMps2;
+    // Draw order is part of the stream: phase, odometer, energy levels, driver hours, faults, plan, heartbeat.
     this.phaseMs = rng.int(1000);
-    this.odometerKm = rng.range(2000, 180_000) * (vehicleClass === 'drayage' || vehicleClass === 'bus' ? 3 : 1);
-    this.tankKg = TANK_L[vehicleClass] * (cp.isDiesel ? DIESEL_KG_PER_L : GASOLINE_KG_PER_L);
-    this.fuelKg = this.tankKg * rng.range(0.08, 1);
-    this.socWh = EV_BATTERY_WH * rng.range(0.12, 0.95);
-    this.defPct = cp.isDiesel ? rng.range(6, 100) : 0;
-    this.hosDrivenS = vehicleClass === 'drayage' || vehicleClass === 'van' ? rng.range(0, HOS_BREAK_DUE_S) : 0;
-    this.diagnostics = new Diagnostics(this, rng, ctx.faultRate);
-    this.plan = planFor(this, ctx.places, rng);
+    st.odometerKm[slot] = rng.range(2000, 180_000) * (vehicleClass === 'drayage' || vehicleClass === 'bus' ? 3 : 1);
+    this.energy = new EnergyStore(st, slot, vehicleClass, this.isEv, this.isDiesel, rng);
+    this.hours = new DriverHours(vehicleClass === 'drayage' || vehicleClass === 'van' ? rng.range(0, HOS_BREAK_DUE_S) : 0);
+    this.trips = new TripLedger(identity.vehicle_id);
+    this.diagnostics = new Diagnostics({ vehicleClass, isEv: this.isEv, isDiesel: this.isDiesel, odometerKm: st.odometerKm[slot] }, rng, ctx.faultRate);
+    this.plan = planFor(vehicleClass, index, ctx.places, rng);
     this.at = this.plan.start;
-    this.nextHeartbeat = rng.range(0, ctx.heartbeatS);
+    st.nextHeartbeat[slot] = rng.range(0, ctx.heartbeatS);
     this.placeAt(this.at);
     this.road.startAt(this);
-    this.beginPlan(0);
+    // Parked until its start step, when the plan begins (FleetState.asleep skips it until then).
+    st.mode[slot] = PARKED;
+    st.wakeAt[slot] = ctx.dtS * (1 + Math.floor((this.phaseMs * STARTUP_SPREAD_S) / (1000 * ctx.dtS)));
   }
 
-  // ---- what detectors read ------------------------------------------------------------------
+  // ---- VehicleView: what detectors and plans read ------------------------------------------
   get home(): Anchor {
     return this.plan.start;
   }
+  get simTimeS(): number {
+    return this.st.now;
+  }
+  get odometerKm(): number {
+    return this.st.odometerKm[this.slot];
+  }
+  get speedMps(): number {
+    return this.st.speedMps[this.slot];
+  }
   here(): { lat: number; lon: number } {
-    return { lat: r6(latOf(this.posY)), lon: r6(lonOf(this.posX)) };
+    return { lat: r6(latOf(this.st.y[this.slot])), lon: r6(lonOf(this.st.x[this.slot])) };
   }
   truePosition(): { lat: number; lon: number } {
-    return { lat: latOf(this.posY), lon: lonOf(this.posX) };
+    return { lat: latOf(this.st.y[this.slot]), lon: lonOf(this.st.x[this.slot]) };
   }
   roadName(): string | null {
     return this.follow ? this.ctx.graph.names[this.follow.route.segName[this.follow.seg]] : null;
@@ -139,122 +130,135 @@ export class Vehicle {
     return this.follow ? this.follow.route.lengthM - this.follow.s : 0;
   }
   socPct(): number {
-    return (this.socWh / EV_BATTERY_WH) * 100;
+    return this.energy.socPct();
   }
   fuelPct(): number {
-    return (this.fuelKg / this.tankKg) * 100;
+    return this.energy.fuelPct();
+  }
+  defLevelPct(): number {
+    return this.energy.defPct();
+  }
+  refillDef(): number {
+    return this.energy.refillDef();
   }
 
   emit(name: string, fields: Record<string, unknown> = {}): void {
-    this.out.push({ event_uuid: uuidFrom(this.rng), event_name: name, created_at: this.stamp(), vehicle_id: this.identity.vehicle_id, seq: ++this.seq, ...fields });
+    this.st.out.event({ event_uuid: uuidFrom(this.rng), event_name: name, created_at: this.stamp(), vehicle_id: this.identity.vehicle_id, seq: ++this.st.seq[this.slot], ...fields });
   }
 
   private stamp(): number {
-    return Math.round(this.ctx.epochStartMs + this.simTimeS * 1000 + this.phaseMs) / 1000;
+    return Math.round(this.ctx.epochStartMs + this.st.now * 1000 + this.phaseMs) / 1000;
   }
 
-  // ---- the step -------------------------------------------------------------------------------
+  // ---- the state machine ----------------------------------------------------------------------
+  /** One step at t; the runner skips parked vehicles with nothing due (FleetState.asleep). */
   step(t: number): void {
-    this.simTimeS = t;
-    if (this.mode === PARKED) {
-      if (t >= this.wakeAt || t >= this.nextHeartbeat || (this.charge && t >= Math.min(this.charge.untilS, this.charge.nextProgress))) this.parkedStep(t);
+    const mode = this.st.mode[this.slot];
+    if (mode === PARKED) {
+      this.parkedStep(t);
       return;
     }
-    this.stepCount++;
-    if (this.mode === DRIVING) this.driveStep(t);
+    this.st.steps[this.slot]++;
+    if (mode === DRIVING) this.driveStep(t);
     else this.dwellStep(t);
   }
 
   private parkedStep(t: number): void {
-    if (this.charge) this.chargeStep(t);
-    if (t >= this.nextHeartbeat) {
-      this.nextHeartbeat = t + this.ctx.heartbeatS;
+    const st = this.st;
+    const i = this.slot;
+    if (this.charge) {
+      if (!this.charge.step(this, this.energy, t)) this.charge = undefined;
+      st.chargeAt[i] = this.charge?.dueAt ?? Infinity;
+    }
+    if (t >= st.nextHeartbeat[i]) {
+      st.nextHeartbeat[i] = t + this.ctx.heartbeatS;
       const energy = this.isEv ? { soc_pct: r1(this.socPct()), charging: this.charge !== undefined } : { fuel_level_pct: r1(this.fuelPct()) };
       this.emit('vehicle:heartbeat', { ...this.here(), odometer_km: r3(this.odometerKm), battery_v: r2(12.2 + 0.5 * this.diagnostics.batteryHealth), ...energy });
     }
-    if (t >= this.wakeAt) this.depart(t);
+    if (t < st.wakeAt[i]) return;
+    if (this.begun) this.depart(t);
+    else {
+      this.begun = true;
+      this.beginPlan(t);
+    }
   }
 
   private dwellStep(t: number): void {
     if (this.engineOn) this.engineStep(t, 0, 0);
-    if (t >= this.wakeAt) this.nextActivity(t);
+    if (t >= this.st.wakeAt[this.slot]) this.nextActivity(t);
   }
 
   private driveStep(t: number): void {
     const f = this.follow as FollowerState;
     const ctx = this.ctx;
+    const st = this.st;
+    const i = this.slot;
     const route = f.route;
-    const hour = ctx.hourAt(t);
     const kind = route.segKind[f.seg];
     const wave = congestionWave(t, this.phaseMs / 1000);
     if (this.episodeUntil < t && this.rng.chance((this.profile.speedingPerMin * ctx.dtS) / 60)) this.episodeUntil = t + this.rng.range(30, 240);
     const driverFactor = this.episodeUntil >= t ? this.profile.speedingFactor : this.profile.speedFactor;
-    const lim = limits;
+    const lim = st.limits;
     lim.dtS = ctx.dtS;
     lim.simTimeS = t;
-    lim.speedFactor = congestionFactor(hour, kind, wave) * driverFactor;
+    lim.speedFactor = congestionFactor(ctx.peakAt(ctx.hourAt(t)), kind, wave) * driverFactor;
     lim.capMps = this.capMps;
     lim.maxAccelMps2 = this.maxAccel;
     lim.maxDecelMps2 = this.maxDecel;
-    const m = stepMotion(f, this.profile, lim);
+    const m = stepMotion(f, this.profile, lim, st.motion);
     const seg = f.seg;
     const segStart = route.s[seg];
     const segLen = route.s[seg + 1] - segStart;
     const u = segLen > 0 ? Math.min(1, (f.s - segStart) / segLen) : 0;
-    this.posX = route.x[seg] + u * (route.x[seg + 1] - route.x[seg]);
-    this.posY = route.y[seg] + u * (route.y[seg + 1] - route.y[seg]);
-    this.heading = route.segHeadingDeg[seg];
-    this.odometerKm += (f.v + this.speedMps) * 0.5 * ctx.dtS * 0.001;
-    this.speedMps = f.v;
+    st.x[i] = route.x[seg] + u * (route.x[seg + 1] - route.x[seg]);
+    st.y[i] = route.y[seg] + u * (route.y[seg + 1] - route.y[seg]);
+    st.heading[i] = route.segHeadingDeg[seg];
+    st.odometerKm[i] += (f.v + st.speedMps[i]) * 0.5 * ctx.dtS * 0.001;
+    st.speedMps[i] = f.v;
     const speedKmh = f.v * KMH;
     const limitKmh = m.limitMps * KMH;
-    this.behaviour.step(this, t, m, speedKmh, limitKmh, f.a);
+    this.behaviour.step(this, this.diagnostics, t, m, speedKmh, limitKmh, f.a);
     this.road.step(this, t, seg, speedKmh, limitKmh, route.segKind[seg], ctx.graph.names[route.segName[seg]]);
-    if (f.v > 0.5) {
-      this.hosDrivenS += ctx.dtS;
-      if (!this.hosSent && this.hosDrivenS >= HOS_BREAK_DUE_S && this.identity.driver_id) {
-        this.hosSent = true;
-        this.emit('driver:hos:break_due', { driver_id: this.identity.driver_id, driving_h: r2(this.hosDrivenS / 3600) });
-      }
-    }
-    if (speedKmh > this.trip.maxKmh) this.trip.maxKmh = speedKmh;
+    this.hours.step(this, ctx.dtS, f.v);
+    this.trips.speed(speedKmh);
+    const arrived = m.arrived; // read before the engine step: the motion scratch is shared
     this.engineStep(t, f.v, f.a, limitKmh);
-    if (m.arrived) this.arrive(t);
+    if (arrived) this.arrive(t);
   }
 
   /** Emissions, energy, idling and telemetry for one step with the engine on. */
   private engineStep(t: number, v: number, a: number, limitKmh = 0): void {
     const ctx = this.ctx;
     const e = this.model.step(v, a, 0, ctx.dtS);
-    addEmissions(this.trip.emissions, e);
-    if (this.isEv) this.socWh = Math.max(0, Math.min(EV_BATTERY_WH, this.socWh - e.energy_wh));
-    else this.fuelKg = Math.max(0, this.fuelKg - e.fuel_g / 1000);
-    // Diesel exhaust fluid: about 3 % of the fuel burnt, 1.09 kg/L.
-    if (this.isDiesel) this.defPct = Math.max(0, this.defPct - (e.fuel_g * 0.03 * 100) / (1.09 * 1000 * this.defTankL()));
+    this.trips.add(e);
+    this.energy.use(e);
     this.diagnostics.onStep(this, ctx.dtS, v, a, e.fuel_g);
-    this.idleStep(t, v);
-    this.levels();
-    if (this.stepCount % ctx.everySteps !== 0) return;
-    const noise = ctx.gpsNoiseM;
+    if (this.idle.step(this, t, v)) this.trips.idle(ctx.dtS);
+    this.energy.alerts(this);
+    if (this.st.steps[this.slot] % ctx.everySteps === 0) this.telemetry(v, a, limitKmh, e);
+  }
+
+  /** Raw values into the outbox's reading: the writer rounds while it prints them. */
+  private telemetry(v: number, a: number, limitKmh: number, e: ReturnType<EmissionModel['step']>): void {
+    const st = this.st;
+    const i = this.slot;
+    const noise = this.ctx.gpsNoiseM;
     const nx = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
     const ny = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
-    const f = this.mode === DRIVING ? this.follow : undefined;
-    // Raw values into one scratch reading: the encoder rounds while writing, so a JSON-only sink
-    // costs no object; a sink that wants objects gets a rounded copy.
-    const r = scratch;
-    r.event_uuid = uuidFrom(this.rng);
+    const f = st.mode[i] === DRIVING ? this.follow : undefined;
+    const r = st.out.reading;
     r.created_at = this.stamp();
     r.vehicle_id = this.identity.vehicle_id;
-    r.seq = ++this.seq;
+    r.seq = ++st.seq[i];
     r.vehicle_class = this.vehicleClass;
-    r.trip_id = this.tripId;
-    r.lat = latOf(this.posY + ny);
-    r.lon = lonOf(this.posX + nx);
-    r.heading_deg = this.heading;
+    r.trip_id = this.trips.id;
+    r.lat = latOf(st.y[i] + ny);
+    r.lon = lonOf(st.x[i] + nx);
+    r.heading_deg = st.heading[i];
     r.speed_kmh = v * KMH;
     r.accel_mps2 = a;
-    r.odometer_km = this.odometerKm;
-    r.road = f ? ctx.graph.names[f.route.segName[f.seg]] : null;
+    r.odometer_km = st.odometerKm[i];
+    r.road = f ? this.ctx.graph.names[f.route.segName[f.seg]] : null;
     r.speed_limit_kmh = f ? limitKmh : NaN;
     r.co2_g = e.co2_g;
     r.nox_g = e.nox_g;
@@ -266,46 +270,7 @@ export class Vehicle {
     r.fuel_level_pct = this.fuelPct();
     r.energy_wh = e.energy_wh;
     r.soc_pct = this.socPct();
-    this.out.push(this.jsonTelemetry ? encodeReading(r) : readingEvent(r));
-  }
-
-  private idleStep(t: number, v: number): void {
-    if (v >= 0.1) {
-      if (this.idleReported) this.emit('engine:idle:ended', { ...this.here(), idle_s: r1(t - this.stillSince) });
-      this.stillSince = -1;
-      this.idleReported = false;
-      this.idleAlerted = false;
-      return;
-    }
-    if (this.stillSince < 0) this.stillSince = t;
-    this.trip.idleS += this.ctx.dtS;
-    const still = t - this.stillSince;
-    if (!this.idleReported && still >= IDLE_EVENT_S) {
-      this.idleReported = true;
-      this.emit('engine:idle:started', { ...this.here(), stationary_s: r1(still) });
-    }
-    if (this.isDiesel && !this.idleAlerted && still >= DIESEL_IDLE_LIMIT_S) {
-      this.idleAlerted = true;
-      this.emit('alert:idle_limit_exceeded', { ...this.here(), idle_s: r1(still), limit_s: DIESEL_IDLE_LIMIT_S, rule: 'CCR 13 §2485' });
-    }
-  }
-
-  private levels(): void {
-    if (this.isEv) {
-      if (!this.socLowSent && this.socPct() < 20) {
-        this.socLowSent = true;
-        this.emit('battery:soc:low', { ...this.here(), soc_pct: r1(this.socPct()), range_km: r1(this.socWh / 170) });
-      }
-      return;
-    }
-    if (!this.fuelLowSent && this.fuelPct() < 12) {
-      this.fuelLowSent = true;
-      this.emit('fuel:level:low', { ...this.here(), fuel_level_pct: r1(this.fuelPct()) });
-    }
-    if (this.isDiesel && !this.defLowSent && this.defPct < 10) {
-      this.defLowSent = true;
-      this.emit('def:level:low', { ...this.here(), def_level_pct: r1(this.defPct) });
-    }
+    st.out.telemetry(this.rng);
   }
 
   // ---- trips and stops --------------------------------------------------------------------------
@@ -329,14 +294,12 @@ export class Vehicle {
     const route = this.ctx.routes.route(this.at.node, leg.to.node);
     if (route.points < 2) throw new Error(`${this.identity.vehicle_id}: empty route from ${this.at.name} to ${leg.to.name}`); // plans never pick the place they are at
     this.follow = startFollowing(route);
-    this.mode = DRIVING;
-    this.tripNo++;
-    this.tripId = `${this.identity.vehicle_id}-T${this.tripNo}`;
-    this.trip = { startS: t, startKm: this.odometerKm, emissions: zeroEmissions(), idleS: 0, maxKmh: 0 };
+    this.st.mode[this.slot] = DRIVING;
+    const tripId = this.trips.start(t, this.odometerKm);
     this.behaviour.resetTrip();
     this.emit('trip:started', {
       ...this.here(),
-      trip_id: this.tripId,
+      trip_id: tripId,
       purpose: leg.purpose,
       origin: this.at.name,
       destination: leg.to.name,
@@ -349,44 +312,26 @@ export class Vehicle {
     const leg = this.leg as Leg;
     this.behaviour.endSpeeding(this, t);
     this.road.endTrip(this, t);
-    const tr = this.trip;
-    const te = tr.emissions;
-    const km = this.odometerKm - tr.startKm;
-    const energy = this.isEv ? { energy_wh: r2(te.energy_wh), wh_per_km: km > 0 ? r2(te.energy_wh / km) : null, soc_pct: r1(this.socPct()) } : { fuel_g: r3(te.fuel_g), fuel_level_pct: r1(this.fuelPct()) };
     this.emit('trip:ended', {
       ...this.here(),
-      trip_id: this.tripId,
+      trip_id: this.trips.id,
       purpose: leg.purpose,
       origin: this.at.name,
       destination: leg.to.name,
-      distance_km: r3(km),
-      duration_s: r1(t - tr.startS),
-      avg_speed_kmh: t > tr.startS ? r2((km / (t - tr.startS)) * 3600) : 0,
-      max_speed_kmh: r1(tr.maxKmh),
-      idle_s: r1(tr.idleS),
-      harsh_braking_count: this.behaviour.harshBrakes,
-      harsh_acceleration_count: this.behaviour.harshAccels,
-      speeding_s: r1(this.behaviour.speedingS),
-      co2_g: r3(te.co2_g),
-      co2_g_per_km: km > 0 ? r1(te.co2_g / km) : null,
-      nox_g: r5(te.nox_g),
-      pm25_g: r6(te.pm25_g),
-      co_g: r5(te.co_g),
-      hc_g: r5(te.hc_g),
-      ...energy,
+      ...this.trips.summary(t, this.odometerKm, this.behaviour, this),
     });
     this.at = leg.to;
     this.follow = undefined;
-    this.speedMps = 0;
+    this.st.speedMps[this.slot] = 0;
     this.placeAt(this.at);
     this.activities = this.plan.arrived(this, leg, t);
-    if (this.diagnostics.needsService(this) && this.rng.chance(0.1)) this.activities.push(maintenanceVisit(this));
-    if (!this.isEv && this.fuelPct() < 15) this.activities.unshift(refuel(this));
+    if (this.diagnostics.needsService(this) && this.rng.chance(0.1)) this.activities.push(maintenanceVisit(this, this.diagnostics));
+    if (!this.isEv && this.fuelPct() < REFUEL_BELOW_PCT) this.activities.unshift(refuel(this, this.energy, this.diagnostics));
     this.nextActivity(t);
   }
 
   private nextActivity(t: number): void {
-    const done = this.mode === DWELL ? this.activities.shift() : undefined;
+    const done = this.st.mode[this.slot] === DWELL ? this.activities.shift() : undefined;
     done?.end?.(this);
     const next = this.activities[0];
     if (!next) {
@@ -397,18 +342,35 @@ export class Vehicle {
     }
     if (next.engineOn) this.ignitionOn(t);
     else this.ignitionOff(t);
-    this.mode = DWELL;
-    this.wakeAt = t + next.durationS;
+    this.st.mode[this.slot] = DWELL;
+    this.st.wakeAt[this.slot] = t + next.durationS;
     next.begin?.(this);
   }
 
   private park(t: number, departInS: number): void {
     this.ignitionOff(t);
-    this.mode = PARKED;
-    this.wakeAt = t + Math.max(this.ctx.dtS, departInS);
-    if (this.isEv && this.socPct() < 60) this.plugIn(t);
+    this.st.mode[this.slot] = PARKED;
+    this.st.wakeAt[this.slot] = t + Math.max(this.ctx.dtS, departInS);
+    if (this.isEv && this.socPct() < CHARGE_BELOW_PCT) {
+      this.plugged = true;
+      this.charge = ChargeSession.plugIn(this, this.energy, t, this.at === this.plan.start, this.at.name);
+      this.st.chargeAt[this.slot] = this.charge.dueAt;
+      this.diagnostics.onChargeStart(this);
+    }
   }
 
+  private unplug(t: number): void {
+    if (this.charge) {
+      this.charge.step(this, this.energy, t);
+      this.charge.end(this, this.energy, 'driver_departed');
+      this.charge = undefined;
+      this.st.chargeAt[this.slot] = Infinity;
+    }
+    this.plugged = false;
+    this.emit('charge:plug:disconnected', { soc_pct: r1(this.socPct()) });
+  }
+
+  // ---- doors and ignition -----------------------------------------------------------------------
   private ignitionOn(t: number): void {
     if (this.engineOn) return;
     this.engineOn = true;
@@ -426,10 +388,7 @@ export class Vehicle {
 
   private ignitionOff(t: number): void {
     if (!this.engineOn) return;
-    if (this.idleReported) this.emit('engine:idle:ended', { ...this.here(), idle_s: r1(t - this.stillSince) });
-    this.stillSince = -1;
-    this.idleReported = false;
-    this.idleAlerted = false;
+    this.idle.end(this, t);
     this.engineOn = false;
     this.parkedSince = t;
     this.diagnostics.onIgnitionOff(this, t - this.engineOnSince);
@@ -442,88 +401,17 @@ export class Vehicle {
     this.emit('door:locked');
   }
 
-  // ---- EV charging --------------------------------------------------------------------------------
-  private plugIn(t: number): void {
-    const home = this.at === this.plan.start;
-    const powerW = home ? 7200 : this.socPct() < 25 ? 50_000 : 11_000;
-    const targetWh = EV_BATTERY_WH * (powerW >= 50_000 ? 0.8 : 0.9);
-    const untilS = t + ((targetWh - this.socWh) / (powerW * 0.92)) * 3600;
-    this.plugged = true;
-    this.emit('charge:plug:connected', { ...this.here(), location: this.at.name });
-    this.charge = { startS: t, untilS, powerW, startWh: this.socWh, nextProgress: t + 900, type: powerW >= 50_000 ? 'dc_fast' : 'level2' };
-    this.emit('charge:session:started', { soc_pct: r1(this.socPct()), charger_type: this.charge.type, power_kw: powerW / 1000, location: this.at.name });
-    this.diagnostics.onChargeStart(this);
-  }
-
-  private chargeStep(t: number): void {
-    const c = this.charge;
-    if (!c) return;
-    const now = Math.min(t, c.untilS);
-    this.socWh = Math.min(EV_BATTERY_WH, c.startWh + ((now - c.startS) * c.powerW * 0.92) / 3600);
-    if (t >= c.untilS) this.endCharge(t, 'target_reached');
-    else if (t >= c.nextProgress) {
-      c.nextProgress += 900;
-      this.emit('charge:session:progress', { soc_pct: r1(this.socPct()), energy_added_wh: r1(this.socWh - c.startWh), power_kw: c.powerW / 1000 });
-    }
-  }
-
-  private endCharge(_t: number, reason: string): void {
-    const c = this.charge;
-    if (!c) return;
-    this.charge = undefined;
-    this.socLowSent = this.socPct() < 20;
-    this.emit('charge:session:completed', { soc_pct: r1(this.socPct()), energy_added_wh: r1(this.socWh - c.startWh), charger_type: c.type, reason });
-  }
-
-  private unplug(t: number): void {
-    if (this.charge) {
-      this.chargeStep(t);
-      this.endCharge(t, 'driver_departed');
-    }
-    this.plugged = false;
-    this.emit('charge:plug:disconnected', { soc_pct: r1(this.socPct()) });
-  }
-
-  /** Fills the tank; returns the litres added. */
-  refill(): number {
-    const liters = (this.tankKg - this.fuelKg) / (this.isDiesel ? DIESEL_KG_PER_L : GASOLINE_KG_PER_L);
-    this.fuelKg = this.tankKg;
-    this.fuelLowSent = false;
-    return liters;
-  }
-  private defTankL(): number {
-    return this.vehicleClass === 'bus' ? 40 : 87;
-  }
-  refillDef(): number {
-    const liters = ((100 - this.defPct) / 100) * this.defTankL();
-    this.defPct = 100;
-    this.defLowSent = false;
-    return liters;
-  }
-  defLevelPct(): number {
-    return this.defPct;
-  }
-
   private placeAt(a: Anchor): void {
-    this.posX = this.ctx.graph.x[a.node];
-    this.posY = this.ctx.graph.y[a.node];
+    this.st.x[this.slot] = this.ctx.graph.x[a.node];
+    this.st.y[this.slot] = this.ctx.graph.y[a.node];
   }
 }
-
-/** What a step emits: an event object, or a telemetry reading already encoded as its JSON line. */
-export type Emitted = FleetEvent | string;
-
-/** Scratch reading, refilled for every telemetry event (encoded or copied before the next one). */
-const scratch = newReading();
-
-/** Scratch limits for stepMotion, refilled every step (no allocation per vehicle-step). */
-const limits: MotionLimits = { dtS: 1, simTimeS: 0, speedFactor: 1, capMps: 0, maxAccelMps2: 0, maxDecelMps2: 0 };
 
 function clip(x: number, limit: number): number {
   return x > limit ? limit : x < -limit ? -limit : x;
 }
 
-function refuel(v: Vehicle): Activity {
+function refuel(v: VehicleView, energy: EnergyStore, diagnostics: Diagnostics): Activity {
   let startPct = 0;
   return {
     kind: 'refuel',
@@ -534,19 +422,19 @@ function refuel(v: Vehicle): Activity {
       v.emit('fuel:refuel:started', { ...v.here(), fuel_level_pct: r1(startPct) });
     },
     end: () => {
-      const liters = v.refill();
+      const liters = energy.refill();
       v.emit('fuel:refuel:completed', { ...v.here(), liters: r2(liters), fuel_level_pct: 100, fuel_type: v.isDiesel ? 'diesel' : 'gasoline' });
-      v.diagnostics.inflate(v);
+      diagnostics.inflate(v);
     },
   };
 }
 
-function maintenanceVisit(v: Vehicle): Activity {
+function maintenanceVisit(v: VehicleView, diagnostics: Diagnostics): Activity {
   return {
     kind: 'maintenance',
     engineOn: false,
     durationS: 2700,
     begin: () => v.emit('maintenance:visit:started', { ...v.here(), odometer_km: r3(v.odometerKm) }),
-    end: () => v.emit('maintenance:visit:completed', { ...v.here(), odometer_km: r3(v.odometerKm), services: v.diagnostics.serviced(v) }),
+    end: () => v.emit('maintenance:visit:completed', { ...v.here(), odometer_km: r3(v.odometerKm), services: diagnostics.serviced(v) }),
   };
 }

@@ -2,19 +2,23 @@
 // Peaks follow SANDAG's usual commute pattern (AM 7–9, PM 16–18:30); freeways suffer most.
 import { isFreewayKind } from '../roads/graph.js';
 
-// Every driving vehicle asks for the same hour within a step: remember the last answer (three exp).
-let lastHour = NaN;
-let lastPeak = 0;
-
-/** 0 (free flow) … 1 (peak of the peak) at local hour h. */
-export function peakIntensity(h: number): number {
-  if (h === lastHour) return lastPeak;
-  lastHour = h;
-  lastPeak = intensity(h);
-  return lastPeak;
+/**
+ * 0 (free flow) … 1 (peak of the peak) at local hour h, remembering the last answer: every driving
+ * vehicle asks for the same hour within a step (three exp saved per vehicle).
+ */
+export function createPeakIntensity(): (h: number) => number {
+  let lastHour = NaN;
+  let lastPeak = 0;
+  return (h) => {
+    if (h !== lastHour) {
+      lastHour = h;
+      lastPeak = peakIntensity(h);
+    }
+    return lastPeak;
+  };
 }
 
-function intensity(h: number): number {
+export function peakIntensity(h: number): number {
   const am = Math.exp(-(((h - 7.9) / 0.8) ** 2));
   const pm = Math.exp(-(((h - 17.2) / 1.1) ** 2));
   const midday = 0.25 * Math.exp(-(((h - 12.5) / 2) ** 2));
@@ -22,12 +26,12 @@ function intensity(h: number): number {
 }
 
 /**
- * Multiplier on the speed limit for a road kind. Congested traffic is stop-and-go, not a steady slow
+ * Multiplier on the speed limit for a road kind at peak intensity `peak`. Congested traffic is stop-and-go, not a steady slow
  * crawl: `wave` ∈ [0,1] is the vehicle's position in a ~90 s shock-wave cycle.
  */
-export function congestionFactor(h: number, edgeKind: number, wave: number): number {
+export function congestionFactor(peak: number, edgeKind: number, wave: number): number {
   const depth = isFreewayKind(edgeKind) ? 0.95 : 0.5;
-  return 1 - depth * peakIntensity(h) * wave;
+  return 1 - depth * peak * wave;
 }
 
 /** Stop-and-go wave at simulated second t for a vehicle with phase φ ∈ [0,1). */

@@ -44,11 +44,14 @@ export function startFollowing(route: Route): FollowerState {
   return { route, s: 0, seg: 0, v: 0, a: 0, nextSignal: 0, committed: false };
 }
 
-const result: MotionResult = { lateralAccelMps2: 0, ranRed: false, forwardCollisionWarning: false, stoppedAtSignal: false, arrived: false, limitMps: 0 };
+export function newMotionResult(): MotionResult {
+  return { lateralAccelMps2: 0, ranRed: false, forwardCollisionWarning: false, stoppedAtSignal: false, arrived: false, limitMps: 0 };
+}
+
 const STOP_LINE_M = 2;
 
-/** Advances one step. Returns a reused object: read it before the next call. */
-export function stepMotion(st: FollowerState, p: DriverProfile, m: MotionLimits): MotionResult {
+/** Advances one step and fills `result` (reused by the caller: no allocation per step). */
+export function stepMotion(st: FollowerState, p: DriverProfile, m: MotionLimits, result: MotionResult): MotionResult {
   const r = st.route;
   const dt = m.dtS;
   const v = st.v;

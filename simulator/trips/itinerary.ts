@@ -1,9 +1,10 @@
 // What each kind of vehicle does next: private commuters (demand by time of day), delivery vans
 // (depot tours), buses (fixed loops with stops) and drayage trucks (port ⇄ freight destinations).
-import type { Vehicle } from '../fleet/vehicle.js';
+import type { VehicleView } from '../fleet/vehicle-view.js';
 import type { Anchor } from '../roads/graph.js';
 import { r1 } from '../events/round.js';
 import type { Rng } from '../../common/rng.js';
+import type { VehicleClass } from '../emissions/index.js';
 import { nextDepartureDelayS, purposeAt } from './demand.js';
 import type { Places } from './places.js';
 
@@ -16,8 +17,8 @@ export interface Activity {
   kind: string;
   engineOn: boolean;
   durationS: number;
-  begin?(v: Vehicle): void;
-  end?(v: Vehicle): void;
+  begin?(v: VehicleView): void;
+  end?(v: VehicleView): void;
 }
 
 export type Next = { kind: 'park'; departInS: number } | { kind: 'drive'; leg: Leg };
@@ -26,21 +27,21 @@ export interface Plan {
   readonly start: Anchor;
   /** Fleet vehicles log their driver in and out. */
   readonly fleetDriver: boolean;
-  initial(v: Vehicle, t: number): { kind: 'park'; departInS: number } | { kind: 'stops'; activities: Activity[] };
+  initial(v: VehicleView, t: number): { kind: 'park'; departInS: number } | { kind: 'stops'; activities: Activity[] };
   /** Leaving a parking place. */
-  nextLeg(v: Vehicle, at: Anchor, t: number): Leg;
+  nextLeg(v: VehicleView, at: Anchor, t: number): Leg;
   /** Stops to make on arrival. */
-  arrived(v: Vehicle, leg: Leg, t: number): Activity[];
+  arrived(v: VehicleView, leg: Leg, t: number): Activity[];
   /** After the stops: park or drive on. */
-  afterStops(v: Vehicle, t: number): Next;
+  afterStops(v: VehicleView, t: number): Next;
 }
 
-export function planFor(v: Vehicle, places: Places, rng: Rng): Plan {
-  switch (v.vehicleClass) {
+export function planFor(vehicleClass: VehicleClass, index: number, places: Places, rng: Rng): Plan {
+  switch (vehicleClass) {
     case 'van':
       return vanPlan(places, rng);
     case 'bus':
-      return busPlan(v, places, rng);
+      return busPlan(index, places, rng);
     case 'drayage':
       return drayagePlan(places, rng);
     default:
@@ -59,7 +60,7 @@ function privatePlan(places: Places, rng: Rng): Plan {
     const choices = places.errands.filter((a) => a.node !== not.node);
     return rng.pick(choices);
   };
-  const departIn = (v: Vehicle, t: number) => nextDepartureDelayS((s) => v.ctx.hourAt(t + s), rng, v.ctx.tripRate);
+  const departIn = (v: VehicleView, t: number) => nextDepartureDelayS((s) => v.ctx.hourAt(t + s), rng, v.ctx.tripRate);
   return {
     start: home,
     fleetDriver: false,
@@ -122,8 +123,8 @@ function vanPlan(places: Places, rng: Rng): Plan {
   };
 }
 
-function busPlan(v: Vehicle, places: Places, rng: Rng): Plan {
-  const loop = places.busLoops[v.index % places.busLoops.length];
+function busPlan(index: number, places: Places, rng: Rng): Plan {
+  const loop = places.busLoops[index % places.busLoops.length];
   let stop = rng.int(loop.stops.length);
   let loopStartS = 0;
   let scheduledS = 0;
@@ -216,7 +217,7 @@ function drayagePlan(places: Places, rng: Rng): Plan {
       },
     },
   ];
-  const leave = (v: Vehicle): Leg => {
+  const leave = (v: VehicleView): Leg => {
     if (at.node === port.node) {
       v.emit('port:gate:exited', { ...v.here(), terminal: port.name });
       return { to: rng.pick(places.freight), purpose: 'drayage_delivery' };

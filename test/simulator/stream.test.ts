@@ -46,6 +46,26 @@ describe('event stream', () => {
     expect(cut.lines).toEqual(full.lines.slice(0, 777));
   });
 
+  it('gives a sink that takes telemetry as bytes (writeTelemetryBytes) the same lines, seqs and summary', async () => {
+    const bytes = await capture(DEMO, { durationS: 900, bytesTelemetry: true });
+    expect(bytes.hash).toBe(full.hash);
+    expect(bytes.summary.lastSeq).toEqual(full.summary.lastSeq);
+    expect(bytes.summary.eventsByType).toEqual(full.summary.eventsByType);
+    const cut = await capture(DEMO, { maxRecords: 777, bytesTelemetry: true });
+    expect(cut.lines).toEqual(full.lines.slice(0, 777));
+  });
+
+  it('brings vehicles online over the first seconds, each at its phase, not all in the first step', async () => {
+    const buses = await capture({ name: 'buses', seed: 9, start: '2026-03-03T10:00:00', fleet: { vehicles: 300, mix: { bus: 1 } } }, { durationS: 15 });
+    const t0 = buses.events[0].created_at;
+    const ignitions = buses.events.filter((e) => e.event_name === 'ignition:on').map((e) => Math.floor(e.created_at - t0));
+    expect(ignitions).toHaveLength(300); // every bus online within the spread
+    const perSecond = new Map<number, number>();
+    for (const s of ignitions) perSecond.set(s, (perSecond.get(s) ?? 0) + 1);
+    expect(Math.max(...perSecond.values())).toBeLessThan(300 / 4);
+    expect(perSecond.size).toBeGreaterThanOrEqual(8);
+  });
+
   it('stops after exactly maxRecords without gaps', async () => {
     const cut = await capture(DEMO, { maxRecords: 777 });
     expect(cut.events.length).toBe(777);

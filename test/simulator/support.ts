@@ -10,7 +10,7 @@ export interface Captured {
 }
 
 /** Runs a scenario to completion at max pace and keeps everything it wrote. */
-export async function capture(input: string | ScenarioInput, opts: { seed?: number; worker?: { index: number; count: number }; durationS?: number; maxRecords?: number; keep?: boolean; onEvent?(ev: FleetEvent): void; jsonTelemetry?: boolean } = {}): Promise<Captured> {
+export async function capture(input: string | ScenarioInput, opts: { seed?: number; worker?: { index: number; count: number }; durationS?: number; maxRecords?: number; keep?: boolean; onEvent?(ev: FleetEvent): void; jsonTelemetry?: boolean; bytesTelemetry?: boolean } = {}): Promise<Captured> {
   const sim = createSimulation(loadScenario(input), { seed: opts.seed, worker: opts.worker });
   const hash = createHash('sha256');
   const events: FleetEvent[] = [];
@@ -25,12 +25,21 @@ export async function capture(input: string | ScenarioInput, opts: { seed?: numb
       }
     },
   };
-  // Telemetry as text only: events then holds the telemetry rebuilt from its line, and the id and seq
+  // Telemetry as text (or bytes) only: events then holds the telemetry rebuilt from its line, and the id and seq
   // handed alongside must be the line's own.
   if (opts.jsonTelemetry) {
     sink.writeTelemetry = (json, vehicleId, seq) => {
       const ev = JSON.parse(json) as FleetEvent;
       if (ev.vehicle_id !== vehicleId || ev.seq !== seq) throw new Error(`writeTelemetry(${vehicleId}, ${seq}) for ${ev.vehicle_id} #${ev.seq}`);
+      return sink.write(ev, json);
+    };
+  }
+  if (opts.bytesTelemetry) {
+    sink.writeTelemetryBytes = (buf, start, end, vehicleId, seq) => {
+      if (buf[end] !== 0x0a) throw new Error(`writeTelemetryBytes(${vehicleId}, ${seq}): no newline after the line`);
+      const json = buf.toString('utf8', start, end);
+      const ev = JSON.parse(json) as FleetEvent;
+      if (ev.vehicle_id !== vehicleId || ev.seq !== seq) throw new Error(`writeTelemetryBytes(${vehicleId}, ${seq}) for ${ev.vehicle_id} #${ev.seq}`);
       return sink.write(ev, json);
     };
   }

@@ -1,0 +1,298 @@
+// One load run, start to verdict: source → pacer → (wall stamp) → target, then flush, the lake
+// side where it is reachable, the summary and the run folder. `startRun` returns a RunHandle so a
+// live view can watch the producer, the gate, the delivery and every record while it runs.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../common/logger.js';
+import { UserError } from '../common/user-error.js';
+import type { DeliveryStream } from '../pipeline/delivery/delivery-stream.js';
+import type { FaultOptions } from '../pipeline/stream/faults.js';
+import { FirehoseProducer, KinesisProducer } from '../producer/index.js';
+import { firehoseClient, kinesisClient, preflightFirehose, preflightKinesis, resolveStream } from './aws-target.js';
+import { fileTarget } from './file-target.js';
+import { checkLake, type LakeSide } from './lake-check.js';
+import { scheduleOf, type LoadShape } from './load-shape.js';
+import { localTarget, type LocalTarget } from './local-target.js';
+import { Outcomes } from './outcomes.js';
+import { ratePacer, realClock, timingPacer, type PaceClock, type Pacer } from './pacer.js';
+import { producerTarget } from './producer-target.js';
+import { checkRunFolder, prepareRunFolder } from './run-folder.js';
+import type { Source, SourceStats } from './source.js';
+import { buildSummary, type RunSummary } from './summary.js';
+import type { Target } from './target.js';
+import { stampCreatedAt } from './wall-stamp.js';
+
+export type TargetSpec =
+  | { kind: 'local'; shardCount: number; faults?: FaultOptions }
+  | { kind: 'kinesis' | 'firehose'; stream: string; region?: string; endpoint?: string }
+  | { kind: 'file'; path: string };
+
+export interface RunOptions {
+  source: Source;
+  target: TargetSpec;
+  /** A rate shape, or `speed` × the recording's own timing. */
+  pacing: { shape: LoadShape } | { speed: number };
+  /** Wall-clock seconds of sending. */
+  durationS?: number;
+  maxRecords?: number;
+  timestamps: 'simulated' | 'wall';
+  /** The run folder; emptied only if empty or marked (see run-folder.ts). */
+  dir: string;
+  /** Another lake to verify against the ledger (a folder), for non-local targets. */
+  lake?: string;
+  /** How long to wait for a lake to hold every acknowledged record. Default 120 s. */
+  lakeWaitMs?: number;
+  worker: { index: number; count: number } | null;
+  logger: Logger;
+  clock?: PaceClock;
+}
+
+export type RunPhase = 'sending' | 'flushing' | 'delivering' | 'verifying' | 'done';
+
+export interface RunCounters {
+  phase: RunPhase;
+  elapsedS: number;
+  generated: number;
+  attempted: number;
+  acked: number;
+  failed: number;
+  expired: number;
+  pending: number;
+  /** Delivery stream reads (local target). */
+  delivered?: number;
+}
+
+/** A record on its way to the target (the simulator tap). */
+export type RecordTap = (vehicleId: string, seq: number, json: string) => void;
+
+export interface RunResult {
+  summary: RunSummary;
+  source: SourceStats | undefined;
+  lake: LakeSide | undefined;
+}
+
+export interface RunHandle {
+  readonly dir: string;
+  readonly target: Target;
+  readonly producer: KinesisProducer | FirehoseProducer | undefined;
+  /** Local target: the gate's accounting (GET, JSON). */
+  readonly gateAccountingUrl: string | undefined;
+  readonly delivery: DeliveryStream | undefined;
+  counters(): RunCounters;
+  /** Called every second until the run ends; returns an unsubscribe. */
+  onTick(listener: (c: RunCounters) => void): () => void;
+  /** Called for every record handed to the target. */
+  tap(listener: RecordTap): () => void;
+  /** Stops generating (Ctrl-C): what was sent is flushed and reported, marked interrupted. */
+  interrupt(): void;
+  readonly done: Promise<RunResult>;
+}
+
+const DELIVERY_TIMEOUT_MS = 120_000;
+const DROPPED_AT_STOP = 'RunStopped';
+
+/** Prepares the run folder and reaches the target (preflight included), then runs in the background. */
+export async function startRun(o: RunOptions): Promise<RunHandle> {
+  const outcomes = new Outcomes();
+  // A target that fails its preflight leaves no run folder behind; the local one writes into it.
+  if (o.target.kind === 'local') await prepareRunFolder(o.dir);
+  else await checkRunFolder(o.dir);
+  const target = await openTarget(o, outcomes);
+  if (o.target.kind !== 'local') {
+    try {
+      await prepareRunFolder(o.dir);
+    } catch (err) {
+      await target.dispose();
+      throw err;
+    }
+  }
+  const clock = o.clock ?? realClock;
+  const stop = new AbortController();
+  let stopReason: 'interrupted' | 'duration' | 'max_records' | undefined;
+  const halt = (reason: NonNullable<typeof stopReason>) => {
+    stopReason ??= reason;
+    stop.abort();
+  };
+  const pacer: Pacer = 'speed' in o.pacing ? timingPacer(o.pacing.speed, clock, stop.signal) : ratePacer(scheduleOf(o.pacing.shape, o.source.startHour), clock, stop.signal);
+  const wall = o.timestamps === 'wall';
+  const taps = new Set<RecordTap>();
+  const tickers = new Set<(c: RunCounters) => void>();
+  const local = target.info.kind === 'local' ? (target as LocalTarget) : undefined;
+  let phase: RunPhase = 'sending';
+  let generated = 0;
+  let attempted = 0;
+  let dropped = 0;
+  const maxRecords = o.maxRecords ?? Infinity;
+  const startMs = clock.now();
+
+  const counters = (): RunCounters => {
+    const c = outcomes.counts();
+    return {
+      phase,
+      elapsedS: (clock.now() - startMs) / 1000,
+      generated,
+      attempted,
+      acked: c.acked,
+      failed: c.failed,
+      expired: c.expired,
+      pending: outcomes.pending,
+      delivered: local?.delivery.stats().read,
+    };
+  };
+
+  const send = (vehicleId: string, seq: number, json: string): void | Promise<void> => {
+    if (stop.signal.aborted && stopReason !== 'max_records') {
+      dropped++;
+      outcomes.ledger.dropped(vehicleId, seq, DROPPED_AT_STOP);
+      return undefined;
+    }
+    attempted++;
+    const line = wall ? stampCreatedAt(json, Date.now()) : json;
+    for (const t of taps) t(vehicleId, seq, line);
+    return target.send(vehicleId, seq, line);
+  };
+  const emit = (vehicleId: string, seq: number, json: string, createdAtS?: number): void | Promise<void> => {
+    if (generated >= maxRecords) return undefined; // the source stops at its next check
+    generated++;
+    if (generated >= maxRecords) halt('max_records');
+    if (stop.signal.aborted && stopReason !== 'max_records') return send(vehicleId, seq, json);
+    const wait = pacer.take(createdAtS);
+    return wait ? wait.then(() => send(vehicleId, seq, json)) : send(vehicleId, seq, json);
+  };
+
+  const startedAt = new Date();
+  const durationTimer = o.durationS === undefined ? undefined : setTimeout(() => halt('duration'), o.durationS * 1000);
+  const tickTimer = setInterval(() => {
+    const c = counters();
+    for (const t of tickers) t(c);
+  }, 1000);
+
+  const done = (async (): Promise<RunResult> => {
+    let sourceStats: SourceStats | undefined;
+    let sourceError: unknown;
+    try {
+      try {
+        sourceStats = await o.source.run(emit, { signal: stop.signal, maxRecords: o.maxRecords });
+      } catch (err) {
+        sourceError = err; // e.g. a bad replay line with --on-bad-line stop: what was sent is still flushed
+      }
+      clearTimeout(durationTimer);
+      const pacedS = pacer.elapsedS();
+      phase = 'flushing';
+      await target.finish();
+      const sendEndMs = clock.now();
+      await outcomes.ledger.save(join(o.dir, 'acks.json'));
+      const acked = outcomes.counts().acked;
+      const problems: string[] = [];
+      let lake: LakeSide | undefined;
+      if (local) {
+        phase = 'delivering';
+        const timeout = await local.drainDelivery(acked, DELIVERY_TIMEOUT_MS);
+        phase = 'verifying';
+        lake = { ...(await checkLake(local.lakeRoot, outcomes.ledger)), deliveryTimeout: timeout };
+      } else if (o.lake !== undefined) {
+        phase = 'verifying';
+        lake = await waitForLake(o.lake, outcomes, o.lakeWaitMs ?? DELIVERY_TIMEOUT_MS);
+      }
+      if (sourceError instanceof UserError) problems.push(sourceError.message);
+      const summary = buildSummary({
+        scenario: o.source.name,
+        seed: o.source.seed,
+        target: target.info,
+        worker: o.worker,
+        startedAt,
+        endedAt: new Date(),
+        durationS: (sendEndMs - startMs) / 1000,
+        generated,
+        attempted,
+        dropped,
+        skippedBadLines: sourceStats?.skippedBadLines ?? 0,
+        outcomes: outcomes.counts(),
+        throttledAttempts: target.throttledAttempts(),
+        rateTarget: 'speed' in o.pacing ? null : scheduleOf(o.pacing.shape, o.source.startHour).meanRate(pacedS),
+        shards: target.shards((sendEndMs - startMs) / 1000),
+        latency: outcomes.latencyMs(),
+        lake,
+        interrupted: stopReason === 'interrupted',
+        problems,
+      });
+      await writeFile(join(o.dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+      phase = 'done';
+      if (sourceError !== undefined) throw sourceError;
+      return { summary, source: sourceStats, lake };
+    } finally {
+      clearTimeout(durationTimer);
+      clearInterval(tickTimer);
+      await target.dispose();
+    }
+  })();
+
+  return {
+    dir: o.dir,
+    target,
+    producer: target.producer,
+    gateAccountingUrl: local?.gateAccountingUrl,
+    delivery: local?.delivery,
+    counters,
+    onTick(listener) {
+      tickers.add(listener);
+      return () => tickers.delete(listener);
+    },
+    tap(listener) {
+      taps.add(listener);
+      return () => taps.delete(listener);
+    },
+    interrupt: () => halt('interrupted'),
+    done,
+  };
+}
+
+async function openTarget(o: RunOptions, outcomes: Outcomes): Promise<Target> {
+  const spec = o.target;
+  switch (spec.kind) {
+    case 'local':
+      return localTarget({ dir: o.dir, shardCount: spec.shardCount, faults: spec.faults, logger: o.logger }, outcomes);
+    case 'file':
+      return fileTarget(spec.path, outcomes);
+    case 'kinesis': {
+      const stream = resolveStream(spec, 'kinesis');
+      const client = kinesisClient(stream);
+      let region: string;
+      try {
+        ({ region } = await preflightKinesis(client, stream));
+      } catch (err) {
+        client.destroy();
+        throw err;
+      }
+      const producer = new KinesisProducer({ client, streamName: stream.name, logger: o.logger.child({ stage: 'producer' }), metricsIntervalMs: 0 });
+      const info = { kind: 'kinesis' as const, stream: stream.name, region: region || null, endpoint: stream.endpoint ?? null, path: null };
+      return producerTarget(info, producer, outcomes, () => client.destroy());
+    }
+    case 'firehose': {
+      const stream = resolveStream(spec, 'firehose');
+      const client = firehoseClient(stream);
+      let region: string;
+      try {
+        ({ region } = await preflightFirehose(client, stream));
+      } catch (err) {
+        client.destroy();
+        throw err;
+      }
+      const producer = new FirehoseProducer({ client, deliveryStreamName: stream.name, logger: o.logger.child({ stage: 'producer' }), metricsIntervalMs: 0 });
+      const info = { kind: 'firehose' as const, stream: stream.name, region: region || null, endpoint: stream.endpoint ?? null, path: null };
+      return producerTarget(info, producer, outcomes, () => client.destroy());
+    }
+  }
+}
+
+/** An external delivery writes on its own schedule: look again until nothing acknowledged is missing or time is up. */
+async function waitForLake(root: string, outcomes: Outcomes, waitMs: number): Promise<LakeSide> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const side = await checkLake(root, outcomes.ledger);
+    if (side.verify.missing === 0) return side;
+    if (Date.now() >= deadline) return { ...side, deliveryTimeout: `the lake still misses ${side.verify.missing} records after ${Math.round(waitMs / 1000)} s` };
+    await sleep(Math.min(5_000, Math.max(0, deadline - Date.now())));
+  }
+}

@@ -1,0 +1,62 @@
+// Where a run sends: the four targets share this shape; each records outcomes into `Outcomes`.
+import type { FirehoseProducer, KinesisProducer, MetricsSnapshot } from '../producer/index.js';
+
+export type TargetKind = 'local' | 'kinesis' | 'firehose' | 'file';
+export const TARGET_KINDS: readonly TargetKind[] = ['local', 'kinesis', 'firehose', 'file'];
+
+export interface TargetInfo {
+  kind: TargetKind;
+  stream: string | null;
+  region: string | null;
+  endpoint: string | null;
+  path: string | null;
+}
+
+export interface ShardRow {
+  id: string;
+  records: number;
+  bytes: number;
+  /** Share of the shard's write limit used over the run (the larger of bytes and records), 0–1+. */
+  utilization: number;
+}
+
+export interface Target {
+  readonly info: TargetInfo;
+  /** Kinesis/Firehose targets: the producer (for live views). */
+  readonly producer?: KinesisProducer | FirehoseProducer;
+  /** Hands one record over; a returned Promise means "wait" (backpressure). */
+  send(vehicleId: string, seq: number, json: string): void | Promise<void>;
+  /** Sends everything buffered; resolves when every record has an outcome. */
+  finish(): Promise<void>;
+  throttledAttempts(): number;
+  shards(durationS: number): ShardRow[];
+  /** Releases sockets, servers and files; safe after a failure and twice. */
+  dispose(): Promise<void>;
+}
+
+// Answers that mean "slow down": Kinesis per-record and request throttles, Firehose's.
+const THROTTLE_CODES = ['ProvisionedThroughputExceededException', 'ThrottlingException', 'Throttling', 'ServiceUnavailableException', 'LimitExceededException'];
+
+export function throttledAttemptsOf(metrics: MetricsSnapshot): number {
+  const byCode = metrics.stream.ErrorsByCode;
+  return THROTTLE_CODES.reduce((n, code) => n + (byCode[code] ?? 0), 0);
+}
+
+const SHARD_BYTES_PER_S = 1024 * 1024;
+const SHARD_RECORDS_PER_S = 1000;
+
+export function shardRowsOf(metrics: MetricsSnapshot, durationS: number): ShardRow[] {
+  const d = Math.max(durationS, 1e-3);
+  return Object.entries(metrics.shards)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, m]) => ({
+      id,
+      records: m.UserRecordsPut,
+      bytes: m.UserRecordsDataPut,
+      utilization: round3(Math.max(m.KinesisRecordsDataPut / (SHARD_BYTES_PER_S * d), m.KinesisRecordsPut / (SHARD_RECORDS_PER_S * d))),
+    }));
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

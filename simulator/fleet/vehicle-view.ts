@@ -1,0 +1,34 @@
+// What detectors, diagnostics and trip plans see of a vehicle: read-only facts, plus `emit` (their
+// one effect) and `refillDef` (a terminal's DEF pump). They never see the state machine itself.
+import type { VehicleClass } from '../emissions/index.js';
+import type { Geofence } from '../events/geofences.js';
+import type { DriverProfile } from '../motion/driver-profile.js';
+import type { SimContext } from './context.js';
+import type { VehicleIdentity } from './identity.js';
+
+export interface VehicleView {
+  readonly index: number;
+  readonly identity: VehicleIdentity;
+  readonly vehicleClass: VehicleClass;
+  readonly isEv: boolean;
+  readonly isDiesel: boolean;
+  readonly profile: DriverProfile;
+  readonly fences: readonly Geofence[];
+  readonly ctx: SimContext;
+  readonly simTimeS: number;
+  readonly odometerKm: number;
+  readonly speedMps: number;
+  /** Position as sent (6 decimals). */
+  here(): { lat: number; lon: number };
+  truePosition(): { lat: number; lon: number };
+  roadName(): string | null;
+  /** Metres left on the current route (0 when not driving). */
+  remainingM(): number;
+  socPct(): number;
+  fuelPct(): number;
+  defLevelPct(): number;
+  /** Raises an event of this vehicle now (next seq, a UUID from its stream). */
+  emit(name: string, fields?: Record<string, unknown>): void;
+  /** Tops up the diesel exhaust fluid; returns the litres added. */
+  refillDef(): number;
+}
