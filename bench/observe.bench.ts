@@ -21,7 +21,7 @@ import { createSimulatorTap } from '../observe/simulator-tap.js';
 import { createSimulation, loadScenario, type EventSink } from '../simulator/index.js';
 import { observedRun } from '../test/observe/observed-run.js';
 
-const ROUNDS = 7;
+const ROUNDS = Number(process.env.SDFLEET_BENCH_ROUNDS ?? 7);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const size = (b: number): string => (b < 2 ** 20 ? `${fmt(b / 1024)} KiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
