@@ -31,11 +31,9 @@ export function registerReport(program: Command): Command {
     .description('reconcile the summary.json of several --worker i/n runs into one verdict (exit 0 OK, 1 not OK)')
     .argument('<summaries...>', 'summary.json files (or run folders holding one), one per worker')
     .option('--json', 'print the merged summary as JSON (the run summary shape)')
-    .action((files: string[], _flags: unknown, cmd: Command) => {
-      // `report` has its own --json, which commander may bind to the parent: read it from either.
-      const json = (cmd.optsWithGlobals() as { json?: boolean }).json;
+    .action((files: string[], flags: { json?: boolean }) => {
       const merged = mergeSummaries(files.map(readSummary));
-      process.stdout.write(json ? `${JSON.stringify(merged, null, 2)}\n` : describe(merged, files.length));
+      process.stdout.write(flags.json ? `${JSON.stringify(merged, null, 2)}\n` : describe(merged, files.length));
       if (merged.verdict !== 'ok') process.exitCode = 1;
     });
   return report;
