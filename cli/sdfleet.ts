@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { logLevelFromEnv } from '../common/logger.js';
 import { UserError } from '../common/user-error.js';
+import { InvalidArgumentError } from '../producer/invalid-argument-error.js';
 import { packageJson } from './installation.js';
 
 // engines allow Node 20; the SDK's multi-line notice about its 2027 move to Node 22 is in the README instead.
@@ -36,6 +37,10 @@ function reportError(err: unknown): number {
   if (err instanceof UserError) {
     process.stderr.write(`sdfleet: ${err.message}\n`);
     return err.exitCode;
+  }
+  if (err instanceof InvalidArgumentError) {
+    process.stderr.write(`sdfleet: ${err.message}\n`); // the producer library's bad-input error
+    return 2;
   }
   if (err instanceof ZodError) {
     for (const issue of err.issues) {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../common/user-error.js';
+import { writeReport } from '../../observe/report.js';
 import { mergeSummaries, parseSummary, type RunSummary } from '../../runner/merge-summaries.js';
 
 /**
@@ -8,7 +10,18 @@ import { mergeSummaries, parseSummary, type RunSummary } from '../../runner/merg
  * runs into one verdict; the per-run report (`report <run-dir>`) is added to the same command.
  */
 export function registerReport(program: Command): Command {
-  const report = program.command('report').description('reports on finished runs');
+  const report = program.command('report').description('reports on finished runs: report.html for a run folder, or `report merge` for worker summaries');
+  report
+    .argument('<run-dir>', 'run folder (the --dir of run/demo): rebuilds its self-contained report.html from summary.json and series.ndjson')
+    .option('--json', 'print what was written as JSON')
+    .action(async (runDir: string, flags: { json?: boolean }) => {
+      const written = await writeReport(resolve(runDir));
+      if (flags.json) process.stdout.write(`${JSON.stringify(written)}\n`);
+      else {
+        const skipped = written.badLines ? `, ${written.badLines} unreadable lines skipped` : '';
+        process.stdout.write(`Wrote ${written.path} (${(written.bytes / 1024).toFixed(0)} KiB from ${written.seriesLines} series lines${skipped}).\n`);
+      }
+    });
   report
     .command('merge')
     .description('reconcile the summary.json of several --worker i/n runs into one verdict (exit 0 OK, 1 not OK)')

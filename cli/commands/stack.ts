@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../common/logger.js';
+import { startObservability } from '../../observe/observability.js';
 import { UserError } from '../../common/user-error.js';
 import { startDeliveryStream, StreamIdentityMismatch, type DeliveryStream } from '../../pipeline/delivery/delivery-stream.js';
 import { startLocalFirehose, type LocalFirehose } from '../../pipeline/firehose/local-firehose.js';
@@ -32,6 +33,8 @@ interface StackFlags extends StackDirFlags {
   format: 'json' | 'parquet';
   firehose?: string;
   firehosePort: number;
+  ui?: number | true;
+  quiet?: boolean;
 }
 
 /** `sdfleet stack`: kinesalite plus the shard gate as a long-lived local Kinesis for any producer. */
@@ -65,6 +68,8 @@ export function registerStack(program: Command): void {
     .option('--firehose <name>', 'also serve a local Firehose API (direct PUT) for this delivery stream, delivering into the lake', deliveryStreamName)
     .option('--firehose-port <port>', 'with --firehose: its port (0 = random)', port, 4573)
     .option('--json', 'print one machine-readable line on start and one on stop')
+    .option('--ui [port]', "live dashboard of the gate's per-shard accounting on 127.0.0.1 (default: any free port, printed)", port)
+    .option('--quiet', 'no live terminal view (on a TTY) or progress line every 10 s (otherwise) on stderr')
     .action(async (flags: StackFlags) => {
       const faults = faultsOf(flags);
       const limits = { bytesPerSecond: flags.bytesPerSecond, recordsPerSecond: flags.recordsPerSecond, burstSeconds: flags.burstSeconds };
@@ -95,7 +100,18 @@ export function registerStack(program: Command): void {
         throw err;
       }
       printStarted(flags, stack, faults, dirs, delivery, firehose);
+      const observing = await startObservability({
+        title: 'sdfleet stack',
+        gate: { accounting: () => stack.accounting(), limits: stack.gate.limits },
+        delivery,
+        ui: flags.ui === true ? 0 : flags.ui,
+        quiet: flags.quiet || flags.json,
+      }).catch(async (err: unknown) => {
+        await closeAll();
+        throw err;
+      });
       await untilSignal();
+      await observing.stop();
       await closeAll();
       const totals = stack.accounting().totals;
       const delivered = delivery?.stats();
