@@ -64,7 +64,7 @@ export function addRunOptions(command: Command, { withTarget }: { withTarget: bo
     .option('--on-bad-line <mode>', 'a bad replay line: stop (exit 2) | skip (counted)', 'stop')
     .option('--shards <n>', "local target: shards in the embedded stream (default: the scenario's stack.shards, else 2)", positiveInt)
     .option('--internal-failure-rate <p>', 'local target: gate fault, probability of a per-record InternalFailure', probability, 0)
-    .option('--lake <dir>', 'also verify this lake folder against the run (non-local targets)')
+    .option('--lake <dir|s3://bucket/prefix>', 'also verify this lake (a folder, or S3 through the AWS SDK default chain) against the run (non-local targets)')
     .option('--lake-wait <seconds>', 'with --lake: how long to wait for every acknowledged record to arrive', positiveNumber, 120)
     .option('--dir <path>', 'run folder: summary.json, acks.json, the local lake (default data/runs/<time>); only an empty or earlier run folder is emptied')
     .option('--json', 'print the run summary as JSON (see runner/summary.schema.json)');
