@@ -155,7 +155,7 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
     }
     attempted++;
     const line = wall ? stampCreatedAt(json, Date.now()) : json;
-    for (const t of taps) t(vehicleId, seq, line);
+    if (taps.size > 0) for (const t of taps) t(vehicleId, seq, line);
     return target.send(vehicleId, seq, line);
   };
   const emit = (vehicleId: string, seq: number, json: string, createdAtS?: number): void | Promise<void> => {
