@@ -1,5 +1,5 @@
-// A simulated fleet as a run's source. Scenarios are a bundled name (`demo`) or a path; the
-// `load:` block passes through the simulator's schema and is validated here, by the runner.
+// A simulated fleet as a run's source. Scenarios are a bundled name (`demo`) or a path; the simulator's
+// loader passes the `load:` block through and the runner validates it here.
 import { createLocalHour, parseLocalStart } from '../simulator/clock.js';
 import { createSimulation, loadScenario, type Scenario, type WorkerSlice } from '../simulator/index.js';
 import { parseLoad, type LoadShape } from './load-shape.js';
@@ -12,9 +12,9 @@ export interface LoadedScenario {
   name: string;
 }
 
-/** `--scenario NAME|PATH`: a bundled scenario by name, else a YAML/JSON file. */
+/** `--scenario NAME|PATH`: a bundled scenario by name, else a YAML/JSON file (size-capped, regular files only). */
 export function readScenario(nameOrPath: string): LoadedScenario {
-  const scenario = loadScenario(nameOrPath);
+  const scenario = loadScenario(nameOrPath, '--scenario');
   return { scenario, load: scenario.load === undefined ? undefined : parseLoad(scenario.load), name: nameOrPath };
 }
 

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { UserError } from '../../common/user-error.js';
+import { addViewOptions, type ViewFlags } from '../../observe/view-flags.js';
 import { positiveInt, positiveNumber, probability } from '../options.js';
 import { executeRun, runOptionsFrom } from './run.js';
 
-interface DemoFlags {
+interface DemoFlags extends ViewFlags {
   scenario: string;
   seed?: number;
   duration?: number;
@@ -10,11 +12,12 @@ interface DemoFlags {
   dir: string;
   internalFailureRate: number;
   json?: boolean;
+  via: string;
 }
 
 /** `sdfleet demo` (npm start): `run --target local` with the demo scenario and a few injected faults. */
 export function registerDemo(program: Command): void {
-  program
+  const command = program
     .command('demo')
     .description('run the fleet end to end on the embedded local stack: simulator → producer → shard gate → kinesalite → delivery → lake → verify (run --target local)')
     .option('--scenario <name|path>', 'bundled scenario name or a YAML/JSON file', 'demo')
@@ -24,11 +27,15 @@ export function registerDemo(program: Command): void {
     .option('--dir <path>', 'run folder: lake, checkpoints, ack ledger, summary (only an empty or earlier run folder is emptied)', 'data/demo')
     .option('--internal-failure-rate <p>', 'gate fault: probability of a per-record InternalFailure', probability, 0.05)
     .option('--json', 'print the run summary as JSON')
+    .option('--via <path>', 'kinesis (the producer) | iot (gateways → MQTT 5 mTLS → mosquitto → IoT rule → stream; pipeline/iot/)', 'kinesis')
     .action(async (flags: DemoFlags) => {
+      if (flags.via === 'iot') return (await import('../../pipeline/iot/iot-demo-command.js')).runIotDemoCommand(flags);
+      if (flags.via !== 'kinesis') throw new UserError('--via', flags.via, 'expected kinesis or iot');
       const options = await runOptionsFrom(
         { target: 'local', out: '-', onBadLine: 'stop', lakeWait: 120, scenario: flags.scenario, seed: flags.seed, shards: flags.shards, internalFailureRate: flags.internalFailureRate, dir: flags.dir, json: flags.json },
         { simulatedDurationS: flags.duration },
       );
       await executeRun(options, flags);
     });
+  addViewOptions(command);
 }
