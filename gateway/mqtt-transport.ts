@@ -38,6 +38,9 @@ export async function createMqttTransport(options: MqttTransportOptions): Promis
     const wait = nextPublishAt - performance.now();
     nextPublishAt = Math.max(nextPublishAt, performance.now()) + interval;
     if (wait > 0) await sleep(wait);
+    // Never hand the client a publish while it is offline: it would hold it and send it on the next
+    // connection, ahead of the older readings the pump re-sends after the failure.
+    if (!connection.connected) return 'not connected';
     try {
       const puback = await connection.client.publish({ topicName: `${prefix}/${vehicleId}/telemetry`, qos: mqtt5.QoS.AtLeastOnce, payload });
       if (puback && puback.reasonCode >= 128) return `PUBACK reason ${puback.reasonCode}${puback.reasonString ? ` (${puback.reasonString})` : ''}`;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UserError } from '../../common/user-error.js';
 import { positiveInt, positiveNumber, probability } from '../options.js';
 import { executeRun, runOptionsFrom } from './run.js';
 
@@ -10,6 +11,7 @@ interface DemoFlags {
   dir: string;
   internalFailureRate: number;
   json?: boolean;
+  via: string;
 }
 
 /** `sdfleet demo` (npm start): `run --target local` with the demo scenario and a few injected faults. */
@@ -24,7 +26,10 @@ export function registerDemo(program: Command): void {
     .option('--dir <path>', 'run folder: lake, checkpoints, ack ledger, summary (only an empty or earlier run folder is emptied)', 'data/demo')
     .option('--internal-failure-rate <p>', 'gate fault: probability of a per-record InternalFailure', probability, 0.05)
     .option('--json', 'print the run summary as JSON')
+    .option('--via <path>', 'kinesis (the producer) | iot (gateways → MQTT 5 mTLS → mosquitto → IoT rule → stream; pipeline/iot/)', 'kinesis')
     .action(async (flags: DemoFlags) => {
+      if (flags.via === 'iot') return (await import('../../pipeline/iot/iot-demo-command.js')).runIotDemoCommand(flags);
+      if (flags.via !== 'kinesis') throw new UserError('--via', flags.via, 'expected kinesis or iot');
       const options = await runOptionsFrom(
         { target: 'local', out: '-', onBadLine: 'stop', lakeWait: 120, scenario: flags.scenario, seed: flags.seed, shards: flags.shards, internalFailureRate: flags.internalFailureRate, dir: flags.dir, json: flags.json },
         { simulatedDurationS: flags.duration },

@@ -11,7 +11,7 @@ import { startRun, type RunCounters, type RunHandle, type RunOptions, type Targe
 import { readScenario, scenarioSource } from '../../runner/scenario-source.js';
 import type { Source } from '../../runner/source.js';
 import { TARGET_KINDS, type TargetKind } from '../../runner/target.js';
-import { parseWorker } from '../../simulator/index.js';
+import { parseWorker, type Scenario } from '../../simulator/index.js';
 import { selfCommand } from '../installation.js';
 import { positiveInt, positiveNumber, probability, seed } from '../options.js';
 
@@ -31,7 +31,7 @@ export interface RunFlags {
   timestamps?: string;
   onBadLine: string;
   worker?: string;
-  shards: number;
+  shards?: number;
   internalFailureRate: number;
   lake?: string;
   lakeWait: number;
@@ -62,7 +62,7 @@ export function addRunOptions(command: Command, { withTarget }: { withTarget: bo
     .option('--max-records <n>', 'stop after n events', positiveInt)
     .option('--timestamps <mode>', 'created_at: simulated | wall (stamped at send; default wall for kinesis and firehose)')
     .option('--on-bad-line <mode>', 'a bad replay line: stop (exit 2) | skip (counted)', 'stop')
-    .option('--shards <n>', 'local target: shards in the embedded stream', positiveInt, 2)
+    .option('--shards <n>', "local target: shards in the embedded stream (default: the scenario's stack.shards, else 2)", positiveInt)
     .option('--internal-failure-rate <p>', 'local target: gate fault, probability of a per-record InternalFailure', probability, 0)
     .option('--lake <dir>', 'also verify this lake folder against the run (non-local targets)')
     .option('--lake-wait <seconds>', 'with --lake: how long to wait for every acknowledged record to arrive', positiveNumber, 120)
@@ -97,28 +97,46 @@ export async function runOptionsFrom(flags: RunFlags, extra: { simulatedDuration
   const worker = flags.worker === undefined ? null : parseWorker(flags.worker);
 
   let source: Source;
+  let scenario: Scenario | undefined;
   let load: LoadShape | undefined;
   if (flags.replay !== undefined) {
     for (const [flag, value] of [['--scenario', flags.scenario], ['--seed', flags.seed], ['--worker', flags.worker]] as const) {
       if (value !== undefined) throw new UserError(flag, value, 'conflicts with --replay (a recording is sent as it is)');
     }
     if (flags.speed !== undefined && flags.rate !== undefined) throw new UserError('--rate', flags.rate, 'conflicts with --speed: a replay follows its own timing or a rate, not both');
-    source = await replaySource(flags.replay, flags.onBadLine as OnBadLine);
   } else {
     if (flags.speed !== undefined) throw new UserError('--speed', flags.speed, 'only applies with --replay');
     if (flags.onBadLine !== 'stop') throw new UserError('--on-bad-line', flags.onBadLine, 'only applies with --replay');
+  }
+  const flagShape = flags.rate !== undefined ? parseRateFlag(flags.rate) : undefined;
+  let durationS = flags.duration;
+  let maxRecords = flags.maxRecords;
+  if (flags.replay !== undefined) {
+    source = await replaySource(flags.replay, flags.onBadLine as OnBadLine);
+  } else {
     const loaded = readScenario(flags.scenario ?? DEFAULT_SCENARIO);
+    scenario = loaded.scenario;
     load = loaded.load;
-    const ownStop = flags.duration === undefined && flags.maxRecords === undefined;
-    if (ownStop && extra.simulatedDurationS === undefined && loaded.scenario.stop.durationS === undefined && loaded.scenario.stop.maxRecords === undefined && load?.shape !== 'steps') {
+    const paced = (flagShape ?? load ?? { shape: 'max' }).shape !== 'max';
+    const ownStop = durationS === undefined && maxRecords === undefined;
+    // A paced load's own stop is the run's length in wall-clock seconds, the simulated clock running as
+    // fast as the shape needs; at max, the scenario's stop is simulated time, as in `simulate`.
+    if (ownStop && paced) {
+      durationS = scenario.stop.durationS;
+      maxRecords = scenario.stop.maxRecords;
+    }
+    const shapeEnds = (flagShape ?? load)?.shape === 'steps';
+    if (ownStop && extra.simulatedDurationS === undefined && scenario.stop.durationS === undefined && scenario.stop.maxRecords === undefined && !shapeEnds) {
       throw new UserError('--duration', undefined, 'give --duration or --max-records (or a scenario stop) so the run ends');
     }
-    source = scenarioSource(loaded, { seed: flags.seed, worker: worker ?? undefined, durationS: extra.simulatedDurationS, useScenarioStop: ownStop });
+    source = scenarioSource(loaded, { seed: flags.seed, worker: worker ?? undefined, durationS: extra.simulatedDurationS, useScenarioStop: ownStop && !paced });
   }
-  const shape: LoadShape = flags.rate !== undefined ? parseRateFlag(flags.rate) : (load ?? { shape: 'max' });
+  const shape: LoadShape = flagShape ?? load ?? { shape: 'max' };
+  if (shape.shape === 'steps' && durationS === undefined) durationS = shape.steps.reduce((sum, step) => sum + step.for, 0);
+  const faults = flags.internalFailureRate > 0 ? { seed: flags.seed ?? source.seed ?? 1, internalFailureRate: flags.internalFailureRate } : scenario?.stack?.faults;
   const target: TargetSpec =
     kind === 'local'
-      ? { kind, shardCount: flags.shards, faults: flags.internalFailureRate > 0 ? { seed: flags.seed ?? source.seed ?? 1, internalFailureRate: flags.internalFailureRate } : undefined }
+      ? { kind, shardCount: flags.shards ?? scenario?.stack?.shards ?? 2, faults }
       : kind === 'file'
         ? { kind, path: flags.out }
         : { kind, stream: flags.stream!, region: flags.region, endpoint: flags.endpoint };
@@ -126,8 +144,10 @@ export async function runOptionsFrom(flags: RunFlags, extra: { simulatedDuration
     source,
     target,
     pacing: flags.speed !== undefined ? { speed: flags.speed } : { shape },
-    durationS: flags.duration ?? (shape.shape === 'steps' ? shape.steps.reduce((s, st) => s + st.for, 0) : undefined),
-    maxRecords: flags.maxRecords,
+    durationS,
+    maxRecords,
+    producers: scenario?.producers ?? 1,
+    reshard: scenario?.reshard ?? [],
     timestamps: (flags.timestamps as 'simulated' | 'wall' | undefined) ?? (aws ? 'wall' : 'simulated'),
     dir: resolve(flags.dir ?? defaultRunFolder()),
     lake: flags.lake,
@@ -180,4 +200,3 @@ function progressLine(c: RunCounters): string {
   return `${Math.round(c.elapsedS)} s: ${c.attempted} sent (${rate}/s), ${c.acked} acknowledged, ${c.failed + c.expired} failed, ${c.pending} pending${c.delivered === undefined ? '' : `, ${c.delivered} read by the delivery`}`;
 }
 
-/** How to call sdfleet where it runs now, for the report's hints. */

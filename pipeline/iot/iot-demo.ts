@@ -142,3 +142,19 @@ async function prepareRunFolder(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, RUN_MARKER), '');
 }
+
+/** One tidy report for `sdfleet demo --via iot`. */
+export function describeIotDemo(r: IotDemoReport): string {
+  const v = r.verify;
+  const accepted = r.gateways.reduce((n, g) => n + g.accepted, 0);
+  const acked = r.gateways.reduce((n, g) => n + g.acked, 0);
+  return [
+    '',
+    `Gateways: ${r.gateways.length}, each with its own spool and device certificate; ${accepted} readings spooled, ${acked} acknowledged by PUBACK.`,
+    `IoT rule (local stand-in): ${r.rule.messages} MQTT messages, ${r.rule.forwarded} forwarded as Kinesis records keyed by \${topic(3)}, ${r.rule.failed} failed.`,
+    `Delivery: read ${r.delivery.read} events (KPL aggregates unpacked), transformed ${r.delivery.transformedOk}, failed ${r.delivery.failed}; lake in ${r.lakeRoot}.`,
+    `Verify: ${v.delivered} delivered, ${v.duplicates} duplicates, ${v.missing} missing, ${v.processingFailed} processing failures → ${v.ok ? 'OK' : 'NOT OK'}`,
+    `         npm run sdfleet -- lake verify --lake ${r.lakeRoot} --acks ${r.ledgerPath}`,
+    '',
+  ].join('\n');
+}
