@@ -50,6 +50,8 @@ export interface RunOptions {
   reshard?: { afterS: number; shards: number }[];
   logger: Logger;
   clock?: PaceClock;
+  /** Sees every record from the first one on (a tap added to the handle later can miss the first few). */
+  onRecord?: RecordTap;
 }
 
 export type RunPhase = 'sending' | 'flushing' | 'delivering' | 'verifying' | 'done';
@@ -121,7 +123,7 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
   };
   const pacer: Pacer = 'speed' in o.pacing ? timingPacer(o.pacing.speed, clock, stop.signal) : ratePacer(scheduleOf(o.pacing.shape, o.source.startHour), clock, stop.signal);
   const wall = o.timestamps === 'wall';
-  const taps = new Set<RecordTap>();
+  const taps = new Set<RecordTap>(o.onRecord ? [o.onRecord] : []);
   const tickers = new Set<(c: RunCounters) => void>();
   const local = target.info.kind === 'local' ? (target as LocalTarget) : undefined;
   let phase: RunPhase = 'sending';

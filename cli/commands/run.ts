@@ -2,12 +2,14 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createLogger } from '../../common/logger.js';
 import { UserError } from '../../common/user-error.js';
+import type { Observability } from '../../observe/observability.js';
+import { addViewOptions, createRecordTap, observeRun, type ViewFlags } from '../../observe/view-flags.js';
 import { resolveStream } from '../../runner/aws-target.js';
 import { parseRateFlag, type LoadShape } from '../../runner/load-shape.js';
 import { replaySource, type OnBadLine } from '../../runner/replay-source.js';
 import { describeRun } from '../../runner/report-text.js';
 import { defaultRunFolder } from '../../runner/run-folder.js';
-import { startRun, type RunCounters, type RunHandle, type RunOptions, type TargetSpec } from '../../runner/run.js';
+import { startRun, type RunHandle, type RunOptions, type TargetSpec } from '../../runner/run.js';
 import { readScenario, scenarioSource } from '../../runner/scenario-source.js';
 import type { Source } from '../../runner/source.js';
 import { TARGET_KINDS, type TargetKind } from '../../runner/target.js';
@@ -15,7 +17,7 @@ import { parseWorker, type Scenario } from '../../simulator/index.js';
 import { selfCommand } from '../installation.js';
 import { positiveInt, positiveNumber, probability, seed } from '../options.js';
 
-export interface RunFlags {
+export interface RunFlags extends ViewFlags {
   target: string;
   stream?: string;
   endpoint?: string;
@@ -50,6 +52,7 @@ export function addRunOptions(command: Command, { withTarget }: { withTarget: bo
       .option('--endpoint <url>', 'kinesis/firehose: endpoint URL (an sdfleet stack, LocalStack, kinesis-mock); credentials always come from the AWS SDK default chain')
       .option('--region <region>', 'kinesis/firehose: AWS region (default: the SDK configuration, or the ARN)');
   }
+  addViewOptions(command);
   return command
     .option('--out <file>', 'file target: NDJSON file (gzip when it ends in .gz), or - for stdout', '-')
     .option('--scenario <name|path>', `bundled scenario name or a YAML/JSON file (default ${DEFAULT_SCENARIO})`)
@@ -157,46 +160,50 @@ export async function runOptionsFrom(flags: RunFlags, extra: { simulatedDuration
   };
 }
 
-const PROGRESS_EVERY_S = 10;
-
-/** Runs with Ctrl-C handling and progress on stderr, prints the report or the JSON, sets the exit code. */
-export async function executeRun(options: RunOptions, view: { json?: boolean }): Promise<void> {
+/** Runs with Ctrl-C handling and the live view on stderr, prints the report or the JSON, sets the exit code. */
+export async function executeRun(options: RunOptions, view: { json?: boolean } & ViewFlags): Promise<void> {
   const dataOnStdout = options.target.kind === 'file' && options.target.path === '-';
+  if (dataOnStdout && view.metrics && !view.metrics.file) throw new UserError('--metrics', 'emf', 'stdout carries the records (--out -); give emf=FILE');
   const report = dataOnStdout ? process.stderr : process.stdout;
   let handle: RunHandle | undefined;
+  let observing: Observability | undefined;
+  // Phase lines go through the live view, so they land above its frame instead of tearing it.
+  const say = (line: string) => (observing ? observing.note(line) : process.stderr.write(`${line}\n`));
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
     // Nothing sent yet, or the second Ctrl-C: quit at once.
     if (!handle || interrupts > 1) process.exit(130);
-    process.stderr.write('• interrupted: stopping, flushing and waiting for acknowledgements (Ctrl-C again to quit at once)\n');
+    say('• interrupted: stopping, flushing and waiting for acknowledgements (Ctrl-C again to quit at once)');
     handle.interrupt();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    process.stderr.write(`• starting the ${options.target.kind} target\n`);
-    handle = await startRun(options);
-    process.stderr.write(`• sending (run folder ${handle.dir})\n`);
+    say(`• starting the ${options.target.kind} target`);
+    const records = createRecordTap();
+    handle = await startRun({ ...options, onRecord: records.onRecord });
+    const info = handle.target.info;
+    observing = await observeRun(handle, records, view, { title: `sdfleet ${info.kind}${info.stream ? ` ${info.stream}` : ''}`, streamName: info.stream ?? undefined });
+    say(`• sending (run folder ${handle.dir})`);
     let lastPhase = 'sending';
     handle.onTick((c) => {
       if (c.phase !== lastPhase) {
         lastPhase = c.phase;
-        process.stderr.write(`• ${c.phase}\n`);
+        say(`• ${c.phase}`);
       }
-      if (Math.round(c.elapsedS) % PROGRESS_EVERY_S === 0) process.stderr.write(`  ${progressLine(c)}\n`);
     });
     const result = await handle.done;
+    const written = (await observing.stop()).report;
+    observing = undefined;
+    if (written) say(`• report: ${written.path}`);
     report.write(view.json ? `${JSON.stringify(result.summary, null, 2)}\n` : describeRun(result, { pacing: options.pacing, cli: selfCommand(), ledgerPath: `${handle.dir}/acks.json` }));
     process.exitCode = result.summary.verdict === 'ok' ? 0 : 1;
   } finally {
+    // A run that failed part-way still keeps its series; its report needs the summary, which it may lack.
+    await observing?.stop({ report: false }).catch(() => undefined);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-}
-
-function progressLine(c: RunCounters): string {
-  const rate = c.elapsedS > 0 ? Math.round(c.attempted / c.elapsedS) : 0;
-  return `${Math.round(c.elapsedS)} s: ${c.attempted} sent (${rate}/s), ${c.acked} acknowledged, ${c.failed + c.expired} failed, ${c.pending} pending${c.delivered === undefined ? '' : `, ${c.delivered} read by the delivery`}`;
 }
 

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../common/logger.js';
 import { startObservability } from '../../observe/observability.js';
+import { addViewOptions } from '../../observe/view-flags.js';
 import { UserError } from '../../common/user-error.js';
 import { startDeliveryStream, StreamIdentityMismatch, type DeliveryStream } from '../../pipeline/delivery/delivery-stream.js';
 import { startLocalFirehose, type LocalFirehose } from '../../pipeline/firehose/local-firehose.js';
@@ -39,7 +40,7 @@ interface StackFlags extends StackDirFlags {
 
 /** `sdfleet stack`: kinesalite plus the shard gate as a long-lived local Kinesis for any producer. */
 export function registerStack(program: Command): void {
-  program
+  const command = program
     .command('stack')
     .description('run a local Kinesis with real per-shard limits and seeded faults (kinesalite behind the shard gate) until Ctrl-C')
     .option('--stream <name>', 'stream to create', 'sdfleet')
@@ -68,8 +69,6 @@ export function registerStack(program: Command): void {
     .option('--firehose <name>', 'also serve a local Firehose API (direct PUT) for this delivery stream, delivering into the lake', deliveryStreamName)
     .option('--firehose-port <port>', 'with --firehose: its port (0 = random)', port, 4573)
     .option('--json', 'print one machine-readable line on start and one on stop')
-    .option('--ui [port]', "live dashboard of the gate's per-shard accounting on 127.0.0.1 (default: any free port, printed)", port)
-    .option('--quiet', 'no live terminal view (on a TTY) or progress line every 10 s (otherwise) on stderr')
     .action(async (flags: StackFlags) => {
       const faults = faultsOf(flags);
       const limits = { bytesPerSecond: flags.bytesPerSecond, recordsPerSecond: flags.recordsPerSecond, burstSeconds: flags.burstSeconds };
@@ -124,6 +123,7 @@ export function registerStack(program: Command): void {
         }
       }
     });
+  addViewOptions(command, { metrics: false });
 }
 
 function faultsOf(flags: StackFlags): FaultOptions {
