@@ -4,7 +4,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../common/logger.js';
 import { UserError } from '../../common/user-error.js';
 import { runGateway, type GatewayReport } from '../../gateway/agent.js';
-import type { FsyncPolicy, WhenFull } from '../../gateway/spool.js';
+import { SpoolWriteError, type FsyncPolicy, type WhenFull } from '../../gateway/spool.js';
 import type { Transport } from '../../gateway/transport.js';
 import { nonNegativeNumber, positiveInt } from '../options.js';
 
@@ -79,6 +79,11 @@ export function registerGateway(program: Command): void {
           signal: abort.signal,
         });
         process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : describe(report));
+      } catch (err) {
+        if (!(err instanceof SpoolWriteError)) throw err;
+        // A full or failing disk: loud, one line, and everything already spooled stays for the next start.
+        process.stderr.write(`sdfleet gateway: ${err.message}\n`);
+        process.exitCode = 1;
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

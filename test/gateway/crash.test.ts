@@ -11,7 +11,7 @@ import { startKinesalite, type LocalKinesis } from '../producer/kinesalite-fixtu
 import { bundleChild } from './bundle-child.js';
 import { readWholeStream, seqGaps, simulatedEvents } from './support.js';
 
-const CHILD = fileURLToPath(new URL(`./.agent-child-${process.pid}.mjs`, import.meta.url));
+const CHILD = fileURLToPath(new URL(`./.agent-child-${process.pid}.js`, import.meta.url));
 const SCENARIO = fileURLToPath(new URL('../../scenarios/demo.yaml', import.meta.url));
 const VEHICLES = 8;
 const TOTAL = 12_000;

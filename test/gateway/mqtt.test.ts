@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
 import { runGateway } from '../../gateway/agent.js';
-import { connectMqtt } from '../../gateway/mqtt-connection.js';
+import { checkCredentials, connectMqtt } from '../../gateway/mqtt-connection.js';
 import { createMqttTransport } from '../../gateway/mqtt-transport.js';
 import { createPki, type LocalPki } from '../../pipeline/iot/certs.js';
 import { startMosquitto, type Mosquitto } from '../../pipeline/iot/mosquitto.js';
@@ -39,6 +39,16 @@ afterAll(async () => {
   await broker?.stop();
   await kinesis?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+it('names the file and the reason for a mismatched key, an expired certificate, a missing file', () => {
+  const a = pki.client('device-a');
+  const b = pki.client('device-b');
+  expect(() => checkCredentials({ cert: a.cert, key: b.key, ca: pki.ca })).toThrow(`--key: does not match the certificate ${a.cert} (got "${b.key}")`);
+  const inTenDays = new Date(Date.now() + 10 * 86_400_000); // the test certificates are valid for 2 days
+  expect(() => checkCredentials({ cert: a.cert, key: a.key }, inTenDays)).toThrow(/^--cert: expired on .* \(got ".*device-a\.crt"\)$/);
+  expect(() => checkCredentials({ cert: join(dir, 'nope.crt'), key: a.key })).toThrow(/^--cert: cannot be read \(ENOENT\)/);
+  expect(() => checkCredentials({ cert: a.cert, key: a.key, ca: pki.ca })).not.toThrow();
 });
 
 it('refuses a device whose certificate the broker does not trust, with a clear error', { timeout: 30_000 }, async () => {
