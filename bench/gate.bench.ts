@@ -32,6 +32,15 @@ interface Result {
   throttledRecords: number;
   admittedMiBps: number;
   failures: Record<string, number>;
+  /** Jain's fairness index of acknowledged user bytes per producer (1 = equal shares). */
+  fairness: number;
+}
+
+/** Jain's index: (Σx)² / (n·Σx²). */
+function jain(xs: number[]): number {
+  const sum = xs.reduce((a, b) => a + b, 0);
+  const squares = xs.reduce((a, b) => a + b * b, 0);
+  return squares === 0 ? 1 : (sum * sum) / (xs.length * squares);
 }
 
 const median = (xs: number[]): number => {
@@ -41,8 +50,8 @@ const median = (xs: number[]): number => {
 };
 const pct = (x: number, digits = 1) => `${(100 * x).toFixed(digits)} %`;
 
-/** `producers` producers share 3× the byte capacity of 2 shards for `durationMs`. */
-async function saturate(config: Config, producers: number, durationMs: number, run: number): Promise<Result> {
+/** `producers` producers share `load`× the byte capacity of 2 shards for `durationMs`. */
+async function saturate(config: Config, producers: number, load: number, durationMs: number, run: number): Promise<Result> {
   const streamName = `bench-${producers}-${run}`;
   const stack = await startLocalStream({ streamName, shardCount: SHARDS });
   const clients: KinesisClient[] = [];
@@ -62,7 +71,7 @@ async function saturate(config: Config, producers: number, durationMs: number, r
         });
         const { settled, offered } = await offer({
           producer,
-          bytesPerSecond: (3 * SHARDS * MiB) / producers,
+          bytesPerSecond: (load * SHARDS * MiB) / producers,
           recordBytes: RECORD_BYTES,
           durationMs,
           source: `p${i}`,
@@ -74,7 +83,7 @@ async function saturate(config: Config, producers: number, durationMs: number, r
           const code = (s.error as { code?: string }).code ?? 'unknown';
           failures[code] = (failures[code] ?? 0) + 1;
         }
-        return { offered, failures };
+        return { offered, failures, acked: settled.filter((x) => x.error === undefined).length };
       }),
     );
     return measure(stack, start, durationMs, outcomes);
@@ -89,7 +98,7 @@ async function saturate(config: Config, producers: number, durationMs: number, r
  * throttle if later (before it, the gate's bucket may still hold its 1 s burst, which would count
  * capacity that is not sustained), to the end of the offer.
  */
-function measure(stack: LocalStream, start: number, durationMs: number, outcomes: Array<{ offered: number; failures: Record<string, number> }>): Result {
+function measure(stack: LocalStream, start: number, durationMs: number, outcomes: Array<{ offered: number; failures: Record<string, number>; acked: number }>): Result {
   const warm = Math.ceil((start + WARMUP_MS) / 1000);
   const last = Math.floor((start + durationMs) / 1000) - 1;
   const acc = stack.accounting();
@@ -110,6 +119,7 @@ function measure(stack: LocalStream, start: number, durationMs: number, outcomes
     throttledRecords: t.throttledRecords / Math.max(1, t.throttledRecords + t.acceptedRecords),
     admittedMiBps: (outcomes.reduce((n, o) => n + o.offered, 0) * RECORD_BYTES) / MiB / (durationMs / 1000),
     failures,
+    fairness: jain(outcomes.map((o) => o.acked)),
   };
 }
 
@@ -155,19 +165,19 @@ async function gateOverhead(reps: number): Promise<{ direct: number; gate: numbe
   return { direct: median(direct), gate: median(gated), cost: median(costs) };
 }
 
-async function scenario(producers: number, durationMs: number, reps: number): Promise<Array<{ config: Config; runs: Result[] }>> {
+async function scenario(producers: number, load: number, durationMs: number, reps: number): Promise<Array<{ config: Config; runs: Result[] }>> {
   const out = [OURS, KPL].map((config) => ({ config, runs: [] as Result[] }));
   let run = 0;
   for (let rep = 0; rep < reps; rep++) {
     for (const entry of out) {
-      entry.runs.push(await saturate(entry.config, producers, durationMs, run++));
+      entry.runs.push(await saturate(entry.config, producers, load, durationMs, run++));
       console.error(`gate bench: ${producers} producer(s), ${entry.config.name}: ${JSON.stringify(entry.runs.at(-1))}`);
     }
   }
   return out;
 }
 
-function rows(label: string, results: Array<{ config: Config; runs: Result[] }>, goal: { utilization: number; throttled: number }): string[] {
+function rows(label: string, results: Array<{ config: Config; runs: Result[] }>, goal: { utilization: number; throttled: number; fairness?: number; noExpiry?: boolean }): string[] {
   return results.map(({ config, runs }) => {
     const u = median(runs.map((r) => r.utilization));
     const tr = median(runs.map((r) => r.throttledRequests));
@@ -176,22 +186,35 @@ function rows(label: string, results: Array<{ config: Config; runs: Result[] }>,
     const failed = new Map<string, number>();
     for (const r of runs) for (const [code, n] of Object.entries(r.failures)) failed.set(code, (failed.get(code) ?? 0) + n);
     const failedText = failed.size === 0 ? '0' : [...failed].map(([code, n]) => `${n} ${code}`).join(', ');
-    const verdict = config === OURS ? `${u >= goal.utilization ? 'meets' : 'misses'} ≥ ${pct(goal.utilization, 0)}; ${tr <= goal.throttled ? 'meets' : 'misses'} ≤ ${pct(goal.throttled)}` : 'reference';
-    return `| ${label} | ${config.name} | ${pct(u)} | ${pct(tr, 2)} | ${pct(trec, 2)} | ${admitted.toFixed(1)} | ${failedText} | ${verdict} |`;
+    const fairness = median(runs.map((r) => r.fairness));
+    const expired = failed.get('UserRecordExpired') ?? 0;
+    const verdicts = [`${u >= goal.utilization ? 'meets' : 'misses'} ≥ ${pct(goal.utilization, 0)}`, `${tr <= goal.throttled ? 'meets' : 'misses'} ≤ ${pct(goal.throttled)}`];
+    if (goal.noExpiry) verdicts.push(`${expired === 0 ? 'meets' : 'misses'} 0 expired`);
+    if (goal.fairness !== undefined) verdicts.push(`${fairness >= goal.fairness ? 'meets' : 'misses'} fairness ≥ ${goal.fairness}`);
+    const verdict = config === OURS ? verdicts.join('; ') : 'reference';
+    return `| ${label} | ${config.name} | ${pct(u)} | ${pct(tr, 2)} | ${pct(trec, 2)} | ${admitted.toFixed(1)} | ${fairness.toFixed(3)} | ${failedText} | ${verdict} |`;
   });
 }
 
-const single = await scenario(1, DURATION_MS, 3);
-const fleet = await scenario(20, FLEET_DURATION_MS, 2);
+// BENCH_ONLY=fleet runs one fleet run with the defaults and prints its figures (for iterating).
+if (process.env.BENCH_ONLY === 'fleet') {
+  console.log(JSON.stringify(await saturate(OURS, 20, 1.5, FLEET_DURATION_MS, 0)));
+  process.exit(0);
+}
+
+const SINGLE_LOAD = 3;
+const FLEET_LOAD = 1.5;
+const single = await scenario(1, SINGLE_LOAD, DURATION_MS, 3);
+const fleet = await scenario(20, FLEET_LOAD, FLEET_DURATION_MS, 2);
 const overhead = await gateOverhead(3);
 
 console.log(`## Shard gate: producer utilization and throttling, gate overhead
 
-kinesalite behind the shard gate at the AWS write limits (1 MiB/s and 1000 records/s per shard), 2 shards, ${RECORD_BYTES}-byte user records (aggregated by the producer), offered at 3× the byte capacity (6 MiB/s) with \`await producer.ready()\` backpressure. Utilization is the gate's accepted bytes against 1 MiB/s per shard, over the full seconds after a ${WARMUP_MS / 1000} s warm-up (and after the shard's first throttle, so the gate's 1 s burst is not counted as sustained capacity). Throttled requests: Put requests with at least one record throttled by the gate, over all Put requests; throttled records: Kinesis records throttled over records attempted. Medians of 3 runs of ${DURATION_MS / 1000} s (single producer) and 2 runs of ${FLEET_DURATION_MS / 1000} s (fleet; start-up throttles included). "put() admitted" is the rate the producers accepted puts at: the offer is 6 MiB/s, the rest was held back by backpressure. Failed puts are user records that settled with an error (by code), summed over runs.
+kinesalite behind the shard gate at the AWS write limits (1 MiB/s and 1000 records/s per shard), 2 shards, ${RECORD_BYTES}-byte user records (aggregated by the producer), offered at ${SINGLE_LOAD}× the byte capacity by one producer and at ${FLEET_LOAD}× by a fleet of 20 (each offering 1/20), all with \`await producer.ready()\` backpressure. Utilization is the gate's accepted bytes against 1 MiB/s per shard, over the full seconds after a ${WARMUP_MS / 1000} s warm-up (and after the shard's first throttle, so the gate's 1 s burst is not counted as sustained capacity). Throttled requests: Put requests with at least one record throttled by the gate, over all Put requests; throttled records: Kinesis records throttled over records attempted. Medians of 3 runs of ${DURATION_MS / 1000} s (single producer) and 2 runs of ${FLEET_DURATION_MS / 1000} s (fleet; start-up throttles included). "put() admitted" is the rate the producers accepted puts at; the rest of the offer was held back by backpressure. Fairness is Jain's index of the user records each producer got acknowledged (1 = equal shares; median over runs). Failed puts are user records that settled with an error (by code), summed over runs.
 
-| Scenario | Producer config | Byte-limit utilization | Throttled requests | Throttled records | put() admitted MiB/s | Failed puts | Goal |
-|---|---|---|---|---|---|---|---|
-${rows('1 producer', single, { utilization: 0.97, throttled: 0.005 }).join('\n')}
-${rows('20 producers', fleet, { utilization: 0.9, throttled: 0.05 }).join('\n')}
+| Scenario | Producer config | Byte-limit utilization | Throttled requests | Throttled records | put() admitted MiB/s | Fairness (Jain) | Failed puts | Goal |
+|---|---|---|---|---|---|---|---|---|
+${rows(`1 producer, ${SINGLE_LOAD}×`, single, { utilization: 0.97, throttled: 0.005 }).join('\n')}
+${rows(`20 producers, ${FLEET_LOAD}×`, fleet, { utilization: 0.97, throttled: 0.02, fairness: 0.95, noExpiry: true }).join('\n')}
 
 **Gate overhead** (raw SDK, 4 concurrent PutRecords of 500 × ${RECORD_BYTES} B for 4 s, gate limits off, median of 3 alternating pairs): direct kinesalite ${Math.round(overhead.direct)} records/s, through the gate ${Math.round(overhead.gate)} records/s; median per-pair cost **${pct(overhead.cost)}** (goal ≤ 20 %, ${overhead.cost <= 0.2 ? 'met' : 'missed'}). Load generator, gate and kinesalite share one process and the machine's 2 cores, so the cost includes the gate's CPU taken from kinesalite.`);

@@ -67,12 +67,15 @@ for (let rep = 0; rep < REPS; rep++) {
 
 // 2. 100k always-on vehicles (buses keep their engines on between stops) at 1 Hz, real time.
 const BIG = 100_000;
-const RUN_S = 10;
+const RUN_S = 20; // vehicles come online over the first 10 s; seconds 11–20 are the steady load
+const SPREAD_S = 10;
 gc();
 const heap0 = process.memoryUsage().heapUsed;
 const b0 = performance.now();
+const bc0 = process.cpuUsage();
 const big = createSimulation(loadScenario({ name: 'realtime', seed: 5, start: '2026-03-03T10:00:00', fleet: { vehicles: BIG, mix: { bus: 1 } } }));
 const buildS = (performance.now() - b0) / 1000;
+const buildCpuS = cpuS(bc0);
 gc();
 const perVehicleB = (process.memoryUsage().heapUsed - heap0) / BIG;
 const w0 = performance.now();
@@ -81,6 +84,7 @@ let readings = 0;
 // CPU per simulated second (at pace realtime, one wall second each). Buses come online over the
 // first 10 s (start-up events: ignition, doors, login), so those seconds carry more than the rest.
 const perSecondCpu: number[] = [];
+const readingsBy: number[] = [];
 let tick = process.cpuUsage();
 const rt = await big.run(
   { write: () => undefined, writeTelemetryBytes: () => void readings++ },
@@ -89,6 +93,7 @@ const rt = await big.run(
     durationS: RUN_S,
     onProgress() {
       perSecondCpu.push(cpuS(tick));
+      readingsBy.push(readings);
       tick = process.cpuUsage();
     },
   },
@@ -97,7 +102,9 @@ const wallS = (performance.now() - w0) / 1000;
 const cpuFraction = cpuS(c0) / wallS;
 gc();
 const perVehicleRunB = (process.memoryUsage().heapUsed - heap0) / BIG;
-const steady = median(perSecondCpu.slice(1));
+const startup = perSecondCpu.slice(0, SPREAD_S);
+const steadySeconds = perSecondCpu.slice(SPREAD_S);
+const steady = median(steadySeconds);
 const worst = Math.max(...perSecondCpu);
 
 // 3. The same 100k as a realistic city mix (most private cars parked at 10:00).
@@ -130,16 +137,16 @@ Real time (${fmt(BIG)} buses, engines always on, 1 Hz, ${RUN_S} simulated s at p
 
 | Measure | Value | Goal |
 |---|---|---|
-| readings emitted | ${fmt(readings)} (${fmt(readings / RUN_S)} per simulated s) | 100,000/s |
+| readings emitted | ${fmt(readings)} (${fmt((readingsBy[RUN_S - 1] - readingsBy[SPREAD_S - 1]) / (RUN_S - SPREAD_S))} per simulated s once all are online) | 100,000/s |
 | wall time for ${RUN_S} simulated s, start-up included | ${wallS.toFixed(1)} s | ≤ ${RUN_S} s |
 | CPU used (process.cpuUsage / wall), start-up included | ${cpuFraction.toFixed(2)} cores | |
-| first simulated second (start-up spread over 10 s) | ${perSecondCpu[0].toFixed(2)} cpu-s | ≤ 1 |
-| steady 1 Hz load, seconds 2–${RUN_S}: median (max) CPU per simulated second | ${steady.toFixed(2)} (${Math.max(...perSecondCpu.slice(1)).toFixed(2)}) cpu-s | ≤ 0.3 (≤ 1) |
-| fleet build time | ${buildS.toFixed(1)} s | ≤ 5 s |
+| seconds 1–${SPREAD_S} (buses come online, start-up events): median (max) CPU per simulated second | ${median(startup).toFixed(2)} (${Math.max(...startup).toFixed(2)}) cpu-s | ≤ 1 |
+| steady 1 Hz load, seconds ${SPREAD_S + 1}–${RUN_S}: median (max) CPU per simulated second | ${steady.toFixed(2)} (${Math.max(...steadySeconds).toFixed(2)}) cpu-s | ≤ 0.3 (≤ 1) |
+| fleet build time: wall (CPU) | ${buildS.toFixed(1)} s (${buildCpuS.toFixed(1)} cpu-s) | ≤ 5 s |
 | heap per vehicle after build | ${fmt(perVehicleB)} B | |
 | heap per vehicle after running | ${fmt(perVehicleRunB)} B | ≤ 1,536 B |
 
-Real time, realistic mix (${fmt(BIG)} vehicles, default class mix, 10:00 on a weekday, ${RUN_S} simulated s): ${fmt(cityRun.eventsByType['vehicle:telemetry'] ?? 0)} readings and ${fmt(cityRun.records)} events, ${cityWallS.toFixed(1)} s wall, **${cityCpu.toFixed(2)} cores**, ${fmt(cityPerVehicleB)} B heap per vehicle.
+Real time, realistic mix (${fmt(BIG)} vehicles, default class mix, 10:00 on a weekday, ${RUN_S} simulated s, start-up included): ${fmt(cityRun.eventsByType['vehicle:telemetry'] ?? 0)} readings and ${fmt(cityRun.records)} events, ${cityWallS.toFixed(1)} s wall, **${cityCpu.toFixed(2)} cores**, ${fmt(cityPerVehicleB)} B heap per vehicle.
 
-Verdict: ≥ 600k readings/CPU-s is ${ok(gen >= 600_000)} (one reading costs ${fmt(1e9 / gen)} ns of CPU, everything included; the writer alone ${fmt(1e9 / median(writerRates))} ns, JSON.stringify ${fmt(1e9 / ref)} ns); real time for 100k always-on vehicles is ${ok(wallS <= RUN_S)}; steady ≤ 0.3 core is ${ok(steady <= 0.3)}; no second above 1 core is ${ok(worst <= 1)} (worst ${worst.toFixed(2)}); heap ≤ 1.5 KB per vehicle is ${ok(perVehicleRunB <= 1536)}; build ≤ 5 s is ${ok(buildS <= 5)}. The machine is shared by several agents, so absolute numbers are pessimistic; the ratios are same-run.`);
+Verdict: ≥ 600k readings/CPU-s is ${ok(gen >= 600_000)} (one reading costs ${fmt(1e9 / gen)} ns of CPU, everything included; the writer alone ${fmt(1e9 / median(writerRates))} ns, JSON.stringify ${fmt(1e9 / ref)} ns); real time for 100k always-on vehicles is ${ok(wallS <= RUN_S)}; steady ≤ 0.3 core is ${ok(steady <= 0.3)}; no second above 1 core is ${ok(worst <= 1)} (worst ${worst.toFixed(2)}); heap ≤ 1.5 KB per vehicle is ${ok(perVehicleRunB <= 1536)}; build ≤ 5 s is ${ok(buildS <= 5)} (${buildCpuS.toFixed(1)} cpu-s). The machine is shared by several agents, so absolute numbers are pessimistic; the ratios are same-run.`);
 console.error(`summary: ${rt.records} records`);

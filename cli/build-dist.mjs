@@ -46,15 +46,21 @@ for (const path of files.filter((p) => !/\.(ts|mjs|js)$/.test(p))) cpSync(join(r
 
 if (esbuild) {
   const sources = files.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'));
-  await esbuild.build({
-    entryPoints: sources.map((p) => join(root, p)),
-    outdir: out,
-    outbase: root,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: true,
-    logLevel: 'warning',
-  });
+  try {
+    await esbuild.build({
+      entryPoints: sources.map((p) => join(root, p)),
+      outdir: out,
+      outbase: root,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: true,
+      logLevel: 'error',
+    });
+  } catch {
+    // esbuild has printed the error. `npm install` must still finish (tests and `npm run sdfleet` use the sources).
+    console.log('sdfleet prepare: dist/ not built (see above); `npx sdfleet` needs `npm run build` to succeed');
+    process.exit(0);
+  }
   console.log(`sdfleet prepare: ${sources.length} modules → ${relative(process.cwd(), out) || '.'}`);
 }

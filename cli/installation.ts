@@ -1,19 +1,7 @@
 // Where this CLI runs from (a git clone with tsx, a built dist/, npx or a global install), so that
-// `--version` and the commands it suggests are true wherever it runs.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { delimiter, dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The package's own package.json: ../ from cli/ in a clone, ../../ from dist/cli/ in a build. */
-export function packageJson(): { name: string; version: string } {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (!existsSync(file)) continue;
-    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-    if (pkg.name === 'sdfleet' && pkg.version) return { name: pkg.name, version: pkg.version };
-  }
-  throw new Error('sdfleet: package.json not found above the CLI');
-}
+// the commands it suggests work wherever it runs.
+import { realpathSync } from 'node:fs';
+import { delimiter, join, relative } from 'node:path';
 
 /**
  * The shortest command that runs this same CLI again from the current directory: `sdfleet` when it is the one

@@ -1,33 +1,20 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { logLevelFromEnv } from '../common/logger.js';
 import { UserError } from '../common/user-error.js';
-import { packageJson } from './installation.js';
+import { InvalidArgumentError } from '../producer/invalid-argument-error.js';
+import { createProgram } from './program.js';
 
 // engines allow Node 20; the SDK's multi-line notice about its 2027 move to Node 22 is in the README instead.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 try {
-  // A bad SDFLEET_LOG_LEVEL must fail here, as one line, before the commands' modules (some make loggers on import) load.
-  logLevelFromEnv();
-  const { registerCommands } = await import('./commands/index.js');
-  const program = new Command('sdfleet')
-    .description('San Diego fleet simulator, KPL-compatible Kinesis producer and local data-lake pipeline')
-    .version(packageJson().version)
-    .exitOverride();
-  registerCommands(program);
-  oneLineErrors(program);
+  logLevelFromEnv(); // before createProgram loads the commands, some of which make a logger on import
+  const program = await createProgram();
   await program.parseAsync(process.argv);
 } catch (err) {
   process.exitCode = reportError(err);
-}
-
-/** A bad flag gets commander's one-line error and a pointer to the command's help, not the whole usage. */
-function oneLineErrors(command: Command, path: string[] = []): void {
-  const name = ['sdfleet', ...path].join(' ');
-  command.showHelpAfterError(`(see '${name} --help')`);
-  for (const sub of command.commands) oneLineErrors(sub, [...path, sub.name()]);
 }
 
 /** User errors get one tidy line and exit 2; anything else is a bug and keeps its stack. */
@@ -36,6 +23,10 @@ function reportError(err: unknown): number {
   if (err instanceof UserError) {
     process.stderr.write(`sdfleet: ${err.message}\n`);
     return err.exitCode;
+  }
+  if (err instanceof InvalidArgumentError) {
+    process.stderr.write(`sdfleet: ${err.message}\n`); // the producer library's bad-input error
+    return 2;
   }
   if (err instanceof ZodError) {
     for (const issue of err.issues) {

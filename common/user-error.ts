@@ -8,7 +8,7 @@ export class UserError extends Error {
   readonly exitCode: number;
 
   constructor(field: string, value: unknown, problem: string, exitCode = 2) {
-    super(`${field}: ${problem} (got ${describe(value)})`);
+    super(`${field}: ${problem} (got ${describeValue(value)})`);
     this.name = 'UserError';
     this.field = field;
     this.value = value;
@@ -16,7 +16,8 @@ export class UserError extends Error {
   }
 }
 
-function describe(value: unknown): string {
+/** A value as it reads in a one-line error: strings quoted and cut at 80 characters, bytes counted. */
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (typeof value === 'bigint') return `${value}n`;
   // JSON has no Infinity or NaN (YAML's .inf, .nan): JSON.stringify would say "null".

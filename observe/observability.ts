@@ -13,7 +13,7 @@ import { createProducerSampler, type ObservedProducer } from './producer-sampler
 import { startRecorder, type Sampler } from './recorder.js';
 import { SERIES_FILE, writeReport, type WrittenReport } from './report.js';
 import { RunModel } from './run-model.js';
-import { createSimulatorTap } from './simulator-tap.js';
+import { createSimulatorTap, type SimulatorTap } from './simulator-tap.js';
 import { createProgressLines, createTerminalView, progressLine, type LiveView } from './terminal-view.js';
 
 export interface ObservabilityOptions {
@@ -27,8 +27,8 @@ export interface ObservabilityOptions {
   /** The gate of another process, e.g. `http://127.0.0.1:4567/_sdfleet/accounting`. */
   gateAccountingUrl?: string;
   delivery?: ObservedDelivery;
-  /** Watch the events: wrap the simulator's sink with `wrapSink`, or feed records to `tapRecord`. */
-  simulator?: boolean;
+  /** Watch the events: wrap the simulator's sink with `wrapSink`, or feed records to `tapRecord`; or a tap already fed. */
+  simulator?: boolean | SimulatorTap;
   /** Dashboard port (0 = any free port); undefined = no dashboard. */
   ui?: number;
   /** No terminal view and no progress lines. */
@@ -66,7 +66,7 @@ export async function startObservability(options: ObservabilityOptions): Promise
     const producer = options.producer;
     samplers.push(createDeliverySampler(options.delivery, producer ? () => producer.metrics().stream.UserRecordsPut : undefined));
   }
-  const tap = options.simulator ? createSimulatorTap({ neighbourhoods: loadNeighbourhoods() }) : undefined;
+  const tap = options.simulator === true ? createSimulatorTap({ neighbourhoods: loadNeighbourhoods() }) : options.simulator || undefined;
   if (tap) samplers.push((t) => tap.sample(t));
 
   const stream = options.stream ?? process.stderr;

@@ -29,6 +29,7 @@ export function renderScreen(model: RunModel, elapsedS: number, title: string): 
   const head = `${title} · ${Math.round(elapsedS)} s${p ? ` · ${n(p.records)} records/s acknowledged` : ''}`;
   const rows = [
     head,
+    // The bars and the limit count Kinesis records (an aggregated record once); acked counts events.
     `${'shard'.padEnd(width)}  ${`records/s (limit ${limits.records_per_s})`.padEnd(BAR + 8)}  ${`MiB/s (limit ${(limits.bytes_per_s / MIB).toFixed(2)})`.padEnd(BAR + 7)}  ${'acked'.padStart(10)} ${'throttled'.padStart(9)} ${'retried'.padStart(8)}`,
   ];
   for (const id of ids) {
@@ -49,11 +50,12 @@ export function renderScreen(model: RunModel, elapsedS: number, title: string): 
   const d = model.latest.delivery;
   const parts = p
     ? [
+        // Events as the verdict counts them; throttles and retries as the shard sees them (aggregated records count once).
         `acked ${n(totals.records)}`,
-        `throttled ${n(totals.throttled)}`,
-        `retried ${n(totals.retries)}`,
         `failed ${n(totals.failed)}`,
-        `expired ${n(totals.expired)}`,
+        `expired ${n(totals.expired)} events`,
+        `throttled ${n(totals.throttled)}`,
+        `retried ${n(totals.retries)} Kinesis records`,
         `in-flight ${n(p.in_flight)}`,
         `p50 ${p.p50_ms === null ? '–' : `${p.p50_ms} ms`}`,
         `p99 ${p.p99_ms === null ? '–' : `${p.p99_ms} ms`}`,

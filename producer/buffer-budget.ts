@@ -18,10 +18,16 @@ export class BufferBudget {
   private readyWaiters: (() => void)[] = [];
   private closed = false;
 
+  /**
+   * @param drainableBytes bytes the producer can send within a share of the TTL at its current
+   *   pace: ready() holds the caller beyond it, so a producer whose share of a shard is small is
+   *   slowed down instead of expiring its records (backpressure, not loss).
+   */
   constructor(
     readonly maxBytes: number,
     readonly maxRecords: number,
     readonly policy: BufferFullPolicy,
+    private readonly drainableBytes: () => number = () => Infinity,
   ) {}
 
   /** One record always fits into an empty buffer, so an oversize limit cannot block forever. */
@@ -30,7 +36,8 @@ export class BufferBudget {
   }
 
   get hasRoom(): boolean {
-    return this.waiters.length === 0 && this.records < this.maxRecords && this.bytes < this.maxBytes;
+    if (this.waiters.length > 0) return false;
+    return this.records === 0 || (this.records < this.maxRecords && this.bytes < this.maxBytes && this.bytes < this.drainableBytes());
   }
 
   /** Counts the record in when it fits now (and nobody waits before it). */

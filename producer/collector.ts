@@ -32,19 +32,22 @@ export class Collector<T extends Collectable> {
     return this.sealed || this.items.length >= this.limits.maxCount || this.bytes >= this.limits.maxBytes;
   }
 
-  /**
-   * Whether the item fits into this batch (an oversize item fits into an empty one). When it
-   * does not, the batch counts as full from now on, so it goes out instead of waiting for age.
-   */
-  fits(item: T): boolean {
-    const fits = this.items.length < this.limits.maxCount && (this.items.length === 0 || this.bytes + item.bytes <= this.limits.maxBytes);
-    if (!fits) this.sealed = true;
-    return fits;
+  /** Whether the item fits into this batch (an oversize item fits into an empty one). */
+  hasRoomFor(item: T): boolean {
+    return this.items.length < this.limits.maxCount && (this.items.length === 0 || this.bytes + item.bytes <= this.limits.maxBytes);
   }
 
-  /** Adds the item when it fits; false means "send what you have first". */
+  /** Marks the batch full: an item did not fit, so it goes out now instead of waiting for age. */
+  seal(): void {
+    this.sealed = true;
+  }
+
+  /** Adds the item when it fits; false (and the batch sealed) means "send what you have first". */
   offer(item: T): boolean {
-    if (!this.fits(item)) return false;
+    if (!this.hasRoomFor(item)) {
+      this.seal();
+      return false;
+    }
     this.items.push(item);
     this.bytes += item.bytes;
     if (item.receivedAt < this.oldestReceivedAt) this.oldestReceivedAt = item.receivedAt;

@@ -1,18 +1,30 @@
-// Firehose direct PUT: newline-delimited records in PutRecordBatch requests (500 records,
-// 4 MiB, 1000 KiB per record), retrying what FailedPutCount reports. Same surface and
-// buffering, retry and metrics machinery as the Kinesis producer.
-import { PutRecordBatchCommand, type PutRecordBatchCommandOutput } from '@aws-sdk/client-firehose';
-import { UserError } from '../common/user-error.js';
+// Firehose direct PUT: newline-delimited records in PutRecordBatch requests (500 records, 4 MiB,
+// 1000 KiB per record), paced by the adaptive limiter, retrying what FailedPutCount reports.
+// Same pipeline as the Kinesis producer, with the Firehose transport.
+import type { Histogram } from 'hdr-histogram-js';
+import { copyBytes } from './byte-slab.js';
+import { FirehoseTransport, type FirehosePutResult } from './firehose-transport.js';
+import { InvalidArgumentError } from './invalid-argument-error.js';
+import { Limiter, type LimiterOptions } from './limiter.js';
+import type { MetricsSnapshot } from './metrics.js';
 import type { PendingRecord } from './pending-record.js';
-import { ProducerCore, type CoreOptions } from './producer-core.js';
-import { Queue } from './queue.js';
-import { FailureGroups, classifyRequestError, describeCode } from './retrier.js';
+import { Pipeline, type PipelineOptions, type PutManyResult } from './pipeline.js';
+import { putManyRefusal } from './put-many.js';
 import { MiB, checkPositive, checkPutInput, toBytes } from './validation.js';
+
+export type { FirehosePutResult };
 
 /** Firehose's per-record limit (before base64). */
 export const FIREHOSE_MAX_RECORD_BYTES = 1000 * 1024;
 
-export interface FirehoseProducerOptions extends CoreOptions {
+/**
+ * Firehose direct PUT quotas per delivery stream (the larger regions' defaults): 5 MiB/s, 5,000
+ * records/s. A delivery stream is rarely shared by a fleet, so the pace starts at the quota (no
+ * slow start) and only throttles cut it.
+ */
+const FIREHOSE_LIMITS = { bytesPerSecond: 5 * MiB, recordsPerSecond: 5_000, startFactor: 1 };
+
+export interface FirehoseProducerOptions extends PipelineOptions {
   deliveryStreamName: string;
   /** Appended to every record that does not already end with it. Default "\n"; "" sends records as they are. */
   delimiter?: string;
@@ -20,49 +32,68 @@ export interface FirehoseProducerOptions extends CoreOptions {
   collectionMaxCount?: number;
   /** Bytes per PutRecordBatch (max 4 MiB). */
   collectionMaxBytes?: number;
+  /** Cut the pace on throttles (ServiceUnavailableException) and recover it (default true). */
+  adaptive?: boolean;
+  /** The delivery stream's quotas and the limiter's constants. Default 5 MiB/s and 5,000 records/s. */
+  limiter?: LimiterOptions;
 }
 
-export interface FirehosePutResult {
-  recordId: string;
-  /** Tries it took, including the one that succeeded. */
-  attempts: number;
-}
-
-type Pending = PendingRecord<FirehosePutResult>;
-
-export class FirehoseProducer extends ProducerCore<Pending, FirehosePutResult> {
+export class FirehoseProducer {
   readonly deliveryStreamName: string;
+  private readonly pipeline: Pipeline<PendingRecord<FirehosePutResult>, FirehosePutResult>;
   private readonly delimiter: Uint8Array;
-  private readonly queue = new Queue<Pending>();
 
   constructor(options: FirehoseProducerOptions) {
     if (typeof options.deliveryStreamName !== 'string' || options.deliveryStreamName.length === 0) {
-      throw new UserError('deliveryStreamName', options.deliveryStreamName, 'must name the Firehose delivery stream');
+      throw new InvalidArgumentError('deliveryStreamName', options.deliveryStreamName, 'must name the Firehose delivery stream');
     }
-    super(
-      options,
-      {
-        maxCount: checkPositive(options.collectionMaxCount, 500, 'collectionMaxCount', 500),
-        maxBytes: checkPositive(options.collectionMaxBytes, 4 * MiB, 'collectionMaxBytes', 4 * MiB),
-      },
-      options.deliveryStreamName,
-    );
-    this.deliveryStreamName = options.deliveryStreamName;
+    const name = options.deliveryStreamName;
+    this.deliveryStreamName = name;
     this.delimiter = new TextEncoder().encode(options.delimiter ?? '\n');
+    const collectorLimits = {
+      maxCount: checkPositive(options.collectionMaxCount, 500, 'collectionMaxCount', 500),
+      maxBytes: checkPositive(options.collectionMaxBytes, 4 * MiB, 'collectionMaxBytes', 4 * MiB),
+    };
+    const limiter = new Limiter({ ...FIREHOSE_LIMITS, ...options.limiter, adaptive: options.adaptive ?? options.limiter?.adaptive, random: options.random ?? options.limiter?.random });
+    this.pipeline = new Pipeline(options, name, (context) => new FirehoseTransport(context, name, limiter, collectorLimits));
+  }
+
+  /** Validates and delimits one record; throws an InvalidArgumentError naming the field. */
+  private prepare(input: { data: Uint8Array | string }): Uint8Array {
+    checkPutInput(input);
+    let data = this.delimited(toBytes(input.data, true)); // a copy when the delimiter is appended
+    if (data === input.data && !this.pipeline.zeroCopy) data = copyBytes(data);
+    if (data.byteLength > FIREHOSE_MAX_RECORD_BYTES) {
+      throw new InvalidArgumentError('data', data, `record with its delimiter is ${data.byteLength} bytes, over Firehose's limit of ${FIREHOSE_MAX_RECORD_BYTES} bytes (1000 KiB)`);
+    }
+    return data;
   }
 
   /**
-   * Validates (throws naming the field at once), then buffers the record. `data` bytes are copied
-   * (the caller may reuse its buffer when put() returns) unless the producer was made with `zeroCopy`.
+   * Validates (throws an InvalidArgumentError naming the field at once), then buffers the record.
+   * `data` bytes are copied (the caller may reuse its buffer when put() returns) unless the
+   * producer was made with `zeroCopy`.
    */
   put(input: { data: Uint8Array | string }): Promise<FirehosePutResult> {
-    checkPutInput(input);
-    let data = this.delimited(toBytes(input.data, true)); // a copy when the delimiter is appended
-    if (data === input.data && !this.zeroCopy) data = new Uint8Array(data);
-    if (data.byteLength > FIREHOSE_MAX_RECORD_BYTES) {
-      throw new UserError('data', data, `record with its delimiter is ${data.byteLength} bytes, over Firehose's limit of ${FIREHOSE_MAX_RECORD_BYTES} bytes (1000 KiB)`);
+    return this.pipeline.put('', undefined, this.prepare(input), 0, undefined);
+  }
+
+  /** Puts many records with one promise, like KinesisProducer.putMany(). */
+  putMany(records: Iterable<{ data: Uint8Array | string }>): Promise<PutManyResult> {
+    const list = Array.isArray(records) ? (records as { data: Uint8Array | string }[]) : [...records];
+    const { tally, done } = this.pipeline.tally(list.length);
+    for (const input of list) {
+      let data: Uint8Array;
+      try {
+        data = this.prepare(input);
+      } catch (error) {
+        const refusal = putManyRefusal(input, error);
+        this.pipeline.refuse(tally, refusal.record, refusal.reason, refusal.message);
+        continue;
+      }
+      this.pipeline.putInto(tally, '', undefined, data, 0, undefined);
     }
-    return this.enqueue('', undefined, data, 0, undefined);
+    return done;
   }
 
   private delimited(data: Uint8Array): Uint8Array {
@@ -75,63 +106,29 @@ export class FirehoseProducer extends ProducerCore<Pending, FirehosePutResult> {
     return out;
   }
 
-  protected route(record: Pending): void {
-    this.queue.push(record);
-    if (this.queue.length === 1) this.schedulePump();
+  flush(): Promise<void> {
+    return this.pipeline.flush();
   }
 
-  protected recordsOf(batch: Pending[]): readonly Pending[] {
-    return batch;
+  close(): Promise<void> {
+    return this.pipeline.close();
   }
 
-  protected stage(now: number): number {
-    while (this.queue.length > 0) {
-      const head = this.queue.peek();
-      if (head.deadline <= now) {
-        this.queue.shift();
-        this.retrier.expire(head);
-        continue;
-      }
-      if (!this.collector.offer(head)) break;
-      this.queue.shift();
-    }
-    return Infinity;
+  ready(): Promise<void> {
+    return this.pipeline.ready();
   }
 
-  protected async sendBatch(batch: Pending[], now: number): Promise<void> {
-    for (const r of batch) if (r.attempts === undefined) this.stats.bufferingTime.recordValue(Math.max(0, now - r.receivedAt));
-    let output: PutRecordBatchCommandOutput;
-    try {
-      output = await this.sender.send<PutRecordBatchCommandOutput>(
-        new PutRecordBatchCommand({ DeliveryStreamName: this.deliveryStreamName, Records: batch.map((r) => ({ Data: r.data })) }),
-      );
-    } catch (error) {
-      this.stats.requestTime.recordValue(Math.max(0, this.clock.now() - now));
-      const info = classifyRequestError(error);
-      this.stats.error(undefined, info.code, batch.length);
-      this.failedTry(batch, info);
-      return;
-    }
-    this.stats.requestTime.recordValue(Math.max(0, this.clock.now() - now));
-    const responses = output.RequestResponses ?? [];
-    if (responses.length !== batch.length) {
-      const message = `InternalFailure: PutRecordBatch answered ${responses.length} results for ${batch.length} records`;
-      this.stats.error(undefined, 'InternalFailure', batch.length);
-      this.failedTry(batch, { code: 'InternalFailure', message, retryable: true });
-      return;
-    }
-    const failures = new FailureGroups<FirehosePutResult>();
-    for (let i = 0; i < batch.length; i++) {
-      const record = batch[i];
-      const r = responses[i];
-      if (r.ErrorCode !== undefined) {
-        this.stats.error(undefined, r.ErrorCode);
-        failures.add(r.ErrorCode, () => describeCode(r.ErrorCode as string, r.ErrorMessage), [record]);
-        continue;
-      }
-      this.stats.put(undefined, 1, record.data.byteLength, record.data.byteLength);
-      this.succeed(record, { recordId: r.RecordId ?? '', attempts: (record.attempts?.length ?? 0) + 1 });
-    }
-    failures.forEach((records, info) => this.failedTry(records, info));
+  metrics(): MetricsSnapshot {
+    return this.pipeline.metrics();
+  }
+
+  /** Read-only, for live views (observe/): requests sent and not yet answered. */
+  get inFlight(): number {
+    return this.pipeline.inFlight;
+  }
+
+  /** Read-only, for live views (observe/): a copy of the cumulative RequestTime histogram in ms. */
+  requestTimeHistogram(): Histogram {
+    return this.pipeline.stats.requestTimeCopy();
   }
 }

@@ -18,7 +18,9 @@ export { createLocalKinesisClient, type LocalClientOptions } from './local-clien
 export { KinesisProducer, type KinesisProducerOptions, type PutResult } from './kinesis-producer.js';
 export { ProducerError, type ProducerErrorCode } from './producer-error.js';
 export type { Attempt } from './pending-record.js';
-export type { CoreOptions } from './producer-core.js';
+export type { PipelineOptions, PutManyResult, FailedPut } from './pipeline.js';
+export { createPutStream, type PutStream, type BatchProducer } from './put-many.js';
+export { InvalidArgumentError } from './invalid-argument-error.js';
 export type { BufferFullPolicy } from './buffer-budget.js';
 export type { LimiterOptions } from './limiter.js';
 export type { MetricsSnapshot, StreamMetrics, ShardMetrics, HistogramSummary } from './metrics.js';

@@ -174,6 +174,11 @@ export class ShardLimiter {
     this.records.refill(this.recordsCap * this.factor, seconds);
   }
 
+  /** The current pace in bytes per second. */
+  get bytesPerSecond(): number {
+    return this.bytesCap * this.factor;
+  }
+
   /** Takes tokens for one Kinesis record if the shard's pace allows it now. */
   tryTake(bytes: number, now: number): boolean {
     this.refill(now);
@@ -298,6 +303,14 @@ export class Limiter {
       this.shards.set(shardId, limiter);
     }
     return limiter;
+  }
+
+  /** Bytes per second all shards together may take at their current paces (Infinity before any is paced). */
+  bytesPerSecond(): number {
+    if (this.shards.size === 0) return Infinity;
+    let total = 0;
+    for (const l of this.shards.values()) total += l.bytesPerSecond;
+    return total;
   }
 
   /** Current rate factor per shard, for metrics. */

@@ -1,6 +1,6 @@
 // Producer metrics with the KPL's names, per stream and per shard, plus latency percentiles.
 import * as hdr from 'hdr-histogram-js';
-import type { Logger } from '../common/logger.js';
+import { isThrottle } from '../common/aws-errors.js';
 
 export interface HistogramSummary {
   count: number;
@@ -28,7 +28,7 @@ export interface StreamMetrics extends ShardMetrics {
   /** Refused at put() by the buffer-full policy. */
   UserRecordsDropped: number;
   PutRequests: number;
-  /** Kinesis records answered with ProvisionedThroughputExceeded (each retry counts again). */
+  /** Kinesis records (Firehose: records) answered with a throttle (each retry counts again). */
   ThrottledRecords: number;
   RetriesPerRecord: HistogramSummary;
   BufferingTime: HistogramSummary;
@@ -113,7 +113,7 @@ export class ProducerMetrics {
       m.AllErrors += count;
       m.ErrorsByCode[code] = (m.ErrorsByCode[code] ?? 0) + count;
     }
-    if (code === 'ProvisionedThroughputExceededException') this.throttled += count;
+    if (isThrottle(code)) this.throttled += count;
   }
 
   /** A copy of the cumulative RequestTime histogram (ms), so a live view can take per-interval percentiles by difference. */
@@ -145,15 +145,4 @@ export class ProducerMetrics {
     };
     return { stream, shards: structuredClone(Object.fromEntries(this.shards)), rateFactors };
   }
-}
-
-/** Logs one pino line of the snapshot every `intervalMs`; returns a stop function. */
-export function logMetricsPeriodically(logger: Logger, intervalMs: number, snapshot: () => MetricsSnapshot, name: string): () => void {
-  if (intervalMs <= 0) return () => {};
-  const timer = setInterval(() => {
-    const { stream, rateFactors } = snapshot();
-    logger.info({ metrics: stream, rateFactors, stream: name }, 'producer metrics');
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }

@@ -1,4 +1,5 @@
 import type { ProducerError } from './producer-error.js';
+import type { PutManyTally } from './pipeline.js';
 
 /** One failed try of a user record: when, the AWS (or local) error code and its message. */
 export interface Attempt {
@@ -25,8 +26,10 @@ export interface PendingRecord<Result> {
   hashKey: bigint | undefined;
   /** Set when it settles: a record settles once, whichever path reaches it first. */
   settled: boolean;
+  /** How a put() settles; unused for the records of a putMany() call, which report to `tally`. */
   resolve: (result: Result) => void;
   reject: (error: ProducerError) => void;
+  tally: PutManyTally | undefined;
 }
 
 export function recordAttempt<R>(record: PendingRecord<R>, attempt: Attempt): void {

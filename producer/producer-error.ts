@@ -34,9 +34,4 @@ export class ProducerError extends Error {
     this.attempts = attempts;
     this.retryable = retryable;
   }
-
-  /** Same as `code`, for callers that think in "reasons". */
-  get reason(): string {
-    return this.code;
-  }
 }

@@ -1,81 +1,9 @@
 // Decides what happens to user records after a failed try: retry later (exponential backoff,
-// full jitter), expire (past recordTtlMs) or fail fast (errors that retrying cannot fix).
-import { recordAttempt, type PendingRecord } from './pending-record.js';
+// full jitter), expire (past recordTtlMs) or fail fast (errors that retrying cannot fix, as
+// common/aws-errors.ts classifies them).
+import type { ErrorInfo } from '../common/aws-errors.js';
 import type { Clock, Random, Scheduler } from '../common/clock.js';
-
-export interface ErrorInfo {
-  code: string;
-  message: string;
-  retryable: boolean;
-}
-
-const RETRYABLE_CODES = new Set([
-  'ProvisionedThroughputExceededException',
-  'InternalFailure',
-  'InternalFailureException',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'ThrottlingException',
-  'Throttling',
-  'LimitExceededException',
-  'KMSThrottlingException',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'TimeoutError',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'NetworkingError',
-  'WrongShard',
-]);
-
-// What a user should check for errors that retrying cannot fix.
-const FATAL_HINTS: Record<string, string> = {
-  ResourceNotFoundException: 'the stream does not exist: check the stream name, region and endpoint',
-  AccessDeniedException: 'access denied: check the IAM permissions of the credentials found by the default provider chain',
-  UnrecognizedClientException: 'the credentials were not recognised: check the default provider chain (profile, environment, role)',
-  ExpiredTokenException: 'the credentials have expired: refresh them',
-  InvalidSignatureException: 'the request signature was rejected: check the credentials and the clock',
-  ValidationException: 'the request was rejected as invalid',
-  InvalidArgumentException: 'the request was rejected as invalid',
-  KMSAccessDeniedException: 'the stream encryption key cannot be used: check KMS permissions',
-  KMSDisabledException: 'the stream encryption key is disabled',
-  KMSInvalidStateException: 'the stream encryption key is in an invalid state',
-  KMSNotFoundException: 'the stream encryption key was not found',
-  KMSOptInRequired: 'the account is not subscribed to KMS',
-};
-
-/** Per-record errors of PutRecords / PutRecordBatch that may succeed on a later try. */
-export function isRetryableCode(code: string): boolean {
-  return RETRYABLE_CODES.has(code);
-}
-
-/** Describes an error a user can act on, for the per-record error codes of a response. */
-export function describeCode(code: string, awsMessage: string | undefined): ErrorInfo {
-  const retryable = isRetryableCode(code);
-  const hint = FATAL_HINTS[code];
-  const message = hint === undefined ? `${code}: ${awsMessage ?? 'no message'}` : `${code}: ${hint} (${awsMessage ?? 'no message'})`;
-  return { code, message, retryable };
-}
-
-/** Classifies a whole-request failure (thrown by `client.send`). */
-export function classifyRequestError(error: unknown): ErrorInfo {
-  const e = (error ?? {}) as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
-  const status = e.$metadata?.httpStatusCode;
-  let code = e.code !== undefined && /^E[A-Z]+$/.test(e.code) ? e.code : (e.name ?? 'Error');
-  if ((code === 'Error' || code === 'UnknownError') && status !== undefined) code = `Http${status}`;
-  const info = describeCode(code, e.message);
-  if (code in FATAL_HINTS) return info;
-  // Unknown codes: server errors, throttling, SDK-flagged and network-level failures retry;
-  // other 4xx responses would fail the same way again.
-  const retryable =
-    info.retryable || e.$retryable !== undefined || status === undefined || status >= 500 || status === 429;
-  return { ...info, retryable };
-}
+import { recordAttempt, type PendingRecord } from './pending-record.js';
 
 export interface RetrierOptions {
   clock: Clock;
@@ -95,8 +23,6 @@ export interface RetrierCallbacks<R> {
 }
 
 export class Retrier<R> {
-  private readonly timers = new Set<unknown>();
-
   constructor(
     private readonly options: RetrierOptions,
     private readonly callbacks: RetrierCallbacks<R>,
@@ -114,6 +40,7 @@ export class Retrier<R> {
     const survivors: PendingRecord<R>[] = [];
     let attempt = 0;
     for (const record of records) {
+      if (record.settled) continue;
       recordAttempt(record, { at: now, code: error.code, message: error.message });
       if (!error.retryable) {
         this.callbacks.fail(record, error.code, error.message, false);
@@ -130,11 +57,7 @@ export class Retrier<R> {
       else live.push(record);
     }
     if (live.length === 0) return;
-    const handle = this.options.scheduler.setTimeout(() => {
-      this.timers.delete(handle);
-      this.callbacks.retry(live);
-    }, delay);
-    this.timers.add(handle);
+    this.options.scheduler.setTimeout(() => this.callbacks.retry(live), delay);
   }
 
   /** Fails a record whose TTL has passed, with its last error. */
@@ -144,19 +67,15 @@ export class Retrier<R> {
     const last = lastError === undefined ? 'never sent: it waited in the buffer or rate limiter' : `last error ${lastError.message}`;
     this.callbacks.fail(record, 'UserRecordExpired', `record expired after ${tries} attempt(s) (recordTtlMs reached); ${last}`, true);
   }
-
-  get pendingRetries(): number {
-    return this.timers.size;
-  }
 }
 
 /** Failed records of one response grouped by error code, so each code is retried as one group. */
 export class FailureGroups<R> {
   private readonly groups = new Map<string, { info: ErrorInfo; records: PendingRecord<R>[] }>();
 
-  add(code: string, describe: () => ErrorInfo, records: readonly PendingRecord<R>[]): void {
-    let group = this.groups.get(code);
-    if (group === undefined) this.groups.set(code, (group = { info: describe(), records: [] }));
+  add(info: ErrorInfo, records: readonly PendingRecord<R>[]): void {
+    let group = this.groups.get(info.code);
+    if (group === undefined) this.groups.set(info.code, (group = { info, records: [] }));
     for (const r of records) group.records.push(r);
   }
 

@@ -1,5 +1,6 @@
 // Checks a put() before anything is enqueued; a violation names the field and the value.
-import { UserError } from '../common/user-error.js';
+import { copyBytes } from './byte-slab.js';
+import { InvalidArgumentError } from './invalid-argument-error.js';
 import { parseExplicitHashKey } from '../common/hash-key.js';
 import { PARTITION_KEY_MAX_CHARS, isValidPartitionKeyLength, partitionKeyLength } from '../common/partition-key.js';
 import { utf8Size } from './codec.js';
@@ -21,23 +22,23 @@ const encoder = new TextEncoder();
  * buffer as soon as put() returns (the KPL copies too).
  */
 export function toBytes(data: unknown, zeroCopy: boolean, field = 'data'): Uint8Array {
-  if (data instanceof Uint8Array) return zeroCopy ? data : new Uint8Array(data);
+  if (data instanceof Uint8Array) return zeroCopy ? data : copyBytes(data);
   if (typeof data === 'string') return encoder.encode(data);
-  throw new UserError(field, data, 'must be a Uint8Array or a string');
+  throw new InvalidArgumentError(field, data, 'must be a Uint8Array or a string');
 }
 
 // put() validation comes as three checks returning plain values, so a valid put allocates nothing here.
 
 /** Checks a put() argument is an object. */
 export function checkPutInput(input: unknown): void {
-  if (input === null || typeof input !== 'object') throw new UserError('record', input, 'must be an object { partitionKey, data, explicitHashKey? }');
+  if (input === null || typeof input !== 'object') throw new InvalidArgumentError('record', input, 'must be an object { partitionKey, data, explicitHashKey? }');
 }
 
 /** Checks a partition key (1-256 Unicode characters); returns its UTF-8 size. */
 export function checkPartitionKey(partitionKey: unknown): number {
-  if (typeof partitionKey !== 'string') throw new UserError('partitionKey', partitionKey, 'must be a string of 1-256 characters');
+  if (typeof partitionKey !== 'string') throw new InvalidArgumentError('partitionKey', partitionKey, 'must be a string of 1-256 characters');
   if (!isValidPartitionKeyLength(partitionKey)) {
-    throw new UserError('partitionKey', partitionKey, `must be 1-${PARTITION_KEY_MAX_CHARS} Unicode characters, has ${partitionKeyLength(partitionKey)}`);
+    throw new InvalidArgumentError('partitionKey', partitionKey, `must be 1-${PARTITION_KEY_MAX_CHARS} Unicode characters, has ${partitionKeyLength(partitionKey)}`);
   }
   return utf8Size(partitionKey);
 }
@@ -46,7 +47,7 @@ export function checkPartitionKey(partitionKey: unknown): number {
 export function checkData(data: unknown, pkBytes: number, maxRecordBytes: number, zeroCopy: boolean): Uint8Array {
   const bytes = toBytes(data, zeroCopy);
   if (bytes.byteLength + pkBytes > maxRecordBytes) {
-    throw new UserError('data', bytes, `data plus partition key is ${bytes.byteLength + pkBytes} bytes, over the record limit of ${maxRecordBytes} bytes`);
+    throw new InvalidArgumentError('data', bytes, `data plus partition key is ${bytes.byteLength + pkBytes} bytes, over the record limit of ${maxRecordBytes} bytes`);
   }
   return bytes;
 }
@@ -56,7 +57,7 @@ export function checkExplicitHashKey(explicitHashKey: unknown): bigint | undefin
   if (explicitHashKey === undefined) return undefined;
   const value = typeof explicitHashKey === 'string' ? parseExplicitHashKey(explicitHashKey) : undefined;
   if (value === undefined) {
-    throw new UserError('explicitHashKey', explicitHashKey, 'must be a decimal integer in 0..2^128-1 (340282366920938463463374607431768211455)');
+    throw new InvalidArgumentError('explicitHashKey', explicitHashKey, 'must be a decimal integer in 0..2^128-1 (340282366920938463463374607431768211455)');
   }
   return value;
 }
@@ -64,7 +65,7 @@ export function checkExplicitHashKey(explicitHashKey: unknown): bigint | undefin
 /** Checks a configured record limit: 1 MiB by default, at most 10 MiB. */
 export function checkRecordLimit(maxRecordBytes: number, field = 'maxRecordBytes'): number {
   if (!Number.isInteger(maxRecordBytes) || maxRecordBytes < 1 || maxRecordBytes > MAX_RECORD_LIMIT) {
-    throw new UserError(field, maxRecordBytes, `must be an integer from 1 to ${MAX_RECORD_LIMIT} (10 MiB)`);
+    throw new InvalidArgumentError(field, maxRecordBytes, `must be an integer from 1 to ${MAX_RECORD_LIMIT} (10 MiB)`);
   }
   return maxRecordBytes;
 }
@@ -73,7 +74,7 @@ export function checkRecordLimit(maxRecordBytes: number, field = 'maxRecordBytes
 export function checkPositive(value: number | undefined, fallback: number, field: string, max = Infinity): number {
   const v = value ?? fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > max) {
-    throw new UserError(field, value, `must be a positive number${max < Infinity ? ` up to ${max}` : ''}`);
+    throw new InvalidArgumentError(field, value, `must be a positive number${max < Infinity ? ` up to ${max}` : ''}`);
   }
   return v;
 }

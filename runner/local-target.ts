@@ -23,6 +23,8 @@ export interface LocalTargetOptions {
   dir: string;
   shardCount: number;
   faults?: FaultOptions;
+  /** Producer instances sharing the shards (default 1). */
+  producers?: number;
   logger: Logger;
 }
 
@@ -67,8 +69,12 @@ export async function localTarget(o: LocalTargetOptions, outcomes: Outcomes): Pr
     throw err;
   }
   const running = delivery;
-  const producer = new KinesisProducer({ client: producerClient, streamName: LOCAL_STREAM, logger: o.logger.child({ stage: 'producer' }), metricsIntervalMs: 0 });
-  const base = producerTarget({ kind: 'local', stream: LOCAL_STREAM, region: null, endpoint: stream.endpoint, path: null }, producer, outcomes, release);
+  const producers = Array.from(
+    { length: o.producers ?? 1 },
+    (_, i) => new KinesisProducer({ client: producerClient, streamName: LOCAL_STREAM, logger: o.logger.child({ stage: 'producer', producer: i }), metricsIntervalMs: 0 }),
+  );
+  const info = { kind: 'local' as const, stream: LOCAL_STREAM, region: null, endpoint: stream.endpoint, path: null };
+  const base = producerTarget(info, producers, outcomes, release, { client: producerClient, streamName: LOCAL_STREAM });
   return {
     ...base,
     stream,

@@ -2,6 +2,7 @@
 // into one verdict. Pure: summaries in, one summary and its reasons out; reading files is the CLI's job.
 import { z } from 'zod';
 import { UserError } from '../common/user-error.js';
+import type { RunSummary } from './summary.js';
 
 const count = z.number().int().min(0);
 const nullableString = z.string().nullable();
@@ -11,7 +12,7 @@ const summarySchema = z.object({
   schema: z.literal('sdfleet-run-summary/1'),
   version: z.string(),
   scenario: z.string(),
-  seed: z.number().int(),
+  seed: z.number().int().min(0).nullable(), // null for a replay
   target: z.object({ kind: z.enum(['local', 'kinesis', 'firehose', 'file']), stream: nullableString, region: nullableString, endpoint: nullableString, path: nullableString }),
   worker: z.object({ index: count, count: z.number().int().min(1) }).nullable(),
   started_at: z.iso.datetime({ offset: true }),
@@ -30,9 +31,9 @@ const summarySchema = z.object({
   verdict_reasons: z.array(z.string()),
 });
 
-export type RunSummary = z.infer<typeof summarySchema>;
+export type { RunSummary };
 
-/** A summary as read from `source` (a file name), checked field by field. */
+/** A summary as read from `source` (a file name), checked field by field (and, by the compiler, against the runner's type). */
 export function parseSummary(source: string, data: unknown): RunSummary {
   const parsed = summarySchema.safeParse(data);
   if (parsed.success) return parsed.data;

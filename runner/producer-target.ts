@@ -1,34 +1,74 @@
-// A Kinesis or Firehose target is a producer plus what it took to reach it.
-import type { FirehoseProducer, KinesisProducer } from '../producer/index.js';
+// A Kinesis or Firehose target is one or more producers plus what it took to reach the stream.
+// Several producers (a scenario's `producers: N`) share the shards the way a gateway fleet does:
+// each vehicle always goes through the same one, and each backs off on its own.
+import { UpdateShardCountCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { FirehoseProducer, KinesisProducer, MetricsSnapshot, ShardMetrics } from '../producer/index.js';
 import type { Outcomes } from './outcomes.js';
 import { shardRowsOf, throttledAttemptsOf, type Target, type TargetInfo } from './target.js';
 
+type AnyProducer = KinesisProducer | FirehoseProducer;
+
 export function producerTarget(
   info: TargetInfo,
-  producer: KinesisProducer | FirehoseProducer,
+  producers: readonly AnyProducer[],
   outcomes: Outcomes,
   release: () => Promise<void> | void,
+  kinesis?: { client: KinesisClient; streamName: string },
 ): Target {
-  const put: (vehicleId: string, json: string) => Promise<{ attempts: number }> =
-    'streamName' in producer ? (vehicleId, json) => producer.put({ partitionKey: vehicleId, data: json }) : (_vehicleId, json) => producer.put({ data: json });
+  const put = (producer: AnyProducer, vehicleId: string, json: string): Promise<{ attempts: number }> =>
+    'streamName' in producer ? producer.put({ partitionKey: vehicleId, data: json }) : producer.put({ data: json });
+  const pick = producers.length === 1 ? () => producers[0] : (vehicleId: string) => producers[stringHash(vehicleId) % producers.length];
+  const metrics = () => combine(producers.map((p) => p.metrics()));
   let released = false;
   return {
     info,
-    producer,
+    producer: producers[0],
+    producers,
     send(vehicleId, seq, json) {
-      outcomes.track(vehicleId, seq, put(vehicleId, json));
+      const producer = pick(vehicleId);
+      outcomes.track(vehicleId, seq, put(producer, vehicleId, json));
       return producer.ready();
     },
     async finish() {
-      await producer.close(); // flushes; every put has settled when it resolves
+      await Promise.all(producers.map((p) => p.close())); // flushes; every put has settled when it resolves
       await outcomes.settled();
     },
-    throttledAttempts: () => throttledAttemptsOf(producer.metrics()),
-    shards: (durationS) => ('streamName' in producer ? shardRowsOf(producer.metrics(), durationS) : []),
+    throttledAttempts: () => throttledAttemptsOf(metrics()),
+    shards: (durationS) => (kinesis ? shardRowsOf(metrics(), durationS) : []),
+    reshard: kinesis
+      ? async (shards) => {
+          await kinesis.client.send(new UpdateShardCountCommand({ StreamName: kinesis.streamName, TargetShardCount: shards, ScalingType: 'UNIFORM_SCALING' }));
+        }
+      : undefined,
     async dispose() {
       if (released) return;
       released = true;
       await release();
     },
   };
+}
+
+/** Stream and per-shard counters of several producers, added up. */
+function combine(snapshots: MetricsSnapshot[]): MetricsSnapshot {
+  if (snapshots.length === 1) return snapshots[0];
+  const byCode: Record<string, number> = {};
+  const shards: Record<string, ShardMetrics> = {};
+  for (const s of snapshots) {
+    for (const [code, n] of Object.entries(s.stream.ErrorsByCode)) byCode[code] = (byCode[code] ?? 0) + n;
+    for (const [id, m] of Object.entries(s.shards)) {
+      const into = (shards[id] ??= { UserRecordsPut: 0, UserRecordsDataPut: 0, KinesisRecordsPut: 0, KinesisRecordsDataPut: 0, AllErrors: 0, ErrorsByCode: {} });
+      into.UserRecordsPut += m.UserRecordsPut;
+      into.UserRecordsDataPut += m.UserRecordsDataPut;
+      into.KinesisRecordsPut += m.KinesisRecordsPut;
+      into.KinesisRecordsDataPut += m.KinesisRecordsDataPut;
+      into.AllErrors += m.AllErrors;
+    }
+  }
+  return { ...snapshots[0], stream: { ...snapshots[0].stream, ErrorsByCode: byCode }, shards };
+}
+
+function stringHash(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) >>> 0;
+  return h;
 }

@@ -44,8 +44,14 @@ export interface RunOptions {
   /** How long to wait for a lake to hold every acknowledged record. Default 120 s. */
   lakeWaitMs?: number;
   worker: { index: number; count: number } | null;
+  /** Producer instances sharing the shards (a scenario's `producers:`), default 1. */
+  producers?: number;
+  /** UpdateShardCount steps, `afterS` wall seconds into the run (a scenario's `reshard:`). */
+  reshard?: { afterS: number; shards: number }[];
   logger: Logger;
   clock?: PaceClock;
+  /** Sees every record from the first one on (a tap added to the handle later can miss the first few). */
+  onRecord?: RecordTap;
 }
 
 export type RunPhase = 'sending' | 'flushing' | 'delivering' | 'verifying' | 'done';
@@ -76,6 +82,7 @@ export interface RunHandle {
   readonly dir: string;
   readonly target: Target;
   readonly producer: KinesisProducer | FirehoseProducer | undefined;
+  readonly producers: readonly (KinesisProducer | FirehoseProducer)[];
   /** Local target: the gate's accounting (GET, JSON). */
   readonly gateAccountingUrl: string | undefined;
   readonly delivery: DeliveryStream | undefined;
@@ -116,7 +123,7 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
   };
   const pacer: Pacer = 'speed' in o.pacing ? timingPacer(o.pacing.speed, clock, stop.signal) : ratePacer(scheduleOf(o.pacing.shape, o.source.startHour), clock, stop.signal);
   const wall = o.timestamps === 'wall';
-  const taps = new Set<RecordTap>();
+  const taps = new Set<RecordTap>(o.onRecord ? [o.onRecord] : []);
   const tickers = new Set<(c: RunCounters) => void>();
   const local = target.info.kind === 'local' ? (target as LocalTarget) : undefined;
   let phase: RunPhase = 'sending';
@@ -163,6 +170,16 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
 
   const startedAt = new Date();
   const durationTimer = o.durationS === undefined ? undefined : setTimeout(() => halt('duration'), o.durationS * 1000);
+  const problems: string[] = [];
+  const reshardTimers = (o.reshard ?? []).map(({ afterS, shards }) =>
+    setTimeout(() => {
+      if (!target.reshard) return void problems.push(`reshard to ${shards} shards: the ${target.info.kind} target cannot reshard`);
+      target.reshard(shards).then(
+        () => o.logger.info({ shards }, 'resharded'),
+        (err: Error) => problems.push(`reshard to ${shards} shards failed: ${err.name}: ${err.message.split('\n')[0]}`),
+      );
+    }, afterS * 1000),
+  );
   const tickTimer = setInterval(() => {
     const c = counters();
     for (const t of tickers) t(c);
@@ -179,12 +196,13 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
       }
       clearTimeout(durationTimer);
       const pacedS = pacer.elapsedS();
+      const sendingS = (clock.now() - startMs) / 1000;
       phase = 'flushing';
       await target.finish();
       const sendEndMs = clock.now();
       await outcomes.ledger.save(join(o.dir, 'acks.json'));
       const acked = outcomes.counts().acked;
-      const problems: string[] = [];
+      for (const t of reshardTimers) clearTimeout(t);
       let lake: LakeSide | undefined;
       if (local) {
         phase = 'delivering';
@@ -204,6 +222,7 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
         startedAt,
         endedAt: new Date(),
         durationS: (sendEndMs - startMs) / 1000,
+        sendingS,
         generated,
         attempted,
         dropped,
@@ -211,7 +230,7 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
         outcomes: outcomes.counts(),
         throttledAttempts: target.throttledAttempts(),
         rateTarget: 'speed' in o.pacing ? null : scheduleOf(o.pacing.shape, o.source.startHour).meanRate(pacedS),
-        shards: target.shards((sendEndMs - startMs) / 1000),
+        shards: target.shards(sendingS),
         latency: outcomes.latencyMs(),
         lake,
         interrupted: stopReason === 'interrupted',
@@ -223,6 +242,7 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
       return { summary, source: sourceStats, lake };
     } finally {
       clearTimeout(durationTimer);
+      for (const t of reshardTimers) clearTimeout(t);
       clearInterval(tickTimer);
       await target.dispose();
     }
@@ -232,6 +252,7 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
     dir: o.dir,
     target,
     producer: target.producer,
+    producers: target.producers ?? [],
     gateAccountingUrl: local?.gateAccountingUrl,
     delivery: local?.delivery,
     counters,
@@ -252,7 +273,7 @@ async function openTarget(o: RunOptions, outcomes: Outcomes): Promise<Target> {
   const spec = o.target;
   switch (spec.kind) {
     case 'local':
-      return localTarget({ dir: o.dir, shardCount: spec.shardCount, faults: spec.faults, logger: o.logger }, outcomes);
+      return localTarget({ dir: o.dir, shardCount: spec.shardCount, faults: spec.faults, producers: o.producers, logger: o.logger }, outcomes);
     case 'file':
       return fileTarget(spec.path, outcomes);
     case 'kinesis': {
@@ -265,9 +286,12 @@ async function openTarget(o: RunOptions, outcomes: Outcomes): Promise<Target> {
         client.destroy();
         throw err;
       }
-      const producer = new KinesisProducer({ client, streamName: stream.name, logger: o.logger.child({ stage: 'producer' }), metricsIntervalMs: 0 });
+      const producers = Array.from(
+        { length: o.producers ?? 1 },
+        (_, i) => new KinesisProducer({ client, streamName: stream.name, logger: o.logger.child({ stage: 'producer', producer: i }), metricsIntervalMs: 0 }),
+      );
       const info = { kind: 'kinesis' as const, stream: stream.name, region: region || null, endpoint: stream.endpoint ?? null, path: null };
-      return producerTarget(info, producer, outcomes, () => client.destroy());
+      return producerTarget(info, producers, outcomes, () => client.destroy(), { client, streamName: stream.name });
     }
     case 'firehose': {
       const stream = resolveStream(spec, 'firehose');
@@ -279,9 +303,12 @@ async function openTarget(o: RunOptions, outcomes: Outcomes): Promise<Target> {
         client.destroy();
         throw err;
       }
-      const producer = new FirehoseProducer({ client, deliveryStreamName: stream.name, logger: o.logger.child({ stage: 'producer' }), metricsIntervalMs: 0 });
+      const producers = Array.from(
+        { length: o.producers ?? 1 },
+        (_, i) => new FirehoseProducer({ client, deliveryStreamName: stream.name, logger: o.logger.child({ stage: 'producer', producer: i }), metricsIntervalMs: 0 }),
+      );
       const info = { kind: 'firehose' as const, stream: stream.name, region: region || null, endpoint: stream.endpoint ?? null, path: null };
-      return producerTarget(info, producer, outcomes, () => client.destroy());
+      return producerTarget(info, producers, outcomes, () => client.destroy());
     }
   }
 }

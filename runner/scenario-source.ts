@@ -1,15 +1,9 @@
-// A simulated fleet as a run's source. Scenarios are a bundled name (`demo`) or a path; the
-// `load:` block is the runner's, so it is taken out before the simulator validates the rest.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
-import { UserError } from '../common/user-error.js';
+// A simulated fleet as a run's source. Scenarios are a bundled name (`demo`) or a path; the simulator's
+// loader passes the `load:` block through and the runner validates it here.
 import { createLocalHour, parseLocalStart } from '../simulator/clock.js';
 import { createSimulation, loadScenario, type Scenario, type WorkerSlice } from '../simulator/index.js';
 import { parseLoad, type LoadShape } from './load-shape.js';
 import type { Source } from './source.js';
-
-const BUNDLED = new URL('../scenarios/', import.meta.url);
 
 export interface LoadedScenario {
   scenario: Scenario;
@@ -18,29 +12,10 @@ export interface LoadedScenario {
   name: string;
 }
 
-/** `--scenario NAME|PATH`: a bundled scenario by name, else a YAML/JSON file. */
+/** `--scenario NAME|PATH`: a bundled scenario by name, else a YAML/JSON file (size-capped, regular files only). */
 export function readScenario(nameOrPath: string): LoadedScenario {
-  const bundled = /^[a-z0-9][a-z0-9-]*$/i.test(nameOrPath) ? fileURLToPath(new URL(`${nameOrPath}.yaml`, BUNDLED)) : undefined;
-  const path = bundled && existsSync(bundled) && !existsSync(nameOrPath) ? bundled : nameOrPath;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UserError('--scenario', nameOrPath, `is neither a bundled scenario nor a readable file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (err) {
-    throw new UserError('--scenario', nameOrPath, `not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
-  }
-  let load: LoadShape | undefined;
-  if (data !== null && typeof data === 'object' && 'load' in data) {
-    const { load: raw, ...rest } = data as Record<string, unknown>;
-    load = parseLoad(raw);
-    data = rest;
-  }
-  return { scenario: loadScenario(data as Scenario), load, name: nameOrPath };
+  const scenario = loadScenario(nameOrPath, '--scenario');
+  return { scenario, load: scenario.load === undefined ? undefined : parseLoad(scenario.load), name: nameOrPath };
 }
 
 export interface ScenarioSourceOptions {

@@ -1,6 +1,5 @@
 // The run summary (`--json`, summary.json; schema in summary.schema.json) and its verdict.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packageJson } from '../common/package-json.js';
 import type { LakeSide } from './lake-check.js';
 import type { LatencySummary, OutcomeCounts } from './outcomes.js';
 import type { ShardRow, TargetInfo } from './target.js';
@@ -39,6 +38,8 @@ export interface SummaryInput {
   endedAt: Date;
   /** Seconds from the first record to the last outcome. */
   durationS: number;
+  /** Seconds from the first record to the last one handed over: what the achieved rate is measured on. */
+  sendingS: number;
   generated: number;
   attempted: number;
   dropped: number;
@@ -69,10 +70,10 @@ export function buildSummary(i: SummaryInput): RunSummary {
   if (v && v.processingFailed > 0) reasons.push(`${v.processingFailed} records in the lake's error output`);
   if (unreadable > 0) reasons.push(`${unreadable} lake objects unreadable`);
   reasons.push(...i.problems);
-  const seconds = Math.max(i.durationS, 1e-3);
+  const seconds = Math.max(i.sendingS, 1e-3);
   return {
     schema: SUMMARY_SCHEMA,
-    version: packageVersion(),
+    version: packageJson().version,
     scenario: i.scenario,
     seed: i.seed,
     target: i.target,
@@ -100,17 +101,6 @@ export function buildSummary(i: SummaryInput): RunSummary {
     verdict: reasons.length === 0 ? 'ok' : 'failed',
     verdict_reasons: reasons,
   };
-}
-
-let version: string | undefined;
-/** From package.json, found beside the sources or beside dist/. */
-function packageVersion(): string {
-  if (version !== undefined) return version;
-  for (const rel of ['../package.json', '../../package.json']) {
-    const path = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(path)) return (version = String((JSON.parse(readFileSync(path, 'utf8')) as { version?: string }).version ?? '0.0.0'));
-  }
-  return (version = '0.0.0');
 }
 
 function round(n: number, digits: number): number {

@@ -22,8 +22,11 @@ export interface ShardRow {
 
 export interface Target {
   readonly info: TargetInfo;
-  /** Kinesis/Firehose targets: the producer (for live views). */
+  /** Kinesis/Firehose targets: the producer (the first, with a scenario's `producers: N`), for live views. */
   readonly producer?: KinesisProducer | FirehoseProducer;
+  readonly producers?: readonly (KinesisProducer | FirehoseProducer)[];
+  /** Kinesis streams: UpdateShardCount (UNIFORM_SCALING), for a scenario's `reshard:` steps. */
+  reshard?(shards: number): Promise<void>;
   /** Hands one record over; a returned Promise means "wait" (backpressure). */
   send(vehicleId: string, seq: number, json: string): void | Promise<void>;
   /** Sends everything buffered; resolves when every record has an outcome. */

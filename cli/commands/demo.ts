@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { UserError } from '../../common/user-error.js';
+import { addViewOptions, type ViewFlags } from '../../observe/view-flags.js';
 import { positiveInt, positiveNumber, probability } from '../options.js';
 import { executeRun, runOptionsFrom } from './run.js';
 
-interface DemoFlags {
+interface DemoFlags extends ViewFlags {
   scenario: string;
   seed?: number;
   duration?: number;
@@ -16,7 +17,7 @@ interface DemoFlags {
 
 /** `sdfleet demo` (npm start): `run --target local` with the demo scenario and a few injected faults. */
 export function registerDemo(program: Command): void {
-  program
+  const command = program
     .command('demo')
     .description('run the fleet end to end on the embedded local stack: simulator → producer → shard gate → kinesalite → delivery → lake → verify (run --target local)')
     .option('--scenario <name|path>', 'bundled scenario name or a YAML/JSON file', 'demo')
@@ -36,4 +37,5 @@ export function registerDemo(program: Command): void {
       );
       await executeRun(options, flags);
     });
+  addViewOptions(command);
 }

@@ -6,8 +6,8 @@ import { writeReport } from '../../observe/report.js';
 import { mergeSummaries, parseSummary, type RunSummary } from '../../runner/merge-summaries.js';
 
 /**
- * `sdfleet report`: reports on finished runs. `report merge` reconciles the summaries of `--worker i/n`
- * runs into one verdict; the per-run report (`report <run-dir>`) is added to the same command.
+ * `sdfleet report`: reports on finished runs. `report <run-dir>` rebuilds a run's report.html;
+ * `report merge` reconciles the summaries of `--worker i/n` runs into one verdict.
  */
 export function registerReport(program: Command): Command {
   const report = program.command('report').description('reports on finished runs: report.html for a run folder, or `report merge` for worker summaries');

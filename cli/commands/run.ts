@@ -2,20 +2,22 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createLogger } from '../../common/logger.js';
 import { UserError } from '../../common/user-error.js';
+import type { Observability } from '../../observe/observability.js';
+import { addViewOptions, createRecordTap, observeRun, type ViewFlags } from '../../observe/view-flags.js';
 import { resolveStream } from '../../runner/aws-target.js';
 import { parseRateFlag, type LoadShape } from '../../runner/load-shape.js';
 import { replaySource, type OnBadLine } from '../../runner/replay-source.js';
 import { describeRun } from '../../runner/report-text.js';
 import { defaultRunFolder } from '../../runner/run-folder.js';
-import { startRun, type RunCounters, type RunHandle, type RunOptions, type TargetSpec } from '../../runner/run.js';
+import { startRun, type RunHandle, type RunOptions, type TargetSpec } from '../../runner/run.js';
 import { readScenario, scenarioSource } from '../../runner/scenario-source.js';
 import type { Source } from '../../runner/source.js';
 import { TARGET_KINDS, type TargetKind } from '../../runner/target.js';
-import { parseWorker } from '../../simulator/index.js';
+import { parseWorker, type Scenario } from '../../simulator/index.js';
 import { selfCommand } from '../installation.js';
 import { positiveInt, positiveNumber, probability, seed } from '../options.js';
 
-export interface RunFlags {
+export interface RunFlags extends ViewFlags {
   target: string;
   stream?: string;
   endpoint?: string;
@@ -31,7 +33,7 @@ export interface RunFlags {
   timestamps?: string;
   onBadLine: string;
   worker?: string;
-  shards: number;
+  shards?: number;
   internalFailureRate: number;
   lake?: string;
   lakeWait: number;
@@ -50,6 +52,7 @@ export function addRunOptions(command: Command, { withTarget }: { withTarget: bo
       .option('--endpoint <url>', 'kinesis/firehose: endpoint URL (an sdfleet stack, LocalStack, kinesis-mock); credentials always come from the AWS SDK default chain')
       .option('--region <region>', 'kinesis/firehose: AWS region (default: the SDK configuration, or the ARN)');
   }
+  addViewOptions(command);
   return command
     .option('--out <file>', 'file target: NDJSON file (gzip when it ends in .gz), or - for stdout', '-')
     .option('--scenario <name|path>', `bundled scenario name or a YAML/JSON file (default ${DEFAULT_SCENARIO})`)
@@ -62,7 +65,7 @@ export function addRunOptions(command: Command, { withTarget }: { withTarget: bo
     .option('--max-records <n>', 'stop after n events', positiveInt)
     .option('--timestamps <mode>', 'created_at: simulated | wall (stamped at send; default wall for kinesis and firehose)')
     .option('--on-bad-line <mode>', 'a bad replay line: stop (exit 2) | skip (counted)', 'stop')
-    .option('--shards <n>', 'local target: shards in the embedded stream', positiveInt, 2)
+    .option('--shards <n>', "local target: shards in the embedded stream (default: the scenario's stack.shards, else 2)", positiveInt)
     .option('--internal-failure-rate <p>', 'local target: gate fault, probability of a per-record InternalFailure', probability, 0)
     .option('--lake <dir>', 'also verify this lake folder against the run (non-local targets)')
     .option('--lake-wait <seconds>', 'with --lake: how long to wait for every acknowledged record to arrive', positiveNumber, 120)
@@ -97,28 +100,46 @@ export async function runOptionsFrom(flags: RunFlags, extra: { simulatedDuration
   const worker = flags.worker === undefined ? null : parseWorker(flags.worker);
 
   let source: Source;
+  let scenario: Scenario | undefined;
   let load: LoadShape | undefined;
   if (flags.replay !== undefined) {
     for (const [flag, value] of [['--scenario', flags.scenario], ['--seed', flags.seed], ['--worker', flags.worker]] as const) {
       if (value !== undefined) throw new UserError(flag, value, 'conflicts with --replay (a recording is sent as it is)');
     }
     if (flags.speed !== undefined && flags.rate !== undefined) throw new UserError('--rate', flags.rate, 'conflicts with --speed: a replay follows its own timing or a rate, not both');
-    source = await replaySource(flags.replay, flags.onBadLine as OnBadLine);
   } else {
     if (flags.speed !== undefined) throw new UserError('--speed', flags.speed, 'only applies with --replay');
     if (flags.onBadLine !== 'stop') throw new UserError('--on-bad-line', flags.onBadLine, 'only applies with --replay');
+  }
+  const flagShape = flags.rate !== undefined ? parseRateFlag(flags.rate) : undefined;
+  let durationS = flags.duration;
+  let maxRecords = flags.maxRecords;
+  if (flags.replay !== undefined) {
+    source = await replaySource(flags.replay, flags.onBadLine as OnBadLine);
+  } else {
     const loaded = readScenario(flags.scenario ?? DEFAULT_SCENARIO);
+    scenario = loaded.scenario;
     load = loaded.load;
-    const ownStop = flags.duration === undefined && flags.maxRecords === undefined;
-    if (ownStop && extra.simulatedDurationS === undefined && loaded.scenario.stop.durationS === undefined && loaded.scenario.stop.maxRecords === undefined && load?.shape !== 'steps') {
+    const paced = (flagShape ?? load ?? { shape: 'max' }).shape !== 'max';
+    const ownStop = durationS === undefined && maxRecords === undefined;
+    // A paced load's own stop is the run's length in wall-clock seconds, the simulated clock running as
+    // fast as the shape needs; at max, the scenario's stop is simulated time, as in `simulate`.
+    if (ownStop && paced) {
+      durationS = scenario.stop.durationS;
+      maxRecords = scenario.stop.maxRecords;
+    }
+    const shapeEnds = (flagShape ?? load)?.shape === 'steps';
+    if (ownStop && extra.simulatedDurationS === undefined && scenario.stop.durationS === undefined && scenario.stop.maxRecords === undefined && !shapeEnds) {
       throw new UserError('--duration', undefined, 'give --duration or --max-records (or a scenario stop) so the run ends');
     }
-    source = scenarioSource(loaded, { seed: flags.seed, worker: worker ?? undefined, durationS: extra.simulatedDurationS, useScenarioStop: ownStop });
+    source = scenarioSource(loaded, { seed: flags.seed, worker: worker ?? undefined, durationS: extra.simulatedDurationS, useScenarioStop: ownStop && !paced });
   }
-  const shape: LoadShape = flags.rate !== undefined ? parseRateFlag(flags.rate) : (load ?? { shape: 'max' });
+  const shape: LoadShape = flagShape ?? load ?? { shape: 'max' };
+  if (shape.shape === 'steps' && durationS === undefined) durationS = shape.steps.reduce((sum, step) => sum + step.for, 0);
+  const faults = flags.internalFailureRate > 0 ? { seed: flags.seed ?? source.seed ?? 1, internalFailureRate: flags.internalFailureRate } : scenario?.stack?.faults;
   const target: TargetSpec =
     kind === 'local'
-      ? { kind, shardCount: flags.shards, faults: flags.internalFailureRate > 0 ? { seed: flags.seed ?? source.seed ?? 1, internalFailureRate: flags.internalFailureRate } : undefined }
+      ? { kind, shardCount: flags.shards ?? scenario?.stack?.shards ?? 2, faults }
       : kind === 'file'
         ? { kind, path: flags.out }
         : { kind, stream: flags.stream!, region: flags.region, endpoint: flags.endpoint };
@@ -126,8 +147,10 @@ export async function runOptionsFrom(flags: RunFlags, extra: { simulatedDuration
     source,
     target,
     pacing: flags.speed !== undefined ? { speed: flags.speed } : { shape },
-    durationS: flags.duration ?? (shape.shape === 'steps' ? shape.steps.reduce((s, st) => s + st.for, 0) : undefined),
-    maxRecords: flags.maxRecords,
+    durationS,
+    maxRecords,
+    producers: scenario?.producers ?? 1,
+    reshard: scenario?.reshard ?? [],
     timestamps: (flags.timestamps as 'simulated' | 'wall' | undefined) ?? (aws ? 'wall' : 'simulated'),
     dir: resolve(flags.dir ?? defaultRunFolder()),
     lake: flags.lake,
@@ -137,47 +160,50 @@ export async function runOptionsFrom(flags: RunFlags, extra: { simulatedDuration
   };
 }
 
-const PROGRESS_EVERY_S = 10;
-
-/** Runs with Ctrl-C handling and progress on stderr, prints the report or the JSON, sets the exit code. */
-export async function executeRun(options: RunOptions, view: { json?: boolean }): Promise<void> {
+/** Runs with Ctrl-C handling and the live view on stderr, prints the report or the JSON, sets the exit code. */
+export async function executeRun(options: RunOptions, view: { json?: boolean } & ViewFlags): Promise<void> {
   const dataOnStdout = options.target.kind === 'file' && options.target.path === '-';
+  if (dataOnStdout && view.metrics && !view.metrics.file) throw new UserError('--metrics', 'emf', 'stdout carries the records (--out -); give emf=FILE');
   const report = dataOnStdout ? process.stderr : process.stdout;
   let handle: RunHandle | undefined;
+  let observing: Observability | undefined;
+  // Phase lines go through the live view, so they land above its frame instead of tearing it.
+  const say = (line: string) => (observing ? observing.note(line) : process.stderr.write(`${line}\n`));
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
     // Nothing sent yet, or the second Ctrl-C: quit at once.
     if (!handle || interrupts > 1) process.exit(130);
-    process.stderr.write('• interrupted: stopping, flushing and waiting for acknowledgements (Ctrl-C again to quit at once)\n');
+    say('• interrupted: stopping, flushing and waiting for acknowledgements (Ctrl-C again to quit at once)');
     handle.interrupt();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    process.stderr.write(`• starting the ${options.target.kind} target\n`);
-    handle = await startRun(options);
-    process.stderr.write(`• sending (run folder ${handle.dir})\n`);
+    say(`• starting the ${options.target.kind} target`);
+    const records = createRecordTap();
+    handle = await startRun({ ...options, onRecord: records.onRecord });
+    const info = handle.target.info;
+    observing = await observeRun(handle, records, view, { title: `sdfleet ${info.kind}${info.stream ? ` ${info.stream}` : ''}`, streamName: info.stream ?? undefined });
+    say(`• sending (run folder ${handle.dir})`);
     let lastPhase = 'sending';
     handle.onTick((c) => {
       if (c.phase !== lastPhase) {
         lastPhase = c.phase;
-        process.stderr.write(`• ${c.phase}\n`);
+        say(`• ${c.phase}`);
       }
-      if (Math.round(c.elapsedS) % PROGRESS_EVERY_S === 0) process.stderr.write(`  ${progressLine(c)}\n`);
     });
     const result = await handle.done;
+    const written = (await observing.stop()).report;
+    observing = undefined;
+    if (written) say(`• report: ${written.path}`);
     report.write(view.json ? `${JSON.stringify(result.summary, null, 2)}\n` : describeRun(result, { pacing: options.pacing, cli: selfCommand(), ledgerPath: `${handle.dir}/acks.json` }));
     process.exitCode = result.summary.verdict === 'ok' ? 0 : 1;
   } finally {
+    // A run that failed part-way still keeps its series; its report needs the summary, which it may lack.
+    await observing?.stop({ report: false }).catch(() => undefined);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
 
-function progressLine(c: RunCounters): string {
-  const rate = c.elapsedS > 0 ? Math.round(c.attempted / c.elapsedS) : 0;
-  return `${Math.round(c.elapsedS)} s: ${c.attempted} sent (${rate}/s), ${c.acked} acknowledged, ${c.failed + c.expired} failed, ${c.pending} pending${c.delivered === undefined ? '' : `, ${c.delivered} read by the delivery`}`;
-}
-
-/** How to call sdfleet where it runs now, for the report's hints. */

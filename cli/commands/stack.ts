@@ -1,23 +1,20 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../common/logger.js';
 import { startObservability } from '../../observe/observability.js';
+import { addViewOptions } from '../../observe/view-flags.js';
 import { UserError } from '../../common/user-error.js';
-import { CheckpointStore } from '../../pipeline/delivery/checkpoint-store.js';
-import { defaultDeliveryStreamName, startDeliveryStream, StreamIdentityMismatch, type DeliveryStream } from '../../pipeline/delivery/delivery-stream.js';
+import { startDeliveryStream, StreamIdentityMismatch, type DeliveryStream } from '../../pipeline/delivery/delivery-stream.js';
+import { startLocalFirehose, type LocalFirehose } from '../../pipeline/firehose/local-firehose.js';
 import { FilesystemBucket } from '../../pipeline/lake/fs-bucket.js';
 import type { FaultOptions } from '../../pipeline/stream/faults.js';
 import { SHARD_LIMIT } from '../../pipeline/stream/kinesalite.js';
 import { createLocalKinesisClient } from '../../producer/local-client.js';
 import { ACCOUNTING_PATH } from '../../pipeline/stream/gate.js';
 import { startLocalStream, type LocalStream } from '../../pipeline/stream/local-stream.js';
-import { prepareStreamStore } from '../../pipeline/stream/stream-store.js';
 import { integer, port, positiveInt, positiveNumber, probability } from '../options.js';
+import { prepareDirs, type StackDirFlags, type StackDirs } from './stack-dirs.js';
 
-interface StackFlags {
-  stream: string;
+interface StackFlags extends StackDirFlags {
   shards: number;
   port: number;
   host: string;
@@ -33,21 +30,17 @@ interface StackFlags {
   hangRate: number;
   latency?: NonNullable<FaultOptions['latencyMs']>;
   json?: boolean;
-  delivery?: boolean;
-  dataDir: string;
-  memory?: boolean;
-  fresh?: boolean;
-  lake?: string;
-  checkpointDir?: string;
   bufferSeconds: number;
   format: 'json' | 'parquet';
+  firehose?: string;
+  firehosePort: number;
   ui?: number | true;
   quiet?: boolean;
 }
 
 /** `sdfleet stack`: kinesalite plus the shard gate as a long-lived local Kinesis for any producer. */
 export function registerStack(program: Command): void {
-  program
+  const command = program
     .command('stack')
     .description('run a local Kinesis with real per-shard limits and seeded faults (kinesalite behind the shard gate) until Ctrl-C')
     .option('--stream <name>', 'stream to create', 'sdfleet')
@@ -73,61 +66,39 @@ export function registerStack(program: Command): void {
     .option('--checkpoint-dir <dir>', 'with --delivery: durable checkpoints (default <data-dir>/checkpoints)')
     .option('--buffer-seconds <n>', 'with --delivery: S3 buffer interval, also the Lambda one up to its 60 s default (Firehose allows 60–900 with dynamic partitioning)', bufferSeconds, 60)
     .option('--format <format>', 'with --delivery: json (GZIP NDJSON) or parquet', format, 'json')
+    .option('--firehose <name>', 'also serve a local Firehose API (direct PUT) for this delivery stream, delivering into the lake', deliveryStreamName)
+    .option('--firehose-port <port>', 'with --firehose: its port (0 = random)', port, 4573)
     .option('--json', 'print one machine-readable line on start and one on stop')
-    .option('--ui [port]', "live dashboard of the gate's per-shard accounting on 127.0.0.1 (default: any free port, printed)", port)
-    .option('--quiet', 'no live terminal view (on a TTY) or progress line every 10 s (otherwise) on stderr')
     .action(async (flags: StackFlags) => {
-      const requestFaults = flags.error500Rate + flags.error503Rate + flags.dropRate + flags.hangRate;
-      if (requestFaults > 1) throw new UserError('--error-500-rate + --error-503-rate + --drop-rate + --hang-rate', requestFaults, 'must add up to at most 1');
-      const faults: FaultOptions = {
-        seed: flags.seed,
-        internalFailureRate: flags.internalFailureRate,
-        error500Rate: flags.error500Rate,
-        error503Rate: flags.error503Rate,
-        dropConnectionRate: flags.dropRate,
-        hangRate: flags.hangRate,
-        latencyMs: flags.latency,
-      };
+      const faults = faultsOf(flags);
       const limits = { bytesPerSecond: flags.bytesPerSecond, recordsPerSecond: flags.recordsPerSecond, burstSeconds: flags.burstSeconds };
       const dirs = await prepareDirs(flags);
-      const stack = await start(flags, limits, faults, dirs.stream).catch(async (err: unknown) => {
-        await dirs.cleanup();
-        throw err;
-      });
-      const readerClient = createLocalKinesisClient({ endpoint: stack.upstreamEndpoint });
-      let delivery: DeliveryStream | undefined;
-      try {
-        delivery = flags.delivery ? await startDelivery(flags, dirs, stack, readerClient) : undefined;
-      } catch (err) {
-        readerClient.destroy();
-        await stack.close();
-        await dirs.cleanup();
-        throw err;
-      }
-      const lakeRoot = dirs.lake;
-      const info = {
-        endpoint: stack.endpoint,
-        upstreamEndpoint: stack.upstreamEndpoint,
-        streamName: stack.streamName,
-        shardCount: stack.shardCount,
-        resumed: stack.resumed,
-        streamStore: dirs.stream ?? 'memory',
-        accountingUrl: `${stack.endpoint}${ACCOUNTING_PATH}`,
-        limits: stack.gate.limits,
-        faults,
-        lake: delivery ? lakeRoot : undefined,
+      // Closed in reverse order of starting: what delivers stops before what it reads from.
+      const closers: Array<() => Promise<void>> = [dirs.cleanup];
+      const closeAll = async () => {
+        for (const close of closers.splice(0).reverse()) await close();
       };
-      if (flags.json) console.log(JSON.stringify({ event: 'started', ...info }));
-      else {
-        const l = stack.gate.limits;
-        console.log(`sdfleet stack: Kinesis endpoint ${info.endpoint} (shard gate), stream "${info.streamName}" with ${info.shardCount} shards`);
-        console.log(`  stream: ${dirs.stream ? `${stack.resumed ? 'resumed from' : 'stored in'} ${dirs.stream} (--fresh starts over)` : 'in memory'}`);
-        console.log(`  limits per shard: ${l.bytesPerSecond} bytes/s, ${l.recordsPerSecond} records/s, burst ${l.burstSeconds} s`);
-        console.log(`  faults: ${describeFaults(faults)}`);
-        console.log(`  accounting: ${info.accountingUrl}   kinesalite (unmetered): ${info.upstreamEndpoint}`);
-        if (delivery) console.log(`  delivery: into ${lakeRoot} every ${flags.bufferSeconds} s (query with: sdfleet lake query --lake ${lakeRoot} "...")`);
-        console.log('  Ctrl-C to stop');
+      let stack: LocalStream, delivery: DeliveryStream | undefined, firehose: LocalFirehose | undefined;
+      try {
+        stack = await start(flags, limits, faults, dirs.stream);
+        closers.push(() => stack.close());
+        const readerClient = createLocalKinesisClient({ endpoint: stack.upstreamEndpoint });
+        closers.push(() => Promise.resolve(readerClient.destroy()));
+        if (flags.delivery) {
+          const started = await startDelivery(flags, dirs, stack, readerClient);
+          closers.push(() => started.stop()); // delivers what it has read before the stream goes away
+          delivery = started;
+        }
+        if (flags.firehose !== undefined) {
+          const started = await startFirehose(flags, flags.firehose, dirs.lake);
+          closers.push(() => started.stop());
+          firehose = started;
+        }
+      } catch (err) {
+        await closeAll();
+        throw err;
       }
+      printStarted(flags, stack, faults, dirs, delivery, firehose);
       const observing = await startObservability({
         title: 'sdfleet stack',
         gate: { accounting: () => stack.accounting(), limits: stack.gate.limits },
@@ -137,54 +108,69 @@ export function registerStack(program: Command): void {
       });
       await untilSignal();
       await observing.stop();
-      await delivery?.stop(); // delivers what it has read before the stream goes away
-      readerClient.destroy();
+      await closeAll();
       const totals = stack.accounting().totals;
       const delivered = delivery?.stats();
-      await stack.close();
-      await dirs.cleanup();
-      if (flags.json) console.log(JSON.stringify({ event: 'stopped', totals, delivery: delivered }));
+      const direct = firehose && { ...firehose.counts(), delivery: firehose.delivery.stats() };
+      if (flags.json) console.log(JSON.stringify({ event: 'stopped', totals, delivery: delivered, firehose: direct }));
       else {
         console.log(`sdfleet stack: stopped; accepted ${totals.acceptedRecords} records (${totals.acceptedBytes} bytes), throttled ${totals.throttledRecords}`);
         if (delivered) console.log(`  delivery: read ${delivered.read}, wrote ${delivered.recordsWritten} records in ${delivered.objectsWritten} objects, ${delivered.failed} to the error output`);
+        if (direct) {
+          console.log(
+            `  firehose: accepted ${direct.acceptedRecords} records, throttled ${direct.throttledRecords}; wrote ${direct.delivery.recordsWritten} in ${direct.delivery.objectsWritten} objects, ${direct.delivery.failed} to the error output`,
+          );
+        }
       }
     });
+  addViewOptions(command, { metrics: false });
 }
 
-interface StackDirs {
-  /** LevelDB folder of the stream; undefined with --memory. */
-  stream?: string;
-  checkpoints: string;
-  lake: string;
-  /** Removes the temporary checkpoint folder of --memory. */
-  cleanup(): Promise<void>;
-}
-
-/** Where the stream, checkpoints and lake live; `--fresh` empties what sdfleet stored there. */
-async function prepareDirs(flags: StackFlags): Promise<StackDirs> {
-  const stream = flags.memory ? undefined : join(flags.dataDir, 'stream');
-  if (flags.checkpointDir !== undefined) await assertFolder('--checkpoint-dir', flags.checkpointDir);
-  if (stream) await prepareStreamStore(stream, { fresh: flags.fresh, label: '--data-dir' });
-  const temporary = flags.memory && flags.delivery && flags.checkpointDir === undefined ? await mkdtemp(join(tmpdir(), 'sdfleet-checkpoints-')) : undefined;
-  const checkpoints = temporary ?? flags.checkpointDir ?? join(flags.dataDir, 'checkpoints');
-  if (flags.fresh) await new CheckpointStore(join(checkpoints, defaultDeliveryStreamName(flags.stream))).clear();
+function faultsOf(flags: StackFlags): FaultOptions {
+  const requestFaults = flags.error500Rate + flags.error503Rate + flags.dropRate + flags.hangRate;
+  if (requestFaults > 1) throw new UserError('--error-500-rate + --error-503-rate + --drop-rate + --hang-rate', requestFaults, 'must add up to at most 1');
   return {
-    stream,
-    checkpoints,
-    lake: flags.lake ?? join(flags.dataDir, 'lake', 'sdfleet-lake'),
-    cleanup: async () => {
-      if (temporary) await rm(temporary, { recursive: true, force: true });
-    },
+    seed: flags.seed,
+    internalFailureRate: flags.internalFailureRate,
+    error500Rate: flags.error500Rate,
+    error503Rate: flags.error503Rate,
+    dropConnectionRate: flags.dropRate,
+    hangRate: flags.hangRate,
+    latencyMs: flags.latency,
   };
 }
 
-async function assertFolder(flag: string, path: string): Promise<void> {
-  const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return undefined;
-    if (err.code === 'ENOTDIR') throw new UserError(flag, path, 'is below a file, not a folder');
-    throw err;
-  });
-  if (info && !info.isDirectory()) throw new UserError(flag, path, 'is a file, not a folder');
+function printStarted(flags: StackFlags, stack: LocalStream, faults: FaultOptions, dirs: StackDirs, delivery: DeliveryStream | undefined, firehose: LocalFirehose | undefined): void {
+  const info = {
+    endpoint: stack.endpoint,
+    upstreamEndpoint: stack.upstreamEndpoint,
+    streamName: stack.streamName,
+    shardCount: stack.shardCount,
+    resumed: stack.resumed,
+    streamStore: dirs.stream ?? 'memory',
+    accountingUrl: `${stack.endpoint}${ACCOUNTING_PATH}`,
+    limits: stack.gate.limits,
+    faults,
+    lake: delivery || firehose ? dirs.lake : undefined,
+    firehose: firehose && { endpoint: firehose.endpoint, deliveryStreamName: firehose.deliveryStreamName, deliveryStreamArn: firehose.deliveryStreamArn, limits: firehose.limits },
+  };
+  if (flags.json) {
+    console.log(JSON.stringify({ event: 'started', ...info }));
+    return;
+  }
+  const l = stack.gate.limits;
+  console.log(`sdfleet stack: Kinesis endpoint ${info.endpoint} (shard gate), stream "${info.streamName}" with ${info.shardCount} shards`);
+  console.log(`  stream: ${dirs.stream ? `${stack.resumed ? 'resumed from' : 'stored in'} ${dirs.stream} (--fresh starts over)` : 'in memory'}`);
+  console.log(`  limits per shard: ${l.bytesPerSecond} bytes/s, ${l.recordsPerSecond} records/s, burst ${l.burstSeconds} s`);
+  console.log(`  faults: ${describeFaults(faults)}`);
+  console.log(`  accounting: ${info.accountingUrl}   kinesalite (unmetered): ${info.upstreamEndpoint}`);
+  if (delivery) console.log(`  delivery: into ${dirs.lake} every ${flags.bufferSeconds} s (query with: sdfleet lake query --lake ${dirs.lake} "...")`);
+  if (firehose) {
+    const f = firehose.limits;
+    console.log(`  firehose: endpoint ${firehose.endpoint}, delivery stream "${firehose.deliveryStreamName}" (direct PUT) into ${dirs.lake} every ${flags.bufferSeconds} s`);
+    console.log(`    limits: ${f.requestsPerSecond} requests/s, ${f.recordsPerSecond} records/s, ${f.bytesPerSecond} bytes/s`);
+  }
+  console.log('  Ctrl-C to stop');
 }
 
 async function startDelivery(flags: StackFlags, dirs: StackDirs, stack: LocalStream, client: ReturnType<typeof createLocalKinesisClient>): Promise<DeliveryStream> {
@@ -194,15 +180,38 @@ async function startDelivery(flags: StackFlags, dirs: StackDirs, stack: LocalStr
       streamName: stack.streamName,
       bucket: new FilesystemBucket(dirs.lake),
       checkpointDir: dirs.checkpoints,
-      lambdaBuffer: { intervalMs: Math.min(flags.bufferSeconds, 60) * 1000 },
-      s3Buffer: { intervalMs: flags.bufferSeconds * 1000 },
-      format: flags.format,
+      ...bufferOptions(flags),
       logger: createLogger('delivery'),
     });
   } catch (err) {
     if (err instanceof StreamIdentityMismatch) {
       throw new UserError('--checkpoint-dir', dirs.checkpoints, `${err.message}; start with --fresh to begin again, or use another --checkpoint-dir`);
     }
+    throw err;
+  }
+}
+
+/** The buffer hints and format both deliveries (Kinesis source and direct PUT) use. */
+function bufferOptions(flags: StackFlags) {
+  return {
+    lambdaBuffer: { intervalMs: Math.min(flags.bufferSeconds, 60) * 1000 },
+    s3Buffer: { intervalMs: flags.bufferSeconds * 1000 },
+    format: flags.format,
+  };
+}
+
+async function startFirehose(flags: StackFlags, name: string, lake: string): Promise<LocalFirehose> {
+  try {
+    return await startLocalFirehose({
+      deliveryStreamName: name,
+      bucket: new FilesystemBucket(lake),
+      port: flags.firehosePort,
+      host: flags.host,
+      ...bufferOptions(flags),
+      logger: createLogger('firehose'),
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UserError('--firehose-port', flags.firehosePort, 'is already in use; pick another port or 0 for a random one');
     throw err;
   }
 }
@@ -266,6 +275,12 @@ function bufferSeconds(value: string): number {
   const n = positiveNumber(value);
   if (n > 900) throw new InvalidArgumentError(`expected at most 900 seconds (Firehose's maximum), got "${value}"`);
   return n;
+}
+
+/** Firehose's rule for delivery stream names. */
+function deliveryStreamName(value: string): string {
+  if (!/^[a-zA-Z0-9_.-]{1,64}$/.test(value)) throw new InvalidArgumentError(`expected 1–64 letters, digits, "_", "." or "-", got "${value}"`);
+  return value;
 }
 
 function format(value: string): 'json' | 'parquet' {

@@ -22,5 +22,10 @@ export function propsFromContext(context: (key: string) => unknown): PipelineSta
     if (![true, false, 'true', 'false'].includes(value as string | boolean)) throw new UserError(`context ${name}`, value, 'must be true or false');
     props[name] = value === true || value === 'true';
   }
+  const fleetImage = context('fleetImage');
+  if (fleetImage !== undefined) {
+    if (typeof fleetImage !== 'string' || !/^\S+$/.test(fleetImage)) throw new UserError('context fleetImage', fleetImage, 'must be an image URI such as 123456789012.dkr.ecr.us-west-2.amazonaws.com/sdfleet:0.1.0');
+    props.fleetImage = fleetImage;
+  }
   return props;
 }

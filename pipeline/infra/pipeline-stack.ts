@@ -6,6 +6,7 @@ import { UserError } from '../../common/user-error.js';
 import { DEFAULT_OUT_DIR } from '../transform/build.js';
 import { createPipelineAlarms } from './alarms.js';
 import { createDeliveryStream } from './delivery-stream.js';
+import { createFleetTask } from './fleet-task.js';
 import { createIotIngest } from './iot-ingest.js';
 import { createLakeBucket, type LakeEncryption } from './lake-bucket.js';
 import { createLakeTable } from './lake-table.js';
@@ -34,6 +35,8 @@ export interface PipelineStackProps extends StackProps {
   bufferIntervalSeconds?: number;
   /** Iterator-age alarm threshold. Default one minute. */
   iteratorAgeAlarmMs?: number;
+  /** Image URI of docker/Dockerfile for the Fargate fleet task. Default `sdfleet:latest` (push yours and set it). */
+  fleetImage?: string;
 }
 
 export const DEFAULT_TRANSFORM_ZIP = path.join(DEFAULT_OUT_DIR, 'firehose-transform.zip');
@@ -87,10 +90,12 @@ export class PipelineStack extends Stack {
     if (props.parquet) delivery.node.addDependency(table);
     createIotIngest(this, stream);
     createPipelineAlarms(this, { stream, delivery, transform, iteratorAgeMs: props.iteratorAgeAlarmMs ?? 60_000 });
+    const fleetTask = createFleetTask(this, { stream, image: props.fleetImage ?? 'sdfleet:latest' });
 
     new CfnOutput(this, 'StreamName', { value: stream.streamName, description: 'Point `sdfleet` producers here' });
     new CfnOutput(this, 'DeliveryStreamName', { value: delivery.ref });
     new CfnOutput(this, 'LakeBucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'AthenaTable', { value: `${databaseName}.${tableName}` });
+    new CfnOutput(this, 'FleetTaskDefinition', { value: fleetTask.taskDefinitionArn, description: 'Load workers: aws ecs run-task, one per --worker i/N' });
   }
 }

@@ -24,7 +24,7 @@ export interface QueryResult {
 }
 
 /** The error output's record shape, given explicitly so no file's content can change it. */
-export const ERROR_COLUMNS =
+const ERROR_COLUMNS =
   "{attemptsMade: 'INTEGER', arrivalTimestamp: 'BIGINT', errorCode: 'VARCHAR', errorMessage: 'VARCHAR', attemptEndingTimestamp: 'BIGINT', rawData: 'VARCHAR', lambdaArn: 'VARCHAR'}";
 
 // Errors in the SQL itself: reading the files again would not help.
@@ -75,11 +75,11 @@ export async function openLake(root: string): Promise<LakeConnection> {
 }
 
 /** A DuckDB list literal of file paths. */
-export function fileList(paths: readonly string[]): string {
+function fileList(paths: readonly string[]): string {
   return `[${paths.map(quote).join(', ')}]`;
 }
 
-export function ndjsonEventsSource(paths: readonly string[]): string {
+function ndjsonEventsSource(paths: readonly string[]): string {
   return `read_json_auto(${fileList(paths)}, hive_partitioning = true, union_by_name = true, compression = 'gzip', format = 'newline_delimited')`;
 }
 
@@ -92,7 +92,7 @@ export function ndjsonDeliveredColumns(paths: readonly string[]): string {
   return `read_json(${fileList(paths)}, columns = {event_uuid: 'VARCHAR', vehicle_id: 'VARCHAR', seq: 'VARCHAR'}, compression = 'gzip', format = 'newline_delimited')`;
 }
 
-export function errorsSource(paths: readonly string[]): string {
+function errorsSource(paths: readonly string[]): string {
   return `read_json(${fileList(paths)}, columns = ${ERROR_COLUMNS}, filename = true, compression = 'gzip', format = 'newline_delimited')`;
 }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,6 +6,7 @@ import { silentLogger, type Logger } from '../../common/logger.js';
 import { createLocalKinesisClient } from '../../producer/local-client.js';
 import { Accounting, type GateAccounting } from './accounting.js';
 import { FaultInjector, type FaultOptions } from './faults.js';
+import { actionOf, AMZ_JSON, listen, parseJson, readBody, sendJson } from './json-http.js';
 import {
   INTERNAL_FAILURE,
   INTERNAL_FAILURE_MESSAGE,
@@ -27,7 +27,6 @@ import type { Clock } from './token-bucket.js';
 import { Upstream, type UpstreamResponse } from './upstream.js';
 
 export const ACCOUNTING_PATH = '/_sdfleet/accounting';
-const AMZ_JSON = 'application/x-amz-json-1.1';
 const MAX_REQUEST_BYTES = 7 * 1024 * 1024;
 const RESHARD_ACTIONS = new Set(['UpdateShardCount', 'SplitShard', 'MergeShards']);
 
@@ -78,9 +77,9 @@ export async function startGate(options: GateOptions): Promise<Gate> {
 
   const handle = async (req: IncomingMessage): Promise<Reply> => {
     if (req.method === 'GET' && req.url?.split('?')[0] === ACCOUNTING_PATH) return { status: 200, body: accounting.snapshot() };
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_REQUEST_BYTES);
     if (body === undefined) return { status: 413, body: { __type: 'SerializationException', message: `request larger than ${MAX_REQUEST_BYTES} bytes` } };
-    const action = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    const action = actionOf(req);
     const forward = () => upstream.send(req.url ?? '/', req.headers, body);
 
     if (action === 'PutRecord' || action === 'PutRecords') {
@@ -221,14 +220,7 @@ export async function startGate(options: GateOptions): Promise<Gate> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as { port: number };
+  const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   let closed: Promise<void> | undefined;
 
   return {
@@ -265,33 +257,7 @@ function send(res: ServerResponse, reply: Reply): void {
     res.end(reply.raw.body);
     return;
   }
-  const text = JSON.stringify(reply.body);
-  res.writeHead(reply.status, {
-    'content-type': AMZ_JSON,
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-  });
-  res.end(text);
-}
-
-/** The whole body, or undefined when it exceeds the limit (the rest is read and discarded, so a 413 can still be sent). */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    length += chunk.length;
-    if (length <= MAX_REQUEST_BYTES) chunks.push(chunk);
-  }
-  return length <= MAX_REQUEST_BYTES ? Buffer.concat(chunks) : undefined;
-}
-
-function parseJson(body: Buffer): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  sendJson(res, reply.status, reply.body);
 }
 
 /** StreamName, or the name inside StreamARN (`arn:aws:kinesis:region:account:stream/<name>`). */

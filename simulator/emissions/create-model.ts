@@ -1,4 +1,4 @@
-import type { EmissionModel, VehicleClass } from './emission-model.js';
+import { zeroEmissions, type EmissionModel, type IntervalEmissions, type VehicleClass } from './emission-model.js';
 import { createEvModel } from './ev-model.js';
 import { createHbefaModel } from './hbefa-model.js';
 import { createMovesModel } from './moves-model.js';
@@ -23,19 +23,22 @@ export const MODEL_SOURCES: Readonly<Record<VehicleClass, string>> = {
   ev: 'road-load model',
 };
 
-/** A fresh, stateful model for one vehicle. */
-export function createEmissionModel(vehicleClass: VehicleClass): EmissionModel {
+/**
+ * A fresh, stateful model for one vehicle. `out` is the object every step fills and returns: models
+ * stepped one at a time (a fleet's vehicles, each reading it before the next steps) may share one.
+ */
+export function createEmissionModel(vehicleClass: VehicleClass, out: IntervalEmissions = zeroEmissions()): EmissionModel {
   switch (vehicleClass) {
     case 'car':
-      return createMovesModel('car');
+      return createMovesModel('car', out);
     case 'light_truck':
     case 'van':
-      return createMovesModel('light_truck');
+      return createMovesModel('light_truck', out);
     case 'bus':
-      return createHbefaModel('Bus');
+      return createHbefaModel('Bus', out);
     case 'drayage':
-      return createHbefaModel('HDV_D_EU6');
+      return createHbefaModel('HDV_D_EU6', out);
     case 'ev':
-      return createEvModel();
+      return createEvModel(undefined, out);
   }
 }

@@ -1,4 +1,4 @@
-import { GRAVITY_MPS2, gradeSine, zeroEmissions, type EmissionModel } from './emission-model.js';
+import { GRAVITY_MPS2, gradeSine, zeroEmissions, type EmissionModel, type IntervalEmissions } from './emission-model.js';
 import { CLASS_PROFILES } from './profiles.js';
 
 /** Road-load and powertrain figures for a typical US battery EV (compact SUV / sedan average). */
@@ -40,24 +40,43 @@ export const EV_PARAMETERS: EvParameters = {
 };
 
 /** Battery EV: no tailpipe emissions; net battery energy from a road-load model with regeneration. */
-export function createEvModel(p: EvParameters = EV_PARAMETERS): EmissionModel {
-  const out = zeroEmissions();
-  const halfRhoCdA = 0.5 * p.airDensityKgM3 * p.dragAreaM2;
-  return {
-    step(speedMps, accelMps2, gradePct, dtS) {
-      const v = speedMps;
-      const sin = gradeSine(gradePct);
-      const cos = Math.sqrt(1 - sin * sin);
-      const forceN = p.massKg * (p.inertiaFactor * accelMps2 + GRAVITY_MPS2 * (p.rollingResistance * cos + sin)) + halfRhoCdA * v * v;
-      const wheelW = v > 0 ? forceN * v : 0;
-      let batteryW: number;
-      if (wheelW >= 0) batteryW = wheelW / p.drivetrainEfficiency;
-      else batteryW = v < p.minRegenSpeedMps ? 0 : -Math.min(-wheelW * p.regenEfficiency, p.maxRegenW);
-      out.energy_wh = ((batteryW + p.auxiliaryW) * dtS) / 3600;
-      return out;
-    },
-    reset() {
-      // The road-load model is memoryless.
-    },
-  };
+export function createEvModel(p: EvParameters = EV_PARAMETERS, out: IntervalEmissions = zeroEmissions()): EmissionModel {
+  return new EvModel(p, out);
+}
+
+// A class, not closures: a fleet holds one model per vehicle.
+class EvModel implements EmissionModel {
+  private readonly halfRhoCdA: number;
+
+  constructor(
+    private readonly p: EvParameters,
+    private readonly out: IntervalEmissions,
+  ) {
+    this.halfRhoCdA = 0.5 * p.airDensityKgM3 * p.dragAreaM2;
+  }
+
+  step(speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
+    const p = this.p;
+    const out = this.out;
+    const v = speedMps;
+    const sin = gradeSine(gradePct);
+    const cos = Math.sqrt(1 - sin * sin);
+    const forceN = p.massKg * (p.inertiaFactor * accelMps2 + GRAVITY_MPS2 * (p.rollingResistance * cos + sin)) + this.halfRhoCdA * v * v;
+    const wheelW = v > 0 ? forceN * v : 0;
+    let batteryW: number;
+    if (wheelW >= 0) batteryW = wheelW / p.drivetrainEfficiency;
+    else batteryW = v < p.minRegenSpeedMps ? 0 : -Math.min(-wheelW * p.regenEfficiency, p.maxRegenW);
+    out.co2_g = 0;
+    out.nox_g = 0;
+    out.pm25_g = 0;
+    out.co_g = 0;
+    out.hc_g = 0;
+    out.fuel_g = 0;
+    out.energy_wh = ((batteryW + p.auxiliaryW) * dtS) / 3600;
+    return out;
+  }
+
+  reset(): void {
+    // The road-load model is memoryless.
+  }
 }

@@ -1,4 +1,4 @@
-import { GRAVITY_MPS2, gradeSine, zeroEmissions, type EmissionModel } from './emission-model.js';
+import { GRAVITY_MPS2, gradeSine, zeroEmissions, type EmissionModel, type IntervalEmissions } from './emission-model.js';
 import { loadHbefaClass, type HbefaFunction } from './emission-tables.js';
 
 /**
@@ -10,27 +10,37 @@ import { loadHbefaClass, type HbefaFunction } from './emission-tables.js';
  * and a steady downhill where the engine is not pulling (effective acceleration < 0) counts as coasting.
  * A stopped vehicle idles (c0) whatever the slope.
  */
-export function createHbefaModel(hbefaClass: string): EmissionModel {
-  const f = loadHbefaClass(hbefaClass);
-  const out = zeroEmissions();
-  return {
-    step(speedMps, accelMps2, gradePct, dtS) {
-      const v = speedMps;
-      const a = accelMps2 + GRAVITY_MPS2 * gradeSine(gradePct);
-      const coasting = v > 0 && a < 0;
-      const gramsPerMgS = coasting ? 0 : dtS / 3600; // mg/s ÷ 3.6 × dt ÷ 1000 = g
-      out.co2_g = gramsPerMgS * polynomial(f.co2, v, a);
-      out.nox_g = gramsPerMgS * polynomial(f.nox, v, a);
-      out.pm25_g = gramsPerMgS * polynomial(f.pm, v, a);
-      out.co_g = gramsPerMgS * polynomial(f.co, v, a);
-      out.hc_g = gramsPerMgS * polynomial(f.hc, v, a);
-      out.fuel_g = gramsPerMgS * polynomial(f.fuel, v, a);
-      return out;
-    },
-    reset() {
-      // HBEFA3 is memoryless.
-    },
-  };
+export function createHbefaModel(hbefaClass: string, out: IntervalEmissions = zeroEmissions()): EmissionModel {
+  return new HbefaModel(loadHbefaClass(hbefaClass), out);
+}
+
+// A class, not closures: a fleet holds one model per vehicle.
+class HbefaModel implements EmissionModel {
+  constructor(
+    private readonly f: ReturnType<typeof loadHbefaClass>,
+    private readonly out: IntervalEmissions,
+  ) {}
+
+  step(speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
+    const f = this.f;
+    const out = this.out;
+    const v = speedMps;
+    const a = accelMps2 + GRAVITY_MPS2 * gradeSine(gradePct);
+    const coasting = v > 0 && a < 0;
+    const gramsPerMgS = coasting ? 0 : dtS / 3600; // mg/s ÷ 3.6 × dt ÷ 1000 = g
+    out.co2_g = gramsPerMgS * polynomial(f.co2, v, a);
+    out.nox_g = gramsPerMgS * polynomial(f.nox, v, a);
+    out.pm25_g = gramsPerMgS * polynomial(f.pm, v, a);
+    out.co_g = gramsPerMgS * polynomial(f.co, v, a);
+    out.hc_g = gramsPerMgS * polynomial(f.hc, v, a);
+    out.fuel_g = gramsPerMgS * polynomial(f.fuel, v, a);
+    out.energy_wh = 0;
+    return out;
+  }
+
+  reset(): void {
+    // HBEFA3 is memoryless.
+  }
 }
 
 /** The HBEFA3 polynomial before the ÷3.6, clamped at zero. */

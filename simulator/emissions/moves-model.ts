@@ -1,4 +1,4 @@
-import { gradeSine, zeroEmissions, type EmissionModel } from './emission-model.js';
+import { gradeSine, zeroEmissions, type EmissionModel, type IntervalEmissions } from './emission-model.js';
 import { loadOpModeRates, loadVspCoefficients } from './emission-tables.js';
 import { OPERATING_MODES, operatingMode } from './operating-mode.js';
 import { vehicleSpecificPower } from './vsp.js';
@@ -14,31 +14,42 @@ const CO2 = 0, NOX = 1, PM25 = 2, CO = 3, HC = 4, FUEL = 5, RATE_COUNT = 6;
 const MAX_MODE = Math.max(...OPERATING_MODES);
 
 /** MOVES: VSP (source-type physics) → operating mode → g/h rate table, for the car and light-truck source types. */
-export function createMovesModel(sourceType: 'car' | 'light_truck'): EmissionModel {
-  const coefficients = loadVspCoefficients(sourceType);
-  const rates = ratesPerSecond(sourceType);
-  const out = zeroEmissions();
-  let prevAccel = 0;
-  let prevPrevAccel = 0;
-  return {
-    step(speedMps, accelMps2, gradePct, dtS) {
-      const vsp = vehicleSpecificPower(coefficients, speedMps, accelMps2, gradeSine(gradePct));
-      const base = operatingMode(speedMps, accelMps2, vsp, prevAccel, prevPrevAccel) * RATE_COUNT;
-      prevPrevAccel = prevAccel;
-      prevAccel = accelMps2;
-      out.co2_g = rates[base + CO2] * dtS;
-      out.nox_g = rates[base + NOX] * dtS;
-      out.pm25_g = rates[base + PM25] * dtS;
-      out.co_g = rates[base + CO] * dtS;
-      out.hc_g = rates[base + HC] * dtS;
-      out.fuel_g = rates[base + FUEL] * dtS;
-      return out;
-    },
-    reset() {
-      prevAccel = 0;
-      prevPrevAccel = 0;
-    },
-  };
+export function createMovesModel(sourceType: 'car' | 'light_truck', out: IntervalEmissions = zeroEmissions()): EmissionModel {
+  return new MovesModel(loadVspCoefficients(sourceType), ratesPerSecond(sourceType), out);
+}
+
+// A class, not closures: a fleet holds one model per vehicle.
+class MovesModel implements EmissionModel {
+  private prevAccel = 0;
+  private prevPrevAccel = 0;
+
+  constructor(
+    private readonly coefficients: ReturnType<typeof loadVspCoefficients>,
+    private readonly rates: Float64Array,
+    private readonly out: IntervalEmissions,
+  ) {}
+
+  step(speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
+    const rates = this.rates;
+    const out = this.out;
+    const vsp = vehicleSpecificPower(this.coefficients, speedMps, accelMps2, gradeSine(gradePct));
+    const base = operatingMode(speedMps, accelMps2, vsp, this.prevAccel, this.prevPrevAccel) * RATE_COUNT;
+    this.prevPrevAccel = this.prevAccel;
+    this.prevAccel = accelMps2;
+    out.co2_g = rates[base + CO2] * dtS;
+    out.nox_g = rates[base + NOX] * dtS;
+    out.pm25_g = rates[base + PM25] * dtS;
+    out.co_g = rates[base + CO] * dtS;
+    out.hc_g = rates[base + HC] * dtS;
+    out.fuel_g = rates[base + FUEL] * dtS;
+    out.energy_wh = 0;
+    return out;
+  }
+
+  reset(): void {
+    this.prevAccel = 0;
+    this.prevPrevAccel = 0;
+  }
 }
 
 const ratesCache = new Map<string, Float64Array>();

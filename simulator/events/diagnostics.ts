@@ -39,7 +39,8 @@ const INSPECTION_KM = 40000;
 export class Diagnostics {
   /** Latent faults as bits of FAULT_BIT: tested every engine step, so no Set lookups. */
   private faults = 0;
-  private readonly active = new Map<DtcCode, number>();
+  /** Codes set, with when; made on the first code (most vehicles never set one). */
+  private active: Map<DtcCode, number> | undefined;
   private readonly rng: Rng;
   batteryHealth: number;
   tyrePsi: number;
@@ -85,13 +86,14 @@ export class Diagnostics {
   }
 
   private set(v: VehicleView, code: DtcCode, extra: Record<string, unknown> = {}): void {
+    this.active ??= new Map();
     if (this.active.has(code)) return;
     this.active.set(code, v.simTimeS);
     v.emit(`dtc:set:${code}`, { code, description: DTC_CODES[code].description, mil_on: !DTC_CODES[code].clears, ...extra });
   }
 
   private clear(v: VehicleView, code: DtcCode, reason: string): void {
-    if (!this.active.delete(code)) return;
+    if (!this.active?.delete(code)) return;
     v.emit(`dtc:cleared:${code}`, { code, reason });
   }
 
@@ -106,8 +108,8 @@ export class Diagnostics {
     v.emit('battery:voltage:reading', { resting_v: r2(resting), cranking_v: r2(cranking), battery_health_pct: r1(this.batteryHealth * 100) });
     if (resting < 12.3) v.emit('battery:voltage:low', { resting_v: r2(resting), threshold_v: 12.3 });
     if (cranking < 9.6) this.set(v, 'P0562', { cranking_v: r2(cranking) });
-    if (this.active.has('P0300') && this.rng.chance(0.5)) this.clear(v, 'P0300', 'not seen this drive cycle');
-    if (this.active.has('C0035')) this.clear(v, 'C0035', 'sensor signal plausible at start-up');
+    if (this.active?.has('P0300') && this.rng.chance(0.5)) this.clear(v, 'P0300', 'not seen this drive cycle');
+    if (this.active?.has('C0035')) this.clear(v, 'C0035', 'sensor signal plausible at start-up');
     if (this.has('evIsolation') && v.ctx.hourAt(v.simTimeS) < 10) this.set(v, 'P0AA6');
     this.reminders(v);
   }
@@ -126,7 +128,7 @@ export class Diagnostics {
   /** Something is overdue (the vehicle may book a visit at its next stop). */
   needsService(v: VehicleView): boolean {
     const odo = v.odometerKm;
-    return odo >= this.nextServiceKm || odo >= this.nextRotationKm || (!v.isEv && odo >= this.nextOilKm) || this.brakeWearPct > 90 || this.active.size > 0;
+    return odo >= this.nextServiceKm || odo >= this.nextRotationKm || (!v.isEv && odo >= this.nextOilKm) || this.brakeWearPct > 90 || (this.active?.size ?? 0) > 0;
   }
 
   /** A maintenance visit: everything due is done, codes cleared, tyres set, pads replaced. */
@@ -154,7 +156,7 @@ export class Diagnostics {
       this.padsWarned = false;
       done.push('brake_pads');
     }
-    for (const code of [...this.active.keys()]) this.clear(v, code, 'repaired at maintenance visit');
+    for (const code of [...(this.active?.keys() ?? [])]) this.clear(v, code, 'repaired at maintenance visit');
     this.faults = 0;
     this.inflate(v);
     return done;
@@ -192,7 +194,7 @@ export class Diagnostics {
     if (!v.isEv) {
       if (this.has('thermostat') && this.engineOnS > 900) this.set(v, 'P0128', { coolant_c: r1(this.coolantC) });
       if (this.coolantC > 112) this.set(v, 'P0217', { coolant_c: r1(this.coolantC) });
-      else if (this.coolantC < 100 && this.active.has('P0217')) this.clear(v, 'P0217', 'coolant back below 100 C');
+      else if (this.coolantC < 100 && this.active?.has('P0217')) this.clear(v, 'P0217', 'coolant back below 100 C');
       if (this.has('misfire') && accel > 1.2 && this.rng.chance(0.05)) this.set(v, 'P0300', { rpm_band: 'high_load' });
       if (this.has('catalyst') && this.engineOnS > 900 && speedMps > 8) this.set(v, 'P0420');
       this.idleS = speedMps < 0.1 ? this.idleS + dt : 0;
@@ -201,8 +203,8 @@ export class Diagnostics {
     if (v.isDiesel) this.dieselStep(v, dt, speedMps, fuelG);
     if (this.has('evIsolation') && this.drivenSinceStartS > 600) this.clear(v, 'P0AA6', 'isolation resistance recovered');
     if (this.has('can') && speedMps > 27 && this.rng.chance(0.01)) this.set(v, 'U0100');
-    else if (this.active.size > 0 && this.active.has('U0100') && v.simTimeS - (this.active.get('U0100') ?? 0) > 60) this.clear(v, 'U0100', 'communication restored');
-    if (this.active.size > 0 && this.active.has('P0562') && this.drivenSinceStartS > 60) this.clear(v, 'P0562', 'charging voltage normal');
+    else if (this.active?.has('U0100') && v.simTimeS - (this.active.get('U0100') ?? 0) > 60) this.clear(v, 'U0100', 'communication restored');
+    if (this.active?.has('P0562') && this.drivenSinceStartS > 60) this.clear(v, 'P0562', 'charging voltage normal');
     if (accel < 0 && speedMps > 0) this.brakeWearPct += -accel * speedMps * dt * 2e-6;
     if (!this.padsWarned && this.brakeWearPct > 90) {
       this.padsWarned = true;

@@ -2,6 +2,7 @@
 // scans the schedule columns to skip parked vehicles without touching their objects, and the hot
 // numbers live in flat memory instead of ~15 boxed doubles scattered over each vehicle's objects.
 
+import { type IntervalEmissions, zeroEmissions } from '../emissions/index.js';
 import { type MotionLimits, type MotionResult, newMotionResult } from '../motion/follower.js';
 import { Outbox } from '../telemetry/outbox.js';
 
@@ -38,6 +39,8 @@ export class FleetState {
   /** Scratch for the motion model, refilled by each driving vehicle in turn (one step at a time). */
   readonly limits: MotionLimits = { dtS: 1, simTimeS: 0, speedFactor: 1, capMps: 0, maxAccelMps2: 0, maxDecelMps2: 0 };
   readonly motion: MotionResult = newMotionResult();
+  /** What every vehicle's emission model fills per step (read by that vehicle before the next steps). */
+  readonly emissions: IntervalEmissions = zeroEmissions();
 
   constructor(readonly size: number) {
     this.mode = new Uint8Array(size);

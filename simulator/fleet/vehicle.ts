@@ -82,7 +82,7 @@ export class Vehicle implements VehicleView {
     this.isDiesel = cp.isDiesel;
     this.fences = fences;
     this.profile = drawDriverProfile(rng);
-    this.model = createEmissionModel(vehicleClass);
+    this.model = createEmissionModel(vehicleClass, st.emissions);
     const legalCap = cp.axles >= TRUCK_SPEED_LIMIT_MIN_AXLES ? TRUCK_SPEED_LIMIT_KMH : Infinity;
     this.capMps = Math.min(cp.maxSpeedKmh, legalCap) / KMH;
     this.maxAccel = Math.min(cp.maxAccelMps2, this.profile.accelMps2);

@@ -3,6 +3,11 @@
 import { UserError } from '../../common/user-error.js';
 import type { Anchor, RoadGraph } from '../roads/graph.js';
 
+export interface BusLoop {
+  name: string;
+  stops: Anchor[];
+}
+
 export interface Places {
   homes: Anchor[];
   works: Anchor[];
@@ -10,7 +15,7 @@ export interface Places {
   depots: Anchor[];
   port: Anchor;
   freight: Anchor[];
-  busLoops: { name: string; stops: Anchor[] }[];
+  busLoops: BusLoop[];
 }
 
 const RESIDENTIAL = new Set(['La Jolla', 'Pacific Beach', 'North Park']);

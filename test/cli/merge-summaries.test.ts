@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeSummaries, parseSummary, type RunSummary } from '../../runner/merge-summaries.js';
+import { validateSummary } from '../runner/summary-schema.js';
 import { lines, REPO, sdfleet } from './support.js';
 
 const FIXTURES = `${REPO}test/cli/fixtures/`;
@@ -14,6 +15,16 @@ const w1 = fixture('summary-worker-1-of-2.json');
 const w1failed = fixture('summary-worker-1-of-2-failed.json');
 
 describe('mergeSummaries', () => {
+  it('reads fixtures that are valid run summaries, and writes one', () => {
+    for (const summary of [w0, w1, w1failed, mergeSummaries([w0, w1]), mergeSummaries([w0, w1failed])]) {
+      expect(validateSummary(summary), JSON.stringify(validateSummary.errors)).toBe(true);
+    }
+  });
+
+  it('merges replay workers, whose seed is null', () => {
+    expect(mergeSummaries([{ ...w0, seed: null }, { ...w1, seed: null }]).verdict).toBe('ok');
+  });
+
   it('adds up two OK workers into one OK verdict', () => {
     const m = mergeSummaries([w0, w1]);
     expect(m.verdict).toBe('ok');
@@ -89,6 +100,7 @@ describe('sdfleet report merge', () => {
     await writeFile(join(run, 'summary.json'), readFileSync(`${FIXTURES}summary-worker-1-of-2.json`));
     const r = await sdfleet(['report', 'merge', '--json', `${FIXTURES}summary-worker-0-of-2.json`, run]);
     expect(r.code, r.stderr).toBe(0);
+    expect(validateSummary(JSON.parse(r.stdout)), JSON.stringify(validateSummary.errors)).toBe(true);
     const merged = parseSummary('stdout', JSON.parse(r.stdout));
     expect(merged).toMatchObject({ verdict: 'ok', worker: null, records: { acked: 238_000 } });
   });

@@ -7,6 +7,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TIME_MAX_S, EVENT_TIME_MIN_S } from '../../common/event-time.js';
 import { UserError } from '../../common/user-error.js';
+import { runOptionsFrom, type RunFlags } from '../../cli/commands/run.js';
 import { validateEvent } from '../../pipeline/transform/validate-event.js';
 import { bundledScenarios, loadScenario } from '../../simulator/index.js';
 import { lines, REPO, sdfleet } from './support.js';
@@ -71,6 +72,19 @@ describe('the scenario library', () => {
   });
 });
 
+describe('the stack block drives run --target local', () => {
+  const flags = (extra: Partial<RunFlags>): RunFlags => ({ target: 'local', out: '-', onBadLine: 'stop', internalFailureRate: 0, lakeWait: 120, dir: tmpdir(), ...extra });
+  const localTarget = async (extra: Partial<RunFlags>) => (await runOptionsFrom(flags(extra))).target as { kind: 'local'; shardCount: number; faults?: Record<string, unknown> };
+
+  it('takes shards and gate faults from the scenario, and flags override them', async () => {
+    expect(await localTarget({ scenario: 'shard-saturation' })).toMatchObject({ shardCount: 1, faults: undefined });
+    expect((await localTarget({ scenario: 'throttle-storm' })).faults).toEqual(loadScenario('throttle-storm').stack?.faults);
+    expect(await localTarget({ scenario: 'shard-saturation', shards: 3 })).toMatchObject({ shardCount: 3 });
+    expect((await localTarget({ scenario: 'throttle-storm', internalFailureRate: 0.5 })).faults).toEqual({ seed: 13, internalFailureRate: 0.5 });
+    expect(await localTarget({ scenario: 'demo' })).toMatchObject({ shardCount: 2, faults: undefined });
+  });
+});
+
 describe('sdfleet scenarios and --scenario NAME', () => {
   let elsewhere: string;
   beforeAll(async () => {
@@ -94,7 +108,7 @@ describe('sdfleet scenarios and --scenario NAME', () => {
     expect(lines(r.stdout)).toHaveLength(5);
     const unknown = await sdfleet(['simulate', '--scenario', 'no-such-scenario'], { cwd: elsewhere });
     expect(unknown.code).toBe(2);
-    expect(lines(unknown.stderr)).toEqual([expect.stringMatching(/scenario: .*bundled: .*rush-hour.*\(got "no-such-scenario"\)/)]);
+    expect(lines(unknown.stderr)).toEqual([expect.stringMatching(/--scenario: .*bundled: .*rush-hour.*\(got "no-such-scenario"\)/)]);
   });
 });
 

@@ -1,7 +1,8 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { UserError } from '../../common/user-error.js';
 import { CheckpointStore } from '../../pipeline/delivery/checkpoint-store.js';
 import { CheckpointTracker } from '../../pipeline/delivery/checkpoint-tracker.js';
 
@@ -56,5 +57,30 @@ describe('checkpoint store', () => {
     const loaded = await new CheckpointStore(join(dir, 'd')).loadAll();
     expect(loaded.get('shardId-000000000000')).toEqual({ shardId: 'shardId-000000000000', sequenceNumber: '2', finished: false });
     expect(loaded.get('shardId-000000000001')?.finished).toBe(true);
+  });
+
+  it('names a corrupt or truncated checkpoint file in a user error', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sdfleet-cp-'));
+    const store = new CheckpointStore(join(dir, 'd'));
+    await store.save({ shardId: 'shardId-000000000000', sequenceNumber: '1', finished: false });
+    for (const text of ['{"shardId":"shardId-0000', '{"sequenceNumber":"1"}', '[]']) {
+      await writeFile(join(dir, 'd', 'shardId-000000000000.json'), text);
+      const err = await store.loadAll().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as Error).message).toContain(`${join(dir, 'd', 'shardId-000000000000.json')}: is not a checkpoint`);
+    }
+  });
+
+  it('keeps the stream identity beside the checkpoints, and clear() deletes only its own files', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sdfleet-cp-'));
+    const store = new CheckpointStore(join(dir, 'd'));
+    expect(await store.loadIdentity()).toBeUndefined();
+    await store.saveIdentity({ streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s', createdAt: '2026-11-30T06:00:00.000Z' });
+    await store.save({ shardId: 'shardId-000000000000', sequenceNumber: '1', finished: false });
+    expect((await store.loadAll()).size).toBe(1); // the identity is not a checkpoint
+    expect(await store.loadIdentity()).toEqual({ streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s', createdAt: '2026-11-30T06:00:00.000Z' });
+    await writeFile(join(dir, 'd', 'notes.txt'), 'mine');
+    await store.clear();
+    expect(await readdir(join(dir, 'd'))).toEqual(['notes.txt']);
   });
 });

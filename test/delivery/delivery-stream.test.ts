@@ -9,7 +9,7 @@ import { silentLogger } from '../../common/logger.js';
 import { encodeAggregated } from '../../producer/codec.js';
 import { hashKeyOf } from '../../producer/hash-key.js';
 import { createLocalKinesisClient } from '../../producer/local-client.js';
-import { startDeliveryStream, type DeliveryStreamOptions } from '../../pipeline/delivery/delivery-stream.js';
+import { startDeliveryStream, StreamIdentityMismatch, type DeliveryStreamOptions } from '../../pipeline/delivery/delivery-stream.js';
 import { FilesystemBucket } from '../../pipeline/lake/fs-bucket.js';
 import { openLake } from '../../pipeline/lake/query.js';
 import { createLocalS3Client, S3Bucket } from '../../pipeline/lake/s3-bucket.js';
@@ -203,6 +203,28 @@ describe('delivery stream (kinesalite → Lambda → filesystem lake)', () => {
     expect(events.filter((e) => !uuids.has(e.event_uuid))).toEqual([]); // nothing missing
     expect(rows.length).toBe(first.stats().recordsWritten + second.stats().recordsWritten);
     expect(second.stats().read).toBeLessThan(events.length); // it resumed, not restarted from TRIM_HORIZON
+  });
+
+  it('refuses checkpoints taken on another stream of the same name instead of reading nothing forever', async () => {
+    await createStream(client, 'recreated', 1);
+    await putRaw('recreated', sampleEvents(2, 5, 15));
+    const first = await startDeliveryStream(options('recreated'));
+    await waitFor(() => first.stats().checkpointsSaved > 0, 'a checkpoint');
+    await first.stop();
+
+    // The same name on a new kinesalite is another stream: its creation time differs.
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // creation times have whole seconds
+    const other = await startKinesalite();
+    const otherClient = createLocalKinesisClient({ endpoint: other.endpoint });
+    try {
+      await createStream(otherClient, 'recreated', 1);
+      const err = await startDeliveryStream(options('recreated', { client: otherClient })).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StreamIdentityMismatch);
+      expect((err as Error).message).toMatch(/^the checkpoints in .*recreated-delivery belong to arn:aws:kinesis:.*:stream\/recreated created .*, but this .* was created /);
+    } finally {
+      otherClient.destroy();
+      await other.close();
+    }
   });
 
   it('sends records of a handler that keeps throwing to the error output, with the documented JSON', async () => {

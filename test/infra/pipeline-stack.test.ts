@@ -165,6 +165,12 @@ describe('PipelineStack (default: on-demand stream, KMS lake, GZIP NDJSON)', () 
     });
   });
 
+  it('defines the Fargate fleet task for load workers and outputs it', () => {
+    template.resourceCountIs('AWS::ECS::TaskDefinition', 1);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ Image: 'sdfleet:latest', User: '1000' })] });
+    template.hasOutput('FleetTaskDefinition', {});
+  });
+
   it('grants no wildcard actions or resources anywhere', () => {
     const all = [...policyStatements(template).values()].flat();
     expect(all.length).toBeGreaterThan(8);
@@ -293,6 +299,11 @@ describe('PipelineStack variants', () => {
 
 describe('propsFromContext', () => {
   const from = (values: Record<string, unknown>) => propsFromContext((key) => values[key]);
+
+  it('reads the fleet image URI', () => {
+    expect(from({ fleetImage: '123456789012.dkr.ecr.us-west-2.amazonaws.com/sdfleet:0.1.0' })).toEqual({ fleetImage: '123456789012.dkr.ecr.us-west-2.amazonaws.com/sdfleet:0.1.0' });
+    expect(() => from({ fleetImage: 'my image' })).toThrow(/^context fleetImage: must be an image URI .*\(got "my image"\)/);
+  });
 
   it('reads -c strings and typed cdk.json values', () => {
     expect(from({})).toEqual({});

@@ -2,7 +2,7 @@
 // counts reconcile, expired records carry their attempts, fatal errors fail fast.
 import { ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../common/user-error.js';
+import { InvalidArgumentError } from '../../producer/index.js';
 import { KinesisProducer, ProducerError, ShardMap, deaggregate, isAggregated, type KinesisProducerOptions, type PutResult } from '../../producer/index.js';
 import { ManualTime, settle } from './manual-time.js';
 import { ScriptedKinesis, evenShards } from './scripted-kinesis.js';
@@ -256,7 +256,7 @@ describe('KinesisProducer failure handling', () => {
 
   it('validation errors name the field and value and enqueue nothing', async () => {
     const { time, client, producer } = setup();
-    expect(() => producer.put({ partitionKey: '', data: 'x' })).toThrow(UserError);
+    expect(() => producer.put({ partitionKey: '', data: 'x' })).toThrow(InvalidArgumentError);
     expect(() => producer.put({ partitionKey: '', data: 'x' })).toThrow(/partitionKey: must be 1-256 Unicode characters, has 0 \(got ""\)/);
     expect(() => producer.put({ partitionKey: 'x'.repeat(257), data: 'x' })).toThrow(/partitionKey: .*has 257/);
     expect(() => producer.put({ partitionKey: '🚗'.repeat(256), data: 'x' })).not.toThrow(); // 256 characters, 512 UTF-16 units
@@ -314,6 +314,29 @@ describe('KinesisProducer backpressure', () => {
     const m = reconcile(producer, 17);
     expect(m.UserRecordsPut).toBe(16);
     expect(m.UserRecordsDropped).toBe(1);
+  });
+
+  it('ready() holds a caller while the buffer holds more than the pace drains in 2 s (a third of the TTL if shorter): nothing expires', async () => {
+    // A shard paced at 2,000 bytes/s with a 6 s TTL: 4,000 bytes may wait, not maxBufferedBytes (32 MiB).
+    const { time, producer } = setup({ recordTtlMs: 6_000, limiter: { bytesPerSecond: 2_000, startFactor: 1, adaptive: false } }, 1);
+    const settled: { error?: ProducerError }[] = [];
+    let maxBuffered = 0;
+    const caller = (async () => {
+      for (let i = 0; i < 200; i++) {
+        await producer.ready();
+        const o: { error?: ProducerError } = {};
+        producer.put({ partitionKey: 'k', data: 'x'.repeat(99) }).then(
+          () => settled.push(o),
+          (e: ProducerError) => settled.push(Object.assign(o, { error: e })),
+        );
+        const m = producer.metrics().stream;
+        maxBuffered = Math.max(maxBuffered, m.UserRecordsReceived - m.UserRecordsPut - m.UserRecordsFailed);
+      }
+    })();
+    await time.runUntil(() => settled.length === 200, 60_000, 50);
+    await caller;
+    expect(settled.filter((s) => s.error !== undefined).map((s) => s.error?.code)).toEqual([]);
+    expect(maxBuffered).toBeLessThanOrEqual(41); // 4,000 bytes of 100-byte records, plus the one admitted into an emptying buffer
   });
 
   it('flush() resolves once everything put before it settled; close() refuses later puts', async () => {

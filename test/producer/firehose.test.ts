@@ -1,7 +1,7 @@
 // FirehoseProducer with a scripted PutRecordBatch client and manual time.
 import { describe, expect, it } from 'vitest';
 import { PutRecordBatchCommand, type PutRecordBatchCommandInput } from '@aws-sdk/client-firehose';
-import { FirehoseProducer, ProducerError, type FirehosePutResult } from '../../producer/index.js';
+import { FirehoseProducer, ProducerError, type FirehosePutResult, type PutManyResult } from '../../producer/index.js';
 import { ManualTime } from './manual-time.js';
 
 class ScriptedFirehose {
@@ -97,4 +97,44 @@ describe('FirehoseProducer', () => {
     expect(errors[0].message).toMatch(/does not exist.*not found/);
     expect(new TextDecoder().decode(errors[0].record.data)).toBe('x\n');
   });
+
+  it('cuts its pace when Firehose throttles (ServiceUnavailableException) and still delivers everything', async () => {
+    const { time, client, producer } = setup();
+    let throttledCalls = 0;
+    const send = client.send.bind(client);
+    client.send = async (command: object) => {
+      if (throttledCalls < 3 && command instanceof PutRecordBatchCommand) {
+        throttledCalls++;
+        const n = command.input.Records?.length ?? 0;
+        client.calls.push(command.input);
+        return { FailedPutCount: n, RequestResponses: Array.from({ length: n }, () => ({ ErrorCode: 'ServiceUnavailableException', ErrorMessage: 'Slow down.' })) };
+      }
+      return send(command);
+    };
+    const results = await settleAll(time, Array.from({ length: 300 }, (_, i) => producer.put({ data: `{"i":${i}}` })));
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+    const m = producer.metrics();
+    expect(m.stream.ThrottledRecords).toBeGreaterThan(0);
+    expect(m.rateFactors.lake).toBeLessThan(1);
+    expect(new Set(client.received).size).toBe(300);
+  });
+
+  it('putMany() resolves once to the count acknowledged and each failure with its record, reason and attempts', async () => {
+    const { time, producer } = setup();
+    let result: PutManyResult | undefined;
+    void producer.putMany([{ data: 'a' }, { data: 'x'.repeat(1000 * 1024) }, { data: 'b' }]).then((r) => (result = r));
+    await time.runUntil(() => result !== undefined, 5_000);
+    expect(result?.acked).toBe(2);
+    expect(result?.failed).toHaveLength(1);
+    expect(result?.failed[0]).toMatchObject({ reason: 'InvalidArgument', attempts: [] });
+    expect(result?.failed[0].message).toMatch(/over Firehose's limit/);
+  });
 });
+
+async function settleAll<T>(time: ManualTime, puts: Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
+  let out: PromiseSettledResult<T>[] | undefined;
+  void Promise.allSettled(puts).then((r) => (out = r));
+  await time.runUntil(() => out !== undefined, 30_000);
+  if (out === undefined) throw new Error('puts did not settle');
+  return out;
+}

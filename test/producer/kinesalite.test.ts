@@ -1,7 +1,8 @@
 // Integration: the producer against real kinesalite on loopback; read back and decode.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, SplitShardCommand, DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
-import { KinesisProducer, deaggregate, hashKeyOf, isAggregated, type PutResult } from '../../producer/index.js';
+import { once } from 'node:events';
+import { KinesisProducer, createPutStream, deaggregate, hashKeyOf, isAggregated, type PutResult } from '../../producer/index.js';
 import { startKinesalite, type LocalKinesis } from './kinesalite-fixture.js';
 
 let kinesis: LocalKinesis;
@@ -96,6 +97,31 @@ describe('KinesisProducer against kinesalite', () => {
       }
       if (r.aggregated) expect(r.kinesisPartitionKey).toBe('a');
     }
+  });
+
+  it('putMany() and the Writable on top of it deliver every record once, and report refused ones with their reason', async () => {
+    await kinesis.createStream('batches', 1); // kinesalite allows 10 shards per account across this file
+    const producer = new KinesisProducer({ client: kinesis.client, streamName: 'batches', maxBufferedTimeMs: 20, metricsIntervalMs: 0 });
+    const records = Array.from({ length: 2000 }, (_, i) => ({ partitionKey: `vehicle-${i % 41}`, data: JSON.stringify({ i }) }));
+    const many = await producer.putMany([...records.slice(0, 1000), { partitionKey: '', data: 'refused' }]);
+    expect(many.acked).toBe(1000);
+    expect(many.failed).toHaveLength(1);
+    expect(many.failed[0]).toMatchObject({ reason: 'InvalidArgument', attempts: [] });
+    expect(new TextDecoder().decode(many.failed[0].record.data)).toBe('refused');
+
+    const stream = createPutStream(producer);
+    for (const r of records.slice(1000)) if (!stream.write(r)) await once(stream, 'drain');
+    stream.end();
+    await once(stream, 'finish');
+    expect(stream.result).toEqual({ acked: 1000, failed: [] });
+    await producer.close();
+
+    const user = (await readAll('batches')).flatMap((r) => r.user.map((u) => (JSON.parse(u.data) as { i: number }).i));
+    expect(user.sort((a, b) => a - b)).toEqual(records.map((_, i) => i));
+    const m = producer.metrics().stream;
+    expect(m.UserRecordsReceived).toBe(2000);
+    expect(m.UserRecordsPut).toBe(2000);
+    expect(m.UserRecordsPending).toBe(0);
   });
 
   it('gives aggregated records an ExplicitHashKey inside their shard and honours user explicit hash keys', async () => {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { ShardAggregator, type KinesisRecord } from '../../producer/aggregator.js';
 import { Collector } from '../../producer/collector.js';
-import { Retrier, classifyRequestError } from '../../producer/retrier.js';
+import { Retrier } from '../../producer/retrier.js';
+import { classifyCode, classifyRequestError } from '../../common/aws-errors.js';
 import { ShardMap } from '../../producer/shard-map.js';
 import { BufferBudget } from '../../producer/buffer-budget.js';
 import type { PendingRecord } from '../../producer/pending-record.js';
@@ -26,6 +27,7 @@ function pending(partitionKey: string, data: Uint8Array, seq = 1, now = 0): Pend
     settled: false,
     resolve: () => {},
     reject: () => {},
+    tally: undefined,
   };
 }
 
@@ -151,17 +153,30 @@ describe('Retrier', () => {
     expect(classifyRequestError(err('SomethingNew', 400)).retryable).toBe(false);
   });
 
-  it('expires a record whose next try would pass its deadline, with its attempts', () => {
+  it('classifies throttles apart from other retryable errors, in one place for every sender', () => {
+    const err = (name: string, status?: number) => Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
+    expect(classifyCode('ProvisionedThroughputExceededException', 'Rate exceeded').kind).toBe('throttle');
+    expect(classifyCode('ServiceUnavailableException', 'Slow down.').kind).toBe('throttle'); // Firehose's per-record throttle
+    expect(classifyCode('InternalFailure', undefined).kind).toBe('retryable');
+    expect(classifyCode('AccessDeniedException', undefined)).toMatchObject({ kind: 'fatal', retryable: false });
+    expect(classifyRequestError(err('ThrottlingException', 400)).kind).toBe('throttle');
+    expect(classifyRequestError(err('LimitExceededException', 400)).kind).toBe('throttle');
+    expect(classifyRequestError(err('Error', 429))).toMatchObject({ code: 'Http429', kind: 'throttle', retryable: true });
+    expect(classifyRequestError(err('Error', 502))).toMatchObject({ kind: 'retryable' });
+  });
+
+  it('expires a record whose next try would pass its deadline, with its attempts', async () => {
     const time = new ManualTime();
     const failed: string[] = [];
     const retried: unknown[] = [];
     const r = new Retrier({ clock: time, scheduler: time, random: () => 0.5 }, { retry: (x) => retried.push(...x), fail: (_rec, code) => failed.push(code) });
     const young = pending('a', new Uint8Array(1), 1, time.now());
     const old = { ...pending('b', new Uint8Array(1), 2, time.now()), deadline: time.now() + 10 };
-    r.failed([young, old], { code: 'InternalFailure', message: 'InternalFailure: x', retryable: true });
+    r.failed([young, old], { code: 'InternalFailure', message: 'InternalFailure: x', kind: 'retryable', retryable: true });
     expect(failed).toEqual(['UserRecordExpired']);
     expect(old.attempts).toHaveLength(1);
-    expect(r.pendingRetries).toBe(1);
+    await time.advance(10_000);
+    expect(retried).toEqual([young]);
   });
 });
 

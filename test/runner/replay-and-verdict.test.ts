@@ -73,6 +73,7 @@ describe('verdict and summary schema', () => {
     startedAt: new Date(0),
     endedAt: new Date(1000),
     durationS: 1,
+    sendingS: 1,
     generated: 10,
     attempted: 10,
     dropped: 0,

@@ -69,7 +69,7 @@ describe('sdfleet run (spawned)', () => {
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
   it('loads an external sdfleet stack over --endpoint; the stream read back independently holds exactly the acknowledged records', async () => {
-    const stack = spawn(process.execPath, [...CLI, 'stack', '--json', '--port', '0', '--stream', 'ext', '--shards', '2'], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stack = spawn(process.execPath, [...CLI, 'stack', '--json', '--memory', '--port', '0', '--stream', 'ext', '--shards', '2'], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const started = JSON.parse((await createInterface({ input: stack.stdout })[Symbol.asyncIterator]().next()).value as string) as { endpoint: string; upstreamEndpoint: string };
       const run = await sdfleet(['run', '--target', 'kinesis', '--stream', 'ext', '--endpoint', started.endpoint, '--rate', '1000', '--max-records', '1500', '--json', '--dir', join(dir, 'ext')]).done;

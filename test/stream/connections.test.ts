@@ -60,6 +60,35 @@ describe('keep-alive connections', () => {
   });
 });
 
+describe('the gate towards an upstream that closes idle connections', () => {
+  it('sends a request again when the upstream had closed the reused connection', async () => {
+    // Answers the first request on each connection, then closes it when the next one arrives:
+    // what a server whose keep-alive timeout fires just as the gate reuses the socket does.
+    const upstream = createServer((req, res) => {
+      const socket = req.socket as typeof req.socket & { served?: boolean };
+      if (socket.served) {
+        socket.destroy();
+        return;
+      }
+      socket.served = true;
+      req.resume();
+      res.end(JSON.stringify({ StreamNames: [] }));
+    });
+    upstream.listen(0, '127.0.0.1');
+    await once(upstream, 'listening');
+    const gate = await startGate({ upstream: `http://127.0.0.1:${(upstream.address() as { port: number }).port}` });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let i = 0; i < 3; i++) expect(await call(gate.endpoint, agent, 'ListStreams', {})).toMatchObject({ status: 200 });
+    } finally {
+      agent.destroy();
+      await gate.close();
+      upstream.closeAllConnections();
+      upstream.close();
+    }
+  });
+});
+
 describe('a put whose shard map cannot be read', () => {
   let upstream: Server;
   let puts = 0;

@@ -16,8 +16,15 @@ describe('shard gate enforcement at 3× the AWS limits on 2 shards (raw SDK)', (
   let client: KinesisClient;
   let upstream: KinesisClient;
 
+  // The gate's clock is the test's: on a loaded machine the raw SDK cannot offer 3× the limit in
+  // real time, and then nothing is throttled. Ticks are exact on this clock, whatever the speed.
+  let now = Date.UTC(2026, 0, 5, 8, 0, 0);
+  const advance = (ms: number) => {
+    now += ms;
+  };
+
   beforeAll(async () => {
-    stack = await startLocalStream({ streamName: 'enforce-bytes', shardCount: 2 });
+    stack = await startLocalStream({ streamName: 'enforce-bytes', shardCount: 2, gate: { clock: () => now } });
     client = createLocalKinesisClient({ endpoint: stack.endpoint });
     upstream = createLocalKinesisClient({ endpoint: stack.upstreamEndpoint });
   });
@@ -117,6 +124,7 @@ describe('shard gate enforcement at 3× the AWS limits on 2 shards (raw SDK)', (
       recordBytes: 10 * 1024,
       tickMs: 100,
       durationMs: 5000,
+      advance,
     });
     const accounting = await checkRun('enforce-bytes', shards, batches);
     for (const shard of accounting) expectWithinLimit(shard, 'acceptedBytes', MiB, 10 * 1024);
@@ -134,6 +142,7 @@ describe('shard gate enforcement at 3× the AWS limits on 2 shards (raw SDK)', (
       recordBytes: 100,
       tickMs: 100,
       durationMs: 4000,
+      advance,
     });
     const accounting = await checkRun('enforce-records', shards, batches);
     for (const shard of accounting) expectWithinLimit(shard, 'acceptedRecords', 1000, 1);

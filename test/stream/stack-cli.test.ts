@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
+import { PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { createLocalFirehoseClient } from '../../pipeline/firehose/local-client.js';
 import { verifyLake } from '../../pipeline/lake/verify.js';
 import { createLocalKinesisClient } from '../../producer/local-client.js';
 import { waitFor } from '../lake/wait-for.js';
@@ -76,6 +78,39 @@ describe('sdfleet stack', () => {
     }
   });
 
+  it('with --firehose, serves a local Firehose API whose records reach the lake', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sdfleet-stack-fh-'));
+    const child = spawn(
+      process.execPath,
+      [...cli, '--json', '--memory', '--port', '0', '--firehose', 'fh', '--firehose-port', '0', '--lake', join(dir, 'lake'), '--buffer-seconds', '1'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const iterator = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+      const started = JSON.parse((await iterator.next()).value as string) as { firehose: { endpoint: string; deliveryStreamName: string }; lake: string };
+      expect(started.firehose.deliveryStreamName).toBe('fh');
+      expect(started.lake).toBe(join(dir, 'lake'));
+      const client = createLocalFirehoseClient({ endpoint: started.firehose.endpoint });
+      const events = Array.from({ length: 20 }, (_, i) => ({
+        event_uuid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        event_name: 'trip:started',
+        created_at: 1_780_000_000 + i,
+        vehicle_id: 'veh-2',
+        seq: i + 1,
+      }));
+      const out = await client.send(new PutRecordBatchCommand({ DeliveryStreamName: 'fh', Records: events.map((e) => ({ Data: Buffer.from(`${JSON.stringify(e)}\n`) })) }));
+      client.destroy();
+      expect(out.FailedPutCount).toBe(0);
+      child.kill('SIGTERM');
+      const stopped = JSON.parse((await iterator.next()).value as string) as { firehose: { acceptedRecords: number; delivery: { recordsWritten: number } } };
+      expect(stopped.firehose).toMatchObject({ acceptedRecords: 20, delivery: { recordsWritten: 20 } });
+      expect(await verifyLake(join(dir, 'lake'))).toMatchObject({ delivered: 20, duplicates: 0, missing: 0 });
+    } finally {
+      child.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects bad flag values, paths and checkpoints with one line naming the flag or file', async () => {
     const run = promisify(execFile);
     const dir = await mkdtemp(join(tmpdir(), 'sdfleet-stack-bad-'));
@@ -90,6 +125,7 @@ describe('sdfleet stack', () => {
       [['--hang-rate', '1.5'], '--hang-rate'],
       [['--latency', 'sometimes'], '--latency'],
       [['--format', 'csv'], '--format'],
+      [['--firehose', 'no spaces'], '--firehose'],
       [['--buffer-seconds', '1e9'], '--buffer-seconds'],
       [['--port', '0', '--error-500-rate', '0.7', '--error-503-rate', '0.7'], '--error-500-rate'],
       [['--port', '0', '--memory', '--delivery', '--checkpoint-dir', file], '--checkpoint-dir'],
@@ -113,5 +149,5 @@ describe('sdfleet stack', () => {
       expect(lines[0], args.join(' ')).toContain(flag);
       if (args[0] === '--port') expect(lines, args.join(' ')).toHaveLength(1);
     });
-  });
+  }, 180_000); // eleven CLI processes at once: slow on a loaded machine, seconds on an idle one
 });

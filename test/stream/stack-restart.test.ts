@@ -92,7 +92,7 @@ describe('sdfleet stack --delivery across a restart', () => {
     const fresh = await withStack([...args, '--fresh'], (started) => putEvents(started, 61, 70));
     expect(fresh.started.resumed).toBe(false);
     expect(fresh.stopped.delivery).toMatchObject({ read: 10, recordsWritten: 10 });
-  });
+  }, 180_000); // three stacks one after the other: seconds on an idle machine, a minute on a loaded one
 
   it('refuses checkpoints of another stream with one line and exit 2, and --fresh clears them', async () => {
     const args = ['--memory', '--checkpoint-dir', join(dir, 'cp'), '--lake', join(dir, 'lake2')];
@@ -111,5 +111,5 @@ describe('sdfleet stack --delivery across a restart', () => {
 
     const fresh = await withStack([...args, '--fresh'], (started) => putEvents(started, 6, 10));
     expect(fresh.stopped.delivery).toMatchObject({ read: 5, recordsWritten: 5 });
-  });
+  }, 180_000);
 });

@@ -17,11 +17,16 @@ export interface DriveOptions {
   tickMs: number;
   durationMs: number;
   maxInFlight?: number;
+  /**
+   * The gate's manual clock: each tick's puts are sent, answered, and then the clock moves on by
+   * `tickMs`. The offered rate is then exact whatever the machine's speed (no real waiting).
+   */
+  advance?: (ms: number) => void;
 }
 
 /**
  * Raw-SDK load on a fixed schedule: every tick, one PutRecords per shard. Late ticks fire at once,
- * so the offered rate holds as long as the gate keeps up. Each record's data names its batch and
+ * so the offered rate holds as long as the gate keeps up (or exactly, with a manual clock: `advance`). Each record's data names its batch and
  * position, so read-back can check order.
  */
 export async function drive(options: DriveOptions): Promise<SentBatch[]> {
@@ -31,8 +36,12 @@ export async function drive(options: DriveOptions): Promise<SentBatch[]> {
   const errors: unknown[] = [];
   let batchNo = 0;
   for (let tick = 0; tick * options.tickMs < options.durationMs; tick++) {
+    if (options.advance && tick > 0) {
+      await Promise.all(inFlight);
+      options.advance(options.tickMs);
+    }
     const due = start + tick * options.tickMs;
-    if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+    if (!options.advance && due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
     for (const keys of options.keysPerShard) {
       const id = batchNo++;
       const records = Array.from({ length: options.recordsPerTick }, (_, i) => {

@@ -1,0 +1,533 @@
+// The one wiring site of a producer. A user record goes:
+//   accept (bounded buffer) → transport.route (shard, aggregate, queue) → transport.stage (pace)
+//   → collector (one request) → sender (bounded in-flight, timeout) → transport.settle (answers)
+//   → acknowledged, or failed try → retrier (backoff, expiry, fatal) → route again.
+// Every record ends exactly once, here: acknowledged, or failed with its reason and attempts.
+// The Kinesis and Firehose producers differ only in the transport they plug in.
+import type { Logger } from '../common/logger.js';
+import { silentLogger } from '../common/logger.js';
+import { classifyRequestError, type ErrorInfo } from '../common/aws-errors.js';
+import { every, systemClock, systemScheduler, type Clock, type Random, type Scheduler } from '../common/clock.js';
+import { BufferBudget, type BufferFullPolicy } from './buffer-budget.js';
+import { Collector, type Collectable, type CollectorLimits } from './collector.js';
+import { ProducerMetrics, type MetricsSnapshot } from './metrics.js';
+import { recordAttempt, type PendingRecord } from './pending-record.js';
+import { ProducerError } from './producer-error.js';
+import { FailureGroups, Retrier } from './retrier.js';
+import { Sender } from './sender.js';
+import type { CommandSender } from '../common/shard-lookup.js';
+
+/** Options both producers take. */
+export interface PipelineOptions {
+  /** An AWS SDK v3 client, or anything with its `send(command)`. */
+  client: CommandSender;
+  /** Buffer time before a partial batch goes out. Default 100 ms. */
+  maxBufferedTimeMs?: number;
+  /** A user record not acknowledged within this fails as UserRecordExpired. Default 30 000. */
+  recordTtlMs?: number;
+  /** Unsettled bytes held at most (data + keys). Default 32 MiB. */
+  maxBufferedBytes?: number;
+  /** Unsettled user records held at most. Default 100 000. */
+  maxBufferedRecords?: number;
+  /** What put() does when the buffer is full. Default 'wait'. */
+  onBufferFull?: BufferFullPolicy;
+  /** Concurrent requests at most (the KPL's MaxConnections). Default 24. */
+  maxInFlight?: number;
+  /** A request (ListShards too) without an answer after this is abandoned and retried. Default 10 000. */
+  requestTimeoutMs?: number;
+  /** First retry backoff ceiling (doubles per attempt, full jitter). Default 100. */
+  baseBackoffMs?: number;
+  /** Retry backoff ceiling. Default 5 000. */
+  maxBackoffMs?: number;
+  /**
+   * Keep a reference to a put()'s Uint8Array instead of copying it. Default false: put() copies, so
+   * the caller may reuse its buffer at once. With true the caller must not change the bytes until
+   * the put has settled, or what is sent changes with them.
+   */
+  zeroCopy?: boolean;
+  /** Log a metrics line this often; 0 turns it off. Default 60 000. */
+  metricsIntervalMs?: number;
+  logger?: Logger;
+  clock?: Clock;
+  scheduler?: Scheduler;
+  /** Jitter source; inject a seeded one for reproducible retries. Default Math.random. */
+  random?: Random;
+}
+
+/** What a transport may ask of the pipeline it is plugged into. */
+export interface StageContext<Result> {
+  readonly stats: ProducerMetrics;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly logger: Logger;
+  readonly random: Random;
+  readonly maxBufferedTimeMs: number;
+  readonly requestTimeoutMs: number;
+  readonly backoffMs: (attempt: number) => number;
+  /** Records that failed one try (or could not be routed): retried, expired or failed. */
+  failedTry(records: readonly PendingRecord<Result>[], error: ErrorInfo): void;
+  /** A record whose TTL passed while it waited in a stage. */
+  expire(record: PendingRecord<Result>): void;
+  /** Something became ready to send: run the pump soon. */
+  wake(): void;
+  /** Whether the pipeline is closed and holds nothing, so background work may stop. */
+  idleAndClosed(): boolean;
+  /** Records received up to this sequence are due now (flush()). */
+  flushSeq(): number;
+}
+
+/** How one answer settles: acknowledged records, and failed ones grouped by error. */
+export interface Settlement<Result> {
+  acked(records: readonly PendingRecord<Result>[], resultAt: (index: number) => Result): void;
+  failed(records: readonly PendingRecord<Result>[], error: ErrorInfo): void;
+}
+
+/** The wire side of a producer: staging, the request, reading its answer. */
+export interface Transport<Item extends Collectable, Result> {
+  readonly collectorLimits: CollectorLimits;
+  /** Puts an accepted (or retried) record where it waits for its request. */
+  route(record: PendingRecord<Result>): void;
+  /** Moves due, paced items into the collector; returns when to look again (ms, Infinity = no need). */
+  stage(now: number, collector: Collector<Item>): number;
+  recordsOf(batch: readonly Item[]): readonly PendingRecord<Result>[];
+  toCommand(batch: readonly Item[]): object;
+  /** Reads an answer (limiter, metrics) and settles every item of the batch through `settlement`. */
+  settle(batch: readonly Item[], output: unknown, sentAt: number, now: number, settlement: Settlement<Result>): void;
+  /** A whole request failed: metrics and limiter only (the pipeline retries the records). */
+  requestFailed(batch: readonly Item[], error: ErrorInfo, sentAt: number, now: number): void;
+  /** Extra per-shard state for metrics. */
+  rateFactors(): Record<string, number>;
+  /** Bytes per second the transport may send at its current pace (Infinity when unpaced). */
+  paceBytesPerSecond(): number;
+}
+
+// ready() holds callers once the buffer holds more than this many seconds at the current pace (or a
+// third of the TTL if shorter). Two seconds keep the pipe full; little enough that a pace cut to
+// the limiter's floor still drains the buffer well within the TTL.
+const BUFFERED_SECONDS_OF_PACE = 2;
+
+/** Counts the records of one putMany() call and resolves once every one has settled. */
+export class PutManyTally {
+  acked = 0;
+  readonly failed: FailedPut[] = [];
+  private remaining: number;
+  constructor(
+    count: number,
+    private readonly resolve: (result: PutManyResult) => void,
+  ) {
+    this.remaining = count;
+    if (count === 0) resolve({ acked: 0, failed: [] });
+  }
+  settledOne(): void {
+    if (--this.remaining === 0) this.resolve({ acked: this.acked, failed: this.failed });
+  }
+}
+
+export interface FailedPut {
+  /** The record as sent (its data copied unless zeroCopy). */
+  record: ProducerError['record'];
+  /** The error code: UserRecordExpired, a fatal AWS code, BufferFull, Closed, ... */
+  reason: string;
+  message: string;
+  attempts: ProducerError['attempts'];
+}
+
+export interface PutManyResult {
+  acked: number;
+  failed: FailedPut[];
+}
+
+// Promise executors run synchronously, so one module-level executor can hand each put's
+// resolving functions to accept() without allocating a closure per put.
+let capturedResolve: (result: never) => void = () => {};
+let capturedReject: (error: ProducerError) => void = () => {};
+function captureResolvers(resolve: (result: never) => void, reject: (error: ProducerError) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+const noop = () => {};
+
+interface FlushWaiter {
+  seq: number;
+  remaining: number;
+  resolve: () => void;
+}
+
+export class Pipeline<Item extends Collectable, Result> {
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly logger: Logger;
+  readonly stats = new ProducerMetrics();
+  readonly zeroCopy: boolean;
+  private readonly transport: Transport<Item, Result>;
+  private readonly maxBufferedTimeMs: number;
+  private readonly recordTtlMs: number;
+  private readonly budget: BufferBudget;
+  private readonly sender: Sender;
+  private readonly retrier: Retrier<Result>;
+  private readonly collector: Collector<Item>;
+  private flushSeq = 0;
+  private seq = 0;
+  private settledCount = 0;
+  private flushWaiters: FlushWaiter[] = [];
+  private closed = false;
+  private pumpQueued = false;
+  private wakeAt = Infinity;
+  private wakeTimer: unknown;
+  // The clock is read once per turn of the event loop, not per put.
+  private turnNow = -1;
+  private readonly endTurn = () => {
+    this.turnNow = -1;
+  };
+  private readonly stopMetricsLog: () => void;
+
+  constructor(options: PipelineOptions, name: string, makeTransport: (context: StageContext<Result>) => Transport<Item, Result>) {
+    this.clock = options.clock ?? systemClock;
+    this.scheduler = options.scheduler ?? systemScheduler;
+    this.logger = options.logger ?? silentLogger;
+    this.zeroCopy = options.zeroCopy ?? false;
+    this.maxBufferedTimeMs = options.maxBufferedTimeMs ?? 100;
+    this.recordTtlMs = options.recordTtlMs ?? 30_000;
+    const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    const random = options.random ?? Math.random;
+    this.budget = new BufferBudget(
+      options.maxBufferedBytes ?? 32 * 1024 * 1024,
+      options.maxBufferedRecords ?? 100_000,
+      options.onBufferFull ?? 'wait',
+      () => this.transport.paceBytesPerSecond() * Math.min(BUFFERED_SECONDS_OF_PACE, this.recordTtlMs / 3000),
+    );
+    this.sender = new Sender(options.client, this.scheduler, options.maxInFlight ?? 24, requestTimeoutMs);
+    this.retrier = new Retrier<Result>(
+      { clock: this.clock, scheduler: this.scheduler, random, baseBackoffMs: options.baseBackoffMs, maxBackoffMs: options.maxBackoffMs },
+      {
+        retry: (records) => {
+          for (const r of records) if (!r.settled) this.transport.route(r);
+          this.schedulePump();
+        },
+        fail: (record, code, message, retryable) => this.fail(record, code, message, retryable),
+      },
+    );
+    this.transport = makeTransport({
+      stats: this.stats,
+      clock: this.clock,
+      scheduler: this.scheduler,
+      logger: this.logger,
+      random,
+      maxBufferedTimeMs: this.maxBufferedTimeMs,
+      requestTimeoutMs,
+      backoffMs: (attempt) => this.retrier.backoffMs(attempt),
+      failedTry: (records, error) => this.retrier.failed(records, error),
+      expire: (record) => this.retrier.expire(record),
+      wake: () => this.schedulePump(),
+      idleAndClosed: () => this.closed && this.unsettled === 0,
+      flushSeq: () => this.flushSeq,
+    });
+    this.collector = new Collector<Item>(this.transport.collectorLimits);
+    const interval = options.metricsIntervalMs ?? 60_000;
+    this.stopMetricsLog =
+      interval > 0
+        ? every(this.scheduler, interval, () => {
+            const { stream, rateFactors } = this.metrics();
+            this.logger.info({ metrics: stream, rateFactors, stream: name }, 'producer metrics');
+          })
+        : noop;
+  }
+
+  private now(): number {
+    if (this.turnNow < 0) {
+      this.turnNow = this.clock.now();
+      queueMicrotask(this.endTurn);
+    }
+    return this.turnNow;
+  }
+
+  /** Accepts one validated record; the promise settles once it is acknowledged or has failed. */
+  put(partitionKey: string, explicitHashKey: string | undefined, data: Uint8Array, pkBytes: number, hashKey: bigint | undefined): Promise<Result> {
+    if (this.closed) return Promise.reject(this.closedError(partitionKey, explicitHashKey, data));
+    // One shared executor (no closure per put): it hands the resolving functions over here.
+    const promise = new Promise<Result>(captureResolvers);
+    this.accept(partitionKey, explicitHashKey, data, pkBytes, hashKey, capturedResolve as (result: Result) => void, capturedReject, undefined);
+    return promise;
+  }
+
+  /** Starts a putMany(): the tally its records report to, and that resolves the returned promise. */
+  tally(count: number): { tally: PutManyTally; done: Promise<PutManyResult> } {
+    let tally: PutManyTally | undefined;
+    const done = new Promise<PutManyResult>((resolve) => (tally = new PutManyTally(count, resolve)));
+    return { tally: tally as PutManyTally, done };
+  }
+
+  /** Accepts one validated record of a putMany() call: no promise, no result object. */
+  putInto(tally: PutManyTally, partitionKey: string, explicitHashKey: string | undefined, data: Uint8Array, pkBytes: number, hashKey: bigint | undefined): void {
+    if (this.closed) {
+      const e = this.closedError(partitionKey, explicitHashKey, data);
+      tally.failed.push({ record: e.record, reason: e.code, message: e.message, attempts: [] });
+      tally.settledOne();
+      return;
+    }
+    this.accept(partitionKey, explicitHashKey, data, pkBytes, hashKey, noop, noop, tally);
+  }
+
+  /** Fails one record of a putMany() call at once (it did not pass validation). */
+  refuse(tally: PutManyTally, record: FailedPut['record'], reason: string, message: string): void {
+    tally.failed.push({ record, reason, message, attempts: [] });
+    tally.settledOne();
+  }
+
+  private closedError(partitionKey: string, explicitHashKey: string | undefined, data: Uint8Array): ProducerError {
+    return new ProducerError('Closed', 'producer is closed: put() after close()', { partitionKey: partitionKey || undefined, explicitHashKey, data });
+  }
+
+  private accept(
+    partitionKey: string,
+    explicitHashKey: string | undefined,
+    data: Uint8Array,
+    pkBytes: number,
+    hashKey: bigint | undefined,
+    resolve: (result: Result) => void,
+    reject: (error: ProducerError) => void,
+    tally: PutManyTally | undefined,
+  ): void {
+    const now = this.now();
+    // A literal with every field (no spread) keeps one object shape on the hot path.
+    const record: PendingRecord<Result> = {
+      partitionKey,
+      explicitHashKey,
+      data,
+      bytes: data.byteLength + pkBytes,
+      pkBytes,
+      hashKey,
+      seq: ++this.seq,
+      receivedAt: now,
+      deadline: now + this.recordTtlMs,
+      attempts: undefined,
+      settled: false,
+      resolve,
+      reject,
+      tally,
+    };
+    this.stats.received++;
+    if (this.budget.tryAcquire(record.bytes)) {
+      this.transport.route(record);
+      this.armWake(now + this.maxBufferedTimeMs);
+    } else if (!this.budget.waitFor(record.bytes, () => this.admitLater(record))) {
+      this.stats.dropped++;
+      this.settledCount++;
+      record.settled = true;
+      this.noteSettled(record.seq);
+      this.reportFailure(
+        record,
+        new ProducerError(
+          'BufferFull',
+          `producer buffer ${this.budget.policy === 'wait' ? 'and its wait line are' : 'is'} full (${this.budget.records} records, ${this.budget.bytes} bytes; limits maxBufferedRecords=${this.budget.maxRecords}, maxBufferedBytes=${this.budget.maxBytes}); await producer.ready() before putting more`,
+          { partitionKey: partitionKey || undefined, explicitHashKey, data },
+          [],
+          true,
+        ),
+      );
+    }
+  }
+
+  private admitLater(record: PendingRecord<Result>): void {
+    const now = this.clock.now();
+    if (now >= record.deadline) {
+      this.retrier.expire(record);
+      return;
+    }
+    this.transport.route(record);
+    this.armWake(now + this.maxBufferedTimeMs);
+  }
+
+  private reportFailure(record: PendingRecord<Result>, error: ProducerError): void {
+    const tally = record.tally;
+    if (tally === undefined) {
+      record.reject(error);
+      return;
+    }
+    tally.failed.push({ record: error.record, reason: error.code, message: error.message, attempts: error.attempts });
+    tally.settledOne();
+  }
+
+  /** Settles acknowledged records: one budget release and one flush-waiter pass for all of them. */
+  private succeedAll(records: readonly PendingRecord<Result>[], resultAt: (index: number) => Result): void {
+    let bytes = 0;
+    let count = 0;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i];
+      if (record.settled) continue;
+      bytes += record.bytes;
+      count++;
+      this.stats.retried(record.attempts?.length ?? 0);
+    }
+    this.settledCount += count;
+    this.budget.release(bytes, count);
+    if (this.flushWaiters.length > 0) for (const record of records) if (!record.settled) this.noteSettled(record.seq);
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i];
+      if (record.settled) continue;
+      record.settled = true;
+      const tally = record.tally;
+      if (tally === undefined) {
+        record.resolve(resultAt(i));
+      } else {
+        tally.acked++;
+        tally.settledOne();
+      }
+    }
+  }
+
+  private fail(record: PendingRecord<Result>, code: string, message: string, retryable: boolean): void {
+    if (record.settled) return;
+    record.settled = true;
+    this.budget.release(record.bytes);
+    this.stats.failed++;
+    if (code === 'UserRecordExpired') this.stats.expired++;
+    this.stats.retried(Math.max(0, (record.attempts?.length ?? 1) - 1));
+    this.settledCount++;
+    if (this.flushWaiters.length > 0) this.noteSettled(record.seq);
+    this.logger.debug({ code, partitionKey: record.partitionKey, attempts: record.attempts?.length ?? 0 }, 'user record failed');
+    this.reportFailure(
+      record,
+      new ProducerError(code, message, { partitionKey: record.partitionKey || undefined, explicitHashKey: record.explicitHashKey, data: record.data }, record.attempts ?? [], retryable),
+    );
+  }
+
+  private noteSettled(seq: number): void {
+    let done = false;
+    for (const w of this.flushWaiters) {
+      if (seq <= w.seq && --w.remaining === 0) {
+        w.resolve();
+        done = true;
+      }
+    }
+    // Rebuilt only when a flush completed, not per settled record.
+    if (done) this.flushWaiters = this.flushWaiters.filter((w) => w.remaining > 0);
+  }
+
+  /** Whether the collector's batch should go now. */
+  private batchDue(now: number): boolean {
+    const c = this.collector;
+    return c.count > 0 && (c.full || now - c.oldestReceivedAt >= this.maxBufferedTimeMs || c.oldestSeq <= this.flushSeq);
+  }
+
+  /** Runs the pump soon (once per turn of the event loop, however many events asked). */
+  private schedulePump(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    queueMicrotask(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  /** Makes sure the pump runs by `at` (ms on the injected clock); a no-op when it already will. */
+  private armWake(at: number): void {
+    if (at >= this.wakeAt) return;
+    if (this.wakeTimer !== undefined) this.scheduler.clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = this.scheduler.setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        this.wakeAt = Infinity;
+        this.pump();
+      },
+      Math.max(0, at - this.clock.now()),
+    );
+  }
+
+  private pump(): void {
+    const now = this.clock.now();
+    let wake = this.transport.stage(now, this.collector);
+    while (this.batchDue(now) && this.sender.hasCapacity) {
+      const batch = this.collector.take();
+      this.stats.putRequests++;
+      this.stats.kinesisRecordsPerRequest.recordValue(batch.length);
+      this.send(batch, now)
+        .catch((error: unknown) => this.abandon(batch, error))
+        .finally(() => this.schedulePump());
+      wake = Math.min(wake, this.transport.stage(now, this.collector));
+    }
+    // A batch that is not due yet wakes the pump when it is; a busy sender wakes it on answer.
+    if (this.collector.count > 0 && !this.batchDue(now)) wake = Math.min(wake, this.collector.oldestReceivedAt + this.maxBufferedTimeMs);
+    if (wake < Infinity) this.armWake(Math.max(wake, now + 1));
+  }
+
+  /** The one send-and-settle path: request, then every record acknowledged or handed to the retrier. */
+  private async send(batch: Item[], sentAt: number): Promise<void> {
+    let output: unknown;
+    try {
+      output = await this.sender.send(this.transport.toCommand(batch));
+    } catch (error) {
+      const info = classifyRequestError(error);
+      this.stats.requestTime.recordValue(Math.max(0, this.clock.now() - sentAt));
+      this.transport.requestFailed(batch, info, sentAt, this.clock.now());
+      this.retrier.failed(this.transport.recordsOf(batch), info);
+      return;
+    }
+    const now = this.clock.now();
+    this.stats.requestTime.recordValue(Math.max(0, now - sentAt));
+    const failures = new FailureGroups<Result>();
+    this.transport.settle(batch, output, sentAt, now, {
+      acked: (records, resultAt) => this.succeedAll(records, resultAt),
+      failed: (records, error) => failures.add(error, records),
+    });
+    failures.forEach((records, info) => this.retrier.failed(records, info));
+  }
+
+  /** A bug while handling a response: the batch's records that have not settled fail with it (none stranded). */
+  private abandon(batch: Item[], error: unknown): void {
+    this.logger.error({ err: error }, 'producer: unexpected error while handling a response');
+    const message = `ResponseHandlingFailed: an unexpected error while handling the response: ${error instanceof Error ? error.message : String(error)}`;
+    for (const record of this.transport.recordsOf(batch)) {
+      if (record.settled) continue;
+      recordAttempt(record, { at: this.clock.now(), code: 'ResponseHandlingFailed', message });
+      this.fail(record, 'ResponseHandlingFailed', message, false);
+    }
+  }
+
+  /** User records received (or waiting for room) and not yet settled. */
+  get unsettled(): number {
+    return this.seq - this.settledCount;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Sends everything buffered now and resolves once those records have all settled. */
+  flush(): Promise<void> {
+    this.flushSeq = this.seq;
+    const remaining = this.unsettled;
+    this.schedulePump();
+    if (remaining === 0) return Promise.resolve();
+    return new Promise((resolve) => this.flushWaiters.push({ seq: this.seq, remaining, resolve }));
+  }
+
+  /** Flushes, then refuses further puts and stops timers. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.budget.close(); // ready() no longer waits: later puts reject with 'Closed'
+    await this.flush();
+    this.stopMetricsLog();
+    if (this.wakeTimer !== undefined) this.scheduler.clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    this.wakeAt = Infinity;
+  }
+
+  /**
+   * Resolves when the buffer has room again, or the producer is closed. Room means under the
+   * buffer limits and under what the current pace drains in 2 s (a third of the TTL if shorter).
+   */
+  ready(): Promise<void> {
+    return this.budget.ready();
+  }
+
+  metrics(): MetricsSnapshot {
+    return this.stats.snapshot(this.transport.rateFactors());
+  }
+
+  /** Requests sent and not yet answered. */
+  get inFlight(): number {
+    return this.sender.inFlight;
+  }
+}
