@@ -21,7 +21,7 @@ import { createSimulatorTap } from '../observe/simulator-tap.js';
 import { createSimulation, loadScenario, type EventSink } from '../simulator/index.js';
 import { observedRun } from '../test/observe/observed-run.js';
 
-const ROUNDS = 7;
+const ROUNDS = Number(process.env.SDFLEET_BENCH_ROUNDS ?? 7);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const size = (b: number): string => (b < 2 ** 20 ? `${fmt(b / 1024)} KiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
@@ -101,21 +101,22 @@ async function simulatorHotPath(): Promise<string> {
     const simulation = createSimulation(scenario);
     let obs: Observability | undefined;
     let unsubscribe = () => {};
-    const sink: EventSink = { write: () => undefined, writeTelemetry: () => undefined };
+    // A null sink that takes readings as bytes, as the producer's sinks do.
+    const sink: EventSink = { write: () => undefined, writeTelemetryBytes: () => undefined };
     if (observed) {
       obs = await startObservability({ simulator: true, ui: 0, stream: nullTty() });
       unsubscribe = subscribe(obs.uiUrl!);
     }
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const summary = await simulation.run(obs ? obs.wrapSink(sink) : sink, { pace: 'max', durationS: 300 });
+    const summary = await simulation.run(obs ? obs.wrapSink(sink) : sink, { pace: 'max', durationS: 900 });
     const wallS = (performance.now() - started) / 1000;
     const used = cpuS(cpu);
     unsubscribe();
     await obs?.stop({ report: false });
     return { events: summary.records, wallS, cpuS: used };
   });
-  return row('simulator hot path: datalake-1m-per-hour, 300 simulated s, null sink (no tap vs tap + view + --ui)', c);
+  return row('simulator hot path: datalake-1m-per-hour, 900 simulated s, null sink (no tap vs tap + view + --ui)', c);
 }
 
 /** The datalake hour: real simulator lines (one per simulated second), producer/gate/delivery at its rate. */
@@ -125,7 +126,7 @@ async function datalakeHourSeries(dir: string): Promise<number> {
   const t0 = 1_772_551_800;
   const lines: string[] = [];
   let events = 0;
-  const sink = tap.wrap({ write: () => undefined, writeTelemetry: () => undefined });
+  const sink = tap.wrap({ write: () => undefined, writeTelemetryBytes: () => undefined });
   let lastS = 0;
   const emit = (s: number) => {
     const t = t0 + s;

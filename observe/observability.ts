@@ -98,7 +98,7 @@ export async function startObservability(options: ObservabilityOptions): Promise
     uiUrl: dashboard?.url,
     model,
     wrapSink: (sink) => (tap ? tap.wrap(sink) : sink),
-    tapRecord: (vehicleId, _seq, json) => tap?.record(vehicleId, json),
+    tapRecord: (vehicleId, seq, json) => tap?.record(vehicleId, seq, json),
     note: (line) => (view ? view.note(line) : stream.write(`${line}\n`)),
     async stop(final = {}) {
       await recorder.stop();

@@ -79,7 +79,7 @@ function verdictSection(s: SummaryLike): string {
   const shards = Array.isArray(s.shards) ? (s.shards as Array<Record<string, unknown>>) : [];
   const shardTable = shards.length
     ? `<table class="grid"><tr><th>shard</th><th>records</th><th>bytes</th><th>utilization</th></tr>${shards
-        .map((sh) => `<tr><td>${cell(sh.id)}</td><td>${cell(sh.records)}</td><td>${cell(sh.bytes)}</td><td>${cell(sh.utilization)}</td></tr>`)
+        .map((sh) => `<tr><td>${cell(sh.id)}</td><td>${cell(sh.records)}</td><td>${cell(sh.bytes)}</td><td>${typeof sh.utilization === 'number' ? `${Math.round(sh.utilization * 100)} %` : cell(sh.utilization)}</td></tr>`)
         .join('')}</table>`
     : '';
   const failedBy = Object.entries(obj(s.failed_by_reason));

@@ -13,19 +13,8 @@ export interface ObservedProducer {
 
 const THROTTLED = 'ProvisionedThroughputExceededException';
 
-interface Counts {
-  received: number;
-  records: number;
-  bytes: number;
-  krecs: number;
-  kbytes: number;
-  requests: number;
-  throttled: number;
-  errors: number;
-  failed: number;
-  expired: number;
-  dropped: number;
-}
+/** The running counters a producer line is the difference of. */
+type Counts = Pick<ProducerLine, 'received' | 'records' | 'bytes' | 'krecs' | 'kbytes' | 'requests' | 'throttled' | 'errors' | 'failed' | 'expired' | 'dropped'>;
 
 function shardPoint(m: ShardMetrics): ProducerShardPoint {
   return {

@@ -1,7 +1,7 @@
-// Watches the simulator's event stream on its way to the producer: counts events by type, and every
-// Nth reading of each vehicle keeps its position for the map and its CO2 (weighted by the N readings
-// it stands for) for emissions by class and neighbourhood. Only sampled readings are parsed, so the
-// hot path costs a map lookup and two counters per event.
+// Watches the simulator's event stream on its way to the producer: counts events by type, and a
+// reading whose seq is a multiple of N keeps its position for the map and its CO2 (weighted by the N
+// events it stands for) for emissions by class and neighbourhood. Only kept readings are read, field
+// by field, so the hot path costs a counter and a modulo per event.
 import type { EventSink, FleetEvent } from '../simulator/index.js';
 import type { Neighbourhood } from './city-map.js';
 import type { Position, SimulatorLine } from './series-line.js';
@@ -12,7 +12,7 @@ export interface SimulatorTap {
   /** Wraps the sink the simulator writes to; the wrapper forwards everything unchanged. */
   wrap(sink: EventSink): EventSink;
   /** Sees one record as JSON on its way to the target (a runner's record tap; replays too). */
-  record(vehicleId: string, json: string): void;
+  record(vehicleId: string, seq: number, json: string): void;
   /** The line for the second ending at `t`; resets the per-second counts. */
   sample(t: number): SimulatorLine;
 }
@@ -45,10 +45,33 @@ export function eventName(json: string): string | undefined {
   return end < 0 ? undefined : json.slice(start, end);
 }
 
+/** The number after `"key":` in a flat JSON object, without parsing the rest (undefined if absent or not a number). */
+function numberField(json: string, key: string): number | undefined {
+  const at = json.indexOf(`"${key}":`);
+  if (at < 0) return undefined;
+  const start = at + key.length + 3;
+  let end = start;
+  while (end < json.length && json.charCodeAt(end) !== 44 /* , */ && json.charCodeAt(end) !== 125 /* } */) end++;
+  const v = Number(json.slice(start, end));
+  return Number.isFinite(v) ? v : undefined;
+}
+
+function stringField(json: string, key: string): string | undefined {
+  const at = json.indexOf(`"${key}":"`);
+  if (at < 0) return undefined;
+  const start = at + key.length + 4;
+  const end = json.indexOf('"', start);
+  return end < 0 ? undefined : json.slice(start, end);
+}
+
+/** The four fields a kept reading needs, read straight from its JSON: parsing whole readings was most of the tap's cost. */
+function readingOf(json: string): Reading {
+  return { vehicle_class: stringField(json, 'vehicle_class'), lat: numberField(json, 'lat'), lon: numberField(json, 'lon'), co2_g: numberField(json, 'co2_g') };
+}
+
 export function createSimulatorTap(options: SimulatorTapOptions): SimulatorTap {
   const every = options.sampleEvery ?? 5;
   const maxPositions = options.maxPositionsPerLine ?? 5000;
-  const readings = new Map<string, number>();
   let events: Record<string, number> = {};
   let telemetry = 0;
   let positions: Position[] = [];
@@ -81,19 +104,18 @@ export function createSimulatorTap(options: SimulatorTapOptions): SimulatorTap {
     }
   };
 
-  /** True on every Nth reading of a vehicle (the first one included). */
-  const due = (vehicleId: string): boolean => {
-    const n = readings.get(vehicleId) ?? 0;
-    readings.set(vehicleId, n + 1);
-    return n % every === 0;
-  };
+  /**
+   * A vehicle's every Nth event by its gapless seq: no per-vehicle state on the hot path. Readings are
+   * most of a vehicle's events, so about one reading in N is kept and each stands for N.
+   */
+  const due = (seq: number): boolean => seq % every === 0;
 
   return {
-    record(vehicleId, json) {
+    record(vehicleId, seq, json) {
       const name = eventName(json);
       if (name === TELEMETRY) {
         telemetry++;
-        if (due(vehicleId)) keep(vehicleId, JSON.parse(json) as Reading);
+        if (due(seq)) keep(vehicleId, readingOf(json));
       } else if (name !== undefined) events[name] = (events[name] ?? 0) + 1;
     },
     wrap(sink) {
@@ -101,16 +123,26 @@ export function createSimulatorTap(options: SimulatorTapOptions): SimulatorTap {
         write(event: FleetEvent, json: string) {
           if (event.event_name === TELEMETRY) {
             telemetry++;
-            if (due(event.vehicle_id)) keep(event.vehicle_id, event as Reading);
+            if (due(event.seq)) keep(event.vehicle_id, event as Reading);
           } else events[event.event_name] = (events[event.event_name] ?? 0) + 1;
           return sink.write(event, json);
         },
       };
+      const bytes = sink.writeTelemetryBytes?.bind(sink);
+      if (bytes) {
+        // Bytes stay bytes: only a kept reading is decoded.
+        wrapped.writeTelemetryBytes = (buf, start, end, vehicleId, seq) => {
+          telemetry++;
+          if (due(seq)) keep(vehicleId, readingOf(buf.toString('utf8', start, end)));
+          return bytes(buf, start, end, vehicleId, seq);
+        };
+        if (sink.keepsTelemetryBytes) Object.assign(wrapped, { keepsTelemetryBytes: true });
+      }
       const inner = sink.writeTelemetry?.bind(sink);
       if (inner) {
         wrapped.writeTelemetry = (json, vehicleId, seq) => {
           telemetry++;
-          if (due(vehicleId)) keep(vehicleId, JSON.parse(json) as Reading);
+          if (due(seq)) keep(vehicleId, readingOf(json));
           return inner(json, vehicleId, seq);
         };
       }

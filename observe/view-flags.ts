@@ -38,9 +38,8 @@ export interface ObservedRun {
 }
 
 /** The record tap to hand the runner before it starts (`onRecord`), so the series sees every record. */
-export function createRecordTap(): SimulatorTap & { onRecord(vehicleId: string, seq: number, json: string): void } {
-  const tap = createSimulatorTap({ neighbourhoods: loadNeighbourhoods() });
-  return { ...tap, onRecord: (vehicleId, _seq, json) => tap.record(vehicleId, json) };
+export function createRecordTap(): SimulatorTap {
+  return createSimulatorTap({ neighbourhoods: loadNeighbourhoods() });
 }
 
 /** Starts the series, the view, the dashboard and EMF for a run; `stop()` after its summary.json is written adds report.html. */

@@ -182,7 +182,7 @@ export async function executeRun(options: RunOptions, view: { json?: boolean } &
   try {
     say(`• starting the ${options.target.kind} target`);
     const records = createRecordTap();
-    handle = await startRun({ ...options, onRecord: records.onRecord });
+    handle = await startRun({ ...options, onRecord: records.record });
     const info = handle.target.info;
     observing = await observeRun(handle, records, view, { title: `sdfleet ${info.kind}${info.stream ? ` ${info.stream}` : ''}`, streamName: info.stream ?? undefined });
     say(`• sending (run folder ${handle.dir})`);
