@@ -1,6 +1,6 @@
 // Emission-model steps per second per class, against JSON.stringify of one telemetry reading in the
-// same process: the simulator's budget is ≥ 1M readings/s/core including JSON, so the step's share
-// of that budget is the figure that matters. Median of 5 repetitions.
+// same process: the simulator's budget is ≥ 600k readings per CPU-second including JSON, so the
+// step's share of that budget is the figure that matters. Median of 5 repetitions.
 import { loadCycle } from '../simulator/cycles.js';
 import { VEHICLE_CLASSES, createEmissionModel, type VehicleClass } from '../simulator/emissions/index.js';
 import { cycleAccelerations } from '../simulator/emissions/calibration.js';

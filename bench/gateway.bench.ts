@@ -171,7 +171,9 @@ const readTimes: number[] = [];
 let spooledBytes = 0;
 for (let k = 0; k < runs; k++) {
   const r0 = performance.now();
-  for (const f of readdirSync(recDir)) spooledBytes = k === 0 ? spooledBytes + readFileSync(join(recDir, f)).length : spooledBytes;
+  let bytes = 0;
+  for (const f of readdirSync(recDir)) bytes += readFileSync(join(recDir, f)).length;
+  spooledBytes = bytes;
   readTimes.push(performance.now() - r0);
   const t = performance.now();
   const spool = Spool.open({ dir: recDir, fsync: 'never', maxBytes: 8 * 1024 ** 3, whenFull: 'block' });

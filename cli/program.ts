@@ -10,6 +10,8 @@ export async function createProgram(output?: OutputConfiguration): Promise<Comma
   const program = new Command('sdfleet')
     .description('San Diego fleet simulator, KPL-compatible Kinesis producer and local data-lake pipeline')
     .version(packageJson().version)
+    // A parent's options only before its subcommand (`report merge --json` is merge's); needed by every level down.
+    .enablePositionalOptions()
     .exitOverride();
   if (output) program.configureOutput(output); // before the subcommands, which copy it
   registerCommands(program);

@@ -3,7 +3,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Logger } from '../common/logger.js';
 import { KinesisProducer, ProducerError } from '../producer/index.js';
 import type { SpooledReading } from './spool.js';
-import type { SendResult, Transport } from './transport.js';
+import { sendResult, type SendResult, type Transport } from './transport.js';
 
 export interface KinesisTransportOptions {
   client: KinesisClient;
@@ -43,17 +43,12 @@ export function createKinesisTransport(options: KinesisTransportOptions): Transp
       inFlight -= readings.length;
       roomWaiter?.();
       roomWaiter = undefined;
-      const acked: number[] = [];
-      let failed = 0;
-      let reason = '';
-      outcomes.forEach((o, k) => {
-        if (o.status === 'fulfilled') acked.push(readings[k].index);
-        else {
-          failed++;
-          reason ||= o.reason instanceof ProducerError ? `${o.reason.code}: ${o.reason.message}` : String(o.reason);
-        }
-      });
-      return failed > 0 ? { acked, failure: { count: failed, reason } } : { acked };
+      return sendResult(
+        outcomes.map((o, k) => ({
+          indices: [readings[k].index],
+          error: o.status === 'fulfilled' ? undefined : o.reason instanceof ProducerError ? `${o.reason.code}: ${o.reason.message}` : String(o.reason),
+        })),
+      );
     },
     async close() {
       await producer.close();

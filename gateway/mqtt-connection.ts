@@ -102,7 +102,12 @@ export async function connectMqtt(options: MqttConnectionOptions): Promise<MqttC
     for (const resolve of waiters.splice(0)) resolve();
   });
   client.on('connectionFailure', (e) => {
-    const reason = e.connack ? `the broker refused the connection (CONNACK reason ${e.connack.reasonCode})` : crtErrorText(e.error);
+    const text = crtErrorText(e.error);
+    const reason = e.connack
+      ? `the broker refused the connection (CONNACK reason ${e.connack.reasonCode})`
+      : /TLS/.test(text)
+        ? `TLS handshake failed (${text}): the broker may not trust the device certificate ${options.cert}, or --ca does not sign the broker's certificate`
+        : text;
     if (reason !== lastError) log.error({ endpoint: `${host}:${port}`, reason }, 'mqtt: connection failed; retrying with backoff');
     lastError = reason;
   });

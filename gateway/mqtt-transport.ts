@@ -6,7 +6,7 @@ import type { Logger } from '../common/logger.js';
 import { connectMqtt, type MqttConnection } from './mqtt-connection.js';
 import { toMessages } from './mqtt-batch.js';
 import type { SpooledReading } from './spool.js';
-import type { SendResult, Transport } from './transport.js';
+import { sendResult, type SendResult, type Transport } from './transport.js';
 
 export interface MqttTransportOptions {
   endpoint: string;
@@ -73,17 +73,7 @@ export async function createMqttTransport(options: MqttTransportOptions): Promis
           }),
         ),
       );
-      const acked: number[] = [];
-      let failed = 0;
-      let reason = '';
-      outcomes.forEach((error, k) => {
-        if (error === undefined) acked.push(...messages[k].indices);
-        else {
-          failed += messages[k].indices.length;
-          reason ||= error;
-        }
-      });
-      return failed > 0 ? { acked, failure: { count: failed, reason } } : { acked };
+      return sendResult(messages.map((m, k) => ({ indices: m.indices, error: outcomes[k] })));
     },
     get connections() {
       return connection.connections;

@@ -95,8 +95,11 @@ export function recoverSpool(dir: string): RecoveredSpool {
         // Each segment starts with every vehicle's next seq as of its creation; later readings advance it.
         for (const [vehicle, seq] of Object.entries(JSON.parse(e.payload.toString('utf8')) as Record<string, number>)) nextSeq.set(vehicle, seq);
       } else if (e.type === EntryType.Reading) {
-        const r = decodeReading(e.payload);
-        if (r.seq + 1 > (nextSeq.get(r.vehicleId) ?? 1)) nextSeq.set(r.vehicleId, r.seq + 1);
+        // The next segment's header snapshots every vehicle's next seq: only the last one needs decoding.
+        if (last) {
+          const r = decodeReading(e.payload);
+          if (r.seq + 1 > (nextSeq.get(r.vehicleId) ?? 1)) nextSeq.set(r.vehicleId, r.seq + 1);
+        }
         readings.push(e.index);
         end = Math.max(end, e.index + 1);
       }

@@ -19,3 +19,18 @@ export interface Transport {
   readonly connections?: number;
   close(): Promise<void>;
 }
+
+/** Folds per-item outcomes (an error text, or none for acknowledged) into a SendResult. */
+export function sendResult(items: readonly { indices: readonly number[]; error: string | undefined }[]): SendResult {
+  const acked: number[] = [];
+  let failed = 0;
+  let reason = '';
+  for (const item of items) {
+    if (item.error === undefined) acked.push(...item.indices);
+    else {
+      failed += item.indices.length;
+      reason ||= item.error;
+    }
+  }
+  return failed > 0 ? { acked, failure: { count: failed, reason } } : { acked };
+}

@@ -16,8 +16,6 @@ export interface ShardPredictor {
   /** Resolves once a map is loaded; rejects only with a non-retryable ListShards error. */
   ready(): Promise<void>;
   readonly loaded: boolean;
-  /** Increases whenever the map changes, so cached predictions can be checked. */
-  readonly version: number;
   /** Hash key (cached per partition key) and shard of a partition key. */
   predict(partitionKey: string): Prediction;
   /** The open shard owning a hash key; undefined in a gap (a map caught mid-reshard). */
@@ -50,7 +48,8 @@ export class ShardMap implements ShardPredictor {
   private lastLoadAt = -Infinity;
   private pendingInvalidate = false;
   loaded = false;
-  version = 0;
+  /** Increases whenever the map changes, so cached predictions can be checked. */
+  private version = 0;
 
   constructor(private readonly options: ShardMapOptions) {}
 

@@ -11,6 +11,7 @@ import type { FaultOptions } from '../pipeline/stream/faults.js';
 import { FirehoseProducer, KinesisProducer } from '../producer/index.js';
 import { firehoseClient, kinesisClient, preflightFirehose, preflightKinesis, resolveStream } from './aws-target.js';
 import { fileTarget } from './file-target.js';
+import { openLakeSource } from '../pipeline/lake/lake-source.js';
 import { checkLake, type LakeSide } from './lake-check.js';
 import { scheduleOf, type LoadShape } from './load-shape.js';
 import { localTarget, type LocalTarget } from './local-target.js';
@@ -156,7 +157,7 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
     }
     attempted++;
     const line = wall ? stampCreatedAt(json, Date.now()) : json;
-    for (const t of taps) t(vehicleId, seq, line);
+    if (taps.size > 0) for (const t of taps) t(vehicleId, seq, line);
     return target.send(vehicleId, seq, line);
   };
   const emit = (vehicleId: string, seq: number, json: string, createdAtS?: number): void | Promise<void> => {
@@ -211,7 +212,9 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
         lake = { ...(await checkLake(local.lakeRoot, outcomes.ledger)), deliveryTimeout: timeout };
       } else if (o.lake !== undefined) {
         phase = 'verifying';
-        lake = await waitForLake(o.lake, outcomes, o.lakeWaitMs ?? DELIVERY_TIMEOUT_MS);
+        const found = await waitForLake(o.lake, outcomes, o.lakeWaitMs ?? DELIVERY_TIMEOUT_MS);
+        lake = found.lake;
+        if (found.problem) problems.push(found.problem);
       }
       if (sourceError instanceof UserError) problems.push(sourceError.message);
       const summary = buildSummary({
@@ -313,13 +316,31 @@ async function openTarget(o: RunOptions, outcomes: Outcomes): Promise<Target> {
   }
 }
 
-/** An external delivery writes on its own schedule: look again until nothing acknowledged is missing or time is up. */
-async function waitForLake(root: string, outcomes: Outcomes, waitMs: number): Promise<LakeSide> {
+/**
+ * An external delivery writes on its own schedule: look again (a folder, or `s3://bucket/prefix` copied
+ * through the bucket interface) until nothing acknowledged is missing or time is up.
+ */
+async function waitForLake(location: string, outcomes: Outcomes, waitMs: number): Promise<{ lake?: LakeSide; problem?: string }> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const side = await checkLake(root, outcomes.ledger);
-    if (side.verify.missing === 0) return side;
-    if (Date.now() >= deadline) return { ...side, deliveryTimeout: `the lake still misses ${side.verify.missing} records after ${Math.round(waitMs / 1000)} s` };
+    let side: LakeSide | undefined;
+    let problem: string | undefined;
+    try {
+      const source = await openLakeSource(location);
+      try {
+        side = { ...(await checkLake(source.root, outcomes.ledger)), root: source.location };
+      } finally {
+        await source.close();
+      }
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      problem = err.message; // e.g. nothing delivered yet
+    }
+    if (side && side.verify.missing === 0) return { lake: side };
+    if (Date.now() >= deadline) {
+      const waited = `after ${Math.round(waitMs / 1000)} s`;
+      return side ? { lake: { ...side, deliveryTimeout: `the lake still misses ${side.verify.missing} records ${waited}` } } : { problem: `${problem} ${waited}` };
+    }
     await sleep(Math.min(5_000, Math.max(0, deadline - Date.now())));
   }
 }

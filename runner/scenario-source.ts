@@ -14,7 +14,7 @@ export interface LoadedScenario {
 
 /** `--scenario NAME|PATH`: a bundled scenario by name, else a YAML/JSON file (size-capped, regular files only). */
 export function readScenario(nameOrPath: string): LoadedScenario {
-  const scenario = loadScenario(nameOrPath, '--scenario');
+  const scenario = loadScenario(nameOrPath);
   return { scenario, load: scenario.load === undefined ? undefined : parseLoad(scenario.load), name: nameOrPath };
 }
 

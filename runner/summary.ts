@@ -58,7 +58,7 @@ export interface SummaryInput {
 export function buildSummary(i: SummaryInput): RunSummary {
   const o = i.outcomes;
   const v = i.lake?.verify;
-  const unreadable = (v as { unreadable?: number } | undefined)?.unreadable ?? 0;
+  const unreadable = v?.unreadable ?? 0;
   const reasons: string[] = [];
   const failedReasons = Object.entries(o.failedByReason).filter(([reason]) => reason !== 'UserRecordExpired');
   if (o.failed > 0) reasons.push(`${o.failed} records failed (${failedReasons.map(([r, n]) => `${r}: ${n}`).join(', ')})`);

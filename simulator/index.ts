@@ -20,6 +20,7 @@ export type { WorkerSlice } from './fleet/partition.js';
 export { parseWorker } from './fleet/partition.js';
 export type { Pace, RunOptions, RunProgress, RunSummary } from './runner.js';
 export { encodeEvent } from './encoder.js';
+export { createNdjsonSink, type NdjsonSink, type NdjsonSinkOptions } from './sinks/ndjson-sink.js';
 export { EVENT_CATALOG } from './events/catalog.js';
 
 export interface SimulationOptions {

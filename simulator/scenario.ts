@@ -132,34 +132,34 @@ export function bundledScenarios(): BundledScenario[] {
 }
 
 /** A bundled name (`demo`, `rush-hour`) → its file; anything else is a path and returned as given. */
-export function resolveScenario(nameOrPath: string, flag = 'scenario'): string {
+export function resolveScenario(nameOrPath: string): string {
   if (!BUNDLED_NAME.test(nameOrPath)) return nameOrPath;
   const bundled = bundledScenarios().find((b) => b.name === nameOrPath);
   if (bundled) return bundled.path;
   if (statSync(nameOrPath, { throwIfNoEntry: false })?.isFile()) return nameOrPath;
-  throw new UserError(flag, nameOrPath, `no such file or bundled scenario; bundled: ${bundledScenarios().map((b) => b.name).join(', ')}`);
+  throw new UserError('scenario', nameOrPath, `no such file or bundled scenario; bundled: ${bundledScenarios().map((b) => b.name).join(', ')}`);
 }
 
-/** A scenario from a bundled name, a YAML/JSON file path or an object; throws UserError naming the field (`flag` for the file itself). */
-export function loadScenario(pathOrObject: string | ScenarioInput, flag = 'scenario'): Scenario {
+/** A scenario from a bundled name, a YAML/JSON file path or an object; throws UserError naming the field (`scenario` for the file itself). */
+export function loadScenario(pathOrObject: string | ScenarioInput): Scenario {
   if (typeof pathOrObject !== 'string') return validate(pathOrObject);
-  const path = resolveScenario(pathOrObject, flag);
+  const path = resolveScenario(pathOrObject);
   let text: string;
   try {
     // stat first: opening a FIFO would block, and a device such as /dev/zero never ends.
     const stat = statSync(path);
-    if (!stat.isFile()) throw new UserError(flag, pathOrObject, 'not a regular file');
-    if (stat.size > MAX_SCENARIO_BYTES) throw new UserError(flag, pathOrObject, `larger than ${MAX_SCENARIO_BYTES / 1024} KiB (${stat.size} bytes); scenario files are small YAML`);
+    if (!stat.isFile()) throw new UserError('scenario', pathOrObject, 'not a regular file');
+    if (stat.size > MAX_SCENARIO_BYTES) throw new UserError('scenario', pathOrObject, `larger than ${MAX_SCENARIO_BYTES / 1024} KiB (${stat.size} bytes); scenario files are small YAML`);
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new UserError(flag, pathOrObject, `is neither a bundled scenario nor a readable file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UserError('scenario', pathOrObject, `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   let data: unknown;
   try {
     data = parseYaml(text); // YAML is a superset of JSON
   } catch (err) {
-    throw new UserError(flag, pathOrObject, `not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
+    throw new UserError('scenario', pathOrObject, `not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
   }
   return validate(data);
 }

@@ -4,11 +4,12 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../../common/logger.js';
 import { UserError } from '../../common/user-error.js';
 import { runGateway, type GatewayReport } from '../../gateway/agent.js';
-import type { FsyncPolicy, WhenFull } from '../../gateway/spool.js';
+import { SpoolWriteError, type FsyncPolicy, type WhenFull } from '../../gateway/spool.js';
 import type { Transport } from '../../gateway/transport.js';
 import { nonNegativeNumber, positiveInt } from '../options.js';
 
 const PACES = ['realtime', 'accelerated', 'max'] as const;
+const TRANSPORTS = ['kinesis', 'mqtt'] as const;
 
 interface GatewayFlags {
   source: string;
@@ -61,6 +62,7 @@ export function registerGateway(program: Command): void {
     .action(async (flags: GatewayFlags) => {
       const pace = checkChoice('--pace', flags.pace, PACES);
       const whenFull = checkChoice('--when-full', flags.whenFull, ['drop-oldest', 'block'] as const) satisfies WhenFull;
+      checkChoice('--transport', flags.transport, TRANSPORTS);
       const logger = createLogger('sdfleet-gateway');
       const simulator = flags.source === 'simulator' ? await simulatorFlags(flags, pace) : undefined;
       const transport = await openTransport(flags, logger);
@@ -79,6 +81,11 @@ export function registerGateway(program: Command): void {
           signal: abort.signal,
         });
         process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : describe(report));
+      } catch (err) {
+        if (!(err instanceof SpoolWriteError)) throw err;
+        // A full or failing disk: loud, one line, and everything already spooled stays for the next start.
+        process.stderr.write(`sdfleet gateway: ${err.message}\n`);
+        process.exitCode = 1;
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
@@ -94,7 +101,7 @@ async function simulatorFlags(flags: GatewayFlags, pace: (typeof PACES)[number])
 }
 
 async function openTransport(flags: GatewayFlags, logger: ReturnType<typeof createLogger>): Promise<Transport> {
-  const transport = checkChoice('--transport', flags.transport, ['kinesis', 'mqtt'] as const);
+  const transport = checkChoice('--transport', flags.transport, TRANSPORTS);
   if (transport === 'mqtt') {
     if (!flags.endpoint) throw new UserError('--endpoint', undefined, 'is required with --transport mqtt (the broker host[:port])');
     if (!flags.cert) throw new UserError('--cert', undefined, 'is required with --transport mqtt (device certificate, PEM)');

@@ -10,7 +10,11 @@ import { mergeSummaries, parseSummary, type RunSummary } from '../../runner/merg
  * `report merge` reconciles the summaries of `--worker i/n` runs into one verdict.
  */
 export function registerReport(program: Command): Command {
-  const report = program.command('report').description('reports on finished runs: report.html for a run folder, or `report merge` for worker summaries');
+  const report = program
+    .command('report')
+    .description('reports on finished runs: report.html for a run folder, or `report merge` for worker summaries')
+    // `report merge --json` means merge's --json, not report's.
+    .enablePositionalOptions();
   report
     .argument('<run-dir>', 'run folder (the --dir of run/demo): rebuilds its self-contained report.html from summary.json and series.ndjson')
     .option('--json', 'print what was written as JSON')

@@ -34,7 +34,7 @@ export interface RunFlags extends ViewFlags {
   onBadLine: string;
   worker?: string;
   shards?: number;
-  internalFailureRate: number;
+  internalFailureRate?: number;
   lake?: string;
   lakeWait: number;
   dir?: string;
@@ -66,8 +66,8 @@ export function addRunOptions(command: Command, { withTarget }: { withTarget: bo
     .option('--timestamps <mode>', 'created_at: simulated | wall (stamped at send; default wall for kinesis and firehose)')
     .option('--on-bad-line <mode>', 'a bad replay line: stop (exit 2) | skip (counted)', 'stop')
     .option('--shards <n>', "local target: shards in the embedded stream (default: the scenario's stack.shards, else 2)", positiveInt)
-    .option('--internal-failure-rate <p>', 'local target: gate fault, probability of a per-record InternalFailure', probability, 0)
-    .option('--lake <dir>', 'also verify this lake folder against the run (non-local targets)')
+    .option('--internal-failure-rate <p>', "local target: gate fault, probability of a per-record InternalFailure (default: the scenario's stack.faults, else none)", probability)
+    .option('--lake <dir|s3://bucket/prefix>', 'also verify this lake (a folder, or S3 through the AWS SDK default chain) against the run (non-local targets)')
     .option('--lake-wait <seconds>', 'with --lake: how long to wait for every acknowledged record to arrive', positiveNumber, 120)
     .option('--dir <path>', 'run folder: summary.json, acks.json, the local lake (default data/runs/<time>); only an empty or earlier run folder is emptied')
     .option('--json', 'print the run summary as JSON (see runner/summary.schema.json)');
@@ -136,7 +136,7 @@ export async function runOptionsFrom(flags: RunFlags, extra: { simulatedDuration
   }
   const shape: LoadShape = flagShape ?? load ?? { shape: 'max' };
   if (shape.shape === 'steps' && durationS === undefined) durationS = shape.steps.reduce((sum, step) => sum + step.for, 0);
-  const faults = flags.internalFailureRate > 0 ? { seed: flags.seed ?? source.seed ?? 1, internalFailureRate: flags.internalFailureRate } : scenario?.stack?.faults;
+  const faults = (flags.internalFailureRate ?? 0) > 0 ? { seed: flags.seed ?? source.seed ?? 1, internalFailureRate: flags.internalFailureRate } : scenario?.stack?.faults;
   const target: TargetSpec =
     kind === 'local'
       ? { kind, shardCount: flags.shards ?? scenario?.stack?.shards ?? 2, faults }

@@ -26,7 +26,7 @@ export function registerSimulate(program: Command): void {
     .action(async (o: { scenario: string; seed?: number; worker?: string; duration?: number; maxRecords?: number; pace: string; speedup: number; out: string; json?: boolean }) => {
       if (!PACES.includes(o.pace as Pace)) throw new UserError('--pace', o.pace, `expected one of ${PACES.join(', ')}`);
       if (o.pace === 'accelerated' && !(o.speedup > 0)) throw new UserError('--speedup', o.speedup, 'expected a number > 0');
-      const scenario = loadScenario(o.scenario, '--scenario');
+      const scenario = loadScenario(o.scenario);
       const sim = createSimulation(scenario, { seed: o.seed, worker: o.worker ? parseWorker(o.worker) : undefined });
       const durationS = o.duration ?? scenario.stop.durationS;
       const maxRecords = o.maxRecords ?? scenario.stop.maxRecords;

@@ -105,6 +105,9 @@ export function registerStack(program: Command): void {
         delivery,
         ui: flags.ui === true ? 0 : flags.ui,
         quiet: flags.quiet || flags.json,
+      }).catch(async (err: unknown) => {
+        await closeAll();
+        throw err;
       });
       await untilSignal();
       await observing.stop();

@@ -36,49 +36,60 @@ const SERVICE_KM = 16000;
 const ROTATION_KM = 10000;
 const INSPECTION_KM = 40000;
 
+// Slots of a vehicle's numbers in the fleet's diagnostics array.
+const BATTERY_HEALTH = 0;
+const TYRE_PSI = 1;
+const LEAK_PSI_PER_S = 2;
+const COOLANT_C = 3;
+const ENGINE_ON_S = 4;
+const IDLE_S = 5;
+const CRUISE_S = 6;
+const DRIVEN_SINCE_START_S = 7;
+const DPF_LOAD = 8;
+const BRAKE_WEAR_PCT = 9;
+const NEXT_OIL_KM = 10;
+const NEXT_SERVICE_KM = 11;
+const NEXT_ROTATION_KM = 12;
+const NEXT_INSPECTION_KM = 13;
+const LAST_PSI_AT = 14;
+/** Numbers per vehicle in the fleet's diagnostics array. */
+export const DIAGNOSTICS_NUMBERS = 15;
+
 export class Diagnostics {
   /** Latent faults as bits of FAULT_BIT: tested every engine step, so no Set lookups. */
   private faults = 0;
   /** Codes set, with when; made on the first code (most vehicles never set one). */
   private active: Map<DtcCode, number> | undefined;
   private readonly rng: Rng;
-  batteryHealth: number;
-  tyrePsi: number;
   private readonly nominalPsi: number;
-  private readonly leakPsiPerS: number;
   private tyreLow = false;
-  private coolantC = 20;
-  private engineOnS = 0;
-  private idleS = 0;
-  private cruiseS = 0;
-  private drivenSinceStartS = 0;
-  dpfLoad: number;
   private regenerating = false;
-  private brakeWearPct: number;
   private padsWarned = false;
-  private nextOilKm: number;
-  private nextServiceKm: number;
-  private nextRotationKm: number;
-  private nextInspectionKm: number;
-  private lastPsiAt = 0;
 
-  constructor(v: DiagnosticsSpec, rng: Rng, faultRate: number) {
+  /** @param n the fleet's diagnostics numbers (DIAGNOSTICS_NUMBERS per vehicle from `base`): no boxed double per field */
+  constructor(v: DiagnosticsSpec, rng: Rng, faultRate: number, private readonly n: Float64Array, private readonly base: number) {
     this.rng = rng;
+    n[base + COOLANT_C] = 20;
     for (const [f, d] of Object.entries(PREVALENCE) as [Fault, (typeof PREVALENCE)[Fault]][]) {
       if (d.applies(v) && rng.chance(Math.min(1, d.p * faultRate))) this.faults |= FAULT_BIT[f];
     }
-    this.batteryHealth = rng.chance(Math.min(1, 0.05 * faultRate)) ? rng.range(0.2, 0.6) : rng.range(0.8, 1);
+    this.n[this.base + BATTERY_HEALTH] = rng.chance(Math.min(1, 0.05 * faultRate)) ? rng.range(0.2, 0.6) : rng.range(0.8, 1);
     this.nominalPsi = NOMINAL_PSI[v.vehicleClass];
     const leaking = rng.chance(Math.min(1, 0.05 * faultRate));
-    this.leakPsiPerS = leaking ? rng.range(0.5, 3) / 3600 : 0;
-    this.tyrePsi = this.nominalPsi * (leaking ? rng.range(0.86, 0.95) : rng.range(0.95, 1.02));
-    this.dpfLoad = v.isDiesel ? rng.next() : 0;
-    this.brakeWearPct = rng.range(0, 92);
+    this.n[this.base + LEAK_PSI_PER_S] = leaking ? rng.range(0.5, 3) / 3600 : 0;
+    this.n[this.base + TYRE_PSI] = this.nominalPsi * (leaking ? rng.range(0.86, 0.95) : rng.range(0.95, 1.02));
+    this.n[this.base + DPF_LOAD] = v.isDiesel ? rng.next() : 0;
+    this.n[this.base + BRAKE_WEAR_PCT] = rng.range(0, 92);
     const odo = v.odometerKm;
-    this.nextOilKm = odo + rng.range(-400, OIL_KM);
-    this.nextServiceKm = odo + rng.range(-800, SERVICE_KM);
-    this.nextRotationKm = odo + rng.range(-400, ROTATION_KM);
-    this.nextInspectionKm = odo + rng.range(-1500, INSPECTION_KM);
+    this.n[this.base + NEXT_OIL_KM] = odo + rng.range(-400, OIL_KM);
+    this.n[this.base + NEXT_SERVICE_KM] = odo + rng.range(-800, SERVICE_KM);
+    this.n[this.base + NEXT_ROTATION_KM] = odo + rng.range(-400, ROTATION_KM);
+    this.n[this.base + NEXT_INSPECTION_KM] = odo + rng.range(-1500, INSPECTION_KM);
+  }
+
+  /** 12 V battery health 0…1. */
+  get batteryHealth(): number {
+    return this.n[this.base + BATTERY_HEALTH];
   }
 
   private has(f: Fault): boolean {
@@ -99,13 +110,13 @@ export class Diagnostics {
 
   /** Ignition on after `parkedS` seconds: 12 V battery check, intermittent codes, service reminders. */
   onIgnitionOn(v: VehicleView, parkedS: number): void {
-    this.engineOnS = 0;
-    this.drivenSinceStartS = 0;
-    this.coolantC = 20 + 60 * Math.exp(-parkedS / 3600);
+    this.n[this.base + ENGINE_ON_S] = 0;
+    this.n[this.base + DRIVEN_SINCE_START_S] = 0;
+    this.n[this.base + COOLANT_C] = 20 + 60 * Math.exp(-parkedS / 3600);
     this.tyresAt(v);
-    const resting = 12.2 + 0.5 * this.batteryHealth - Math.min(0.8, (parkedS / 3600) * 0.03 * (1 - this.batteryHealth));
-    const cranking = v.isEv ? resting - 0.2 : resting - 1.6 - 2.4 * (1 - this.batteryHealth);
-    v.emit('battery:voltage:reading', { resting_v: r2(resting), cranking_v: r2(cranking), battery_health_pct: r1(this.batteryHealth * 100) });
+    const resting = 12.2 + 0.5 * this.n[this.base + BATTERY_HEALTH] - Math.min(0.8, (parkedS / 3600) * 0.03 * (1 - this.n[this.base + BATTERY_HEALTH]));
+    const cranking = v.isEv ? resting - 0.2 : resting - 1.6 - 2.4 * (1 - this.n[this.base + BATTERY_HEALTH]);
+    v.emit('battery:voltage:reading', { resting_v: r2(resting), cranking_v: r2(cranking), battery_health_pct: r1(this.n[this.base + BATTERY_HEALTH] * 100) });
     if (resting < 12.3) v.emit('battery:voltage:low', { resting_v: r2(resting), threshold_v: 12.3 });
     if (cranking < 9.6) this.set(v, 'P0562', { cranking_v: r2(cranking) });
     if (this.active?.has('P0300') && this.rng.chance(0.5)) this.clear(v, 'P0300', 'not seen this drive cycle');
@@ -117,42 +128,42 @@ export class Diagnostics {
   private reminders(v: VehicleView): void {
     const odo = v.odometerKm;
     const due = { odometer_km: r1(odo) };
-    if (!v.isEv && odo >= this.nextOilKm) v.emit('maintenance:oil_change:due', { ...due, due_at_km: r1(this.nextOilKm) });
-    if (odo >= this.nextServiceKm) v.emit('maintenance:service:due', { ...due, due_at_km: r1(this.nextServiceKm) });
-    if (odo >= this.nextRotationKm) v.emit('maintenance:tire_rotation:due', { ...due, due_at_km: r1(this.nextRotationKm) });
-    if ((v.vehicleClass === 'bus' || v.vehicleClass === 'drayage') && odo >= this.nextInspectionKm) {
-      v.emit('maintenance:inspection:due', { ...due, due_at_km: r1(this.nextInspectionKm), program: 'CHP BIT' });
+    if (!v.isEv && odo >= this.n[this.base + NEXT_OIL_KM]) v.emit('maintenance:oil_change:due', { ...due, due_at_km: r1(this.n[this.base + NEXT_OIL_KM]) });
+    if (odo >= this.n[this.base + NEXT_SERVICE_KM]) v.emit('maintenance:service:due', { ...due, due_at_km: r1(this.n[this.base + NEXT_SERVICE_KM]) });
+    if (odo >= this.n[this.base + NEXT_ROTATION_KM]) v.emit('maintenance:tire_rotation:due', { ...due, due_at_km: r1(this.n[this.base + NEXT_ROTATION_KM]) });
+    if ((v.vehicleClass === 'bus' || v.vehicleClass === 'drayage') && odo >= this.n[this.base + NEXT_INSPECTION_KM]) {
+      v.emit('maintenance:inspection:due', { ...due, due_at_km: r1(this.n[this.base + NEXT_INSPECTION_KM]), program: 'CHP BIT' });
     }
   }
 
   /** Something is overdue (the vehicle may book a visit at its next stop). */
   needsService(v: VehicleView): boolean {
     const odo = v.odometerKm;
-    return odo >= this.nextServiceKm || odo >= this.nextRotationKm || (!v.isEv && odo >= this.nextOilKm) || this.brakeWearPct > 90 || (this.active?.size ?? 0) > 0;
+    return odo >= this.n[this.base + NEXT_SERVICE_KM] || odo >= this.n[this.base + NEXT_ROTATION_KM] || (!v.isEv && odo >= this.n[this.base + NEXT_OIL_KM]) || this.n[this.base + BRAKE_WEAR_PCT] > 90 || (this.active?.size ?? 0) > 0;
   }
 
   /** A maintenance visit: everything due is done, codes cleared, tyres set, pads replaced. */
   serviced(v: VehicleView): string[] {
     const odo = v.odometerKm;
     const done: string[] = [];
-    if (!v.isEv && odo >= this.nextOilKm) {
-      this.nextOilKm = odo + OIL_KM;
+    if (!v.isEv && odo >= this.n[this.base + NEXT_OIL_KM]) {
+      this.n[this.base + NEXT_OIL_KM] = odo + OIL_KM;
       done.push('oil_change');
     }
-    if (odo >= this.nextServiceKm) {
-      this.nextServiceKm = odo + SERVICE_KM;
+    if (odo >= this.n[this.base + NEXT_SERVICE_KM]) {
+      this.n[this.base + NEXT_SERVICE_KM] = odo + SERVICE_KM;
       done.push('service');
     }
-    if (odo >= this.nextRotationKm) {
-      this.nextRotationKm = odo + ROTATION_KM;
+    if (odo >= this.n[this.base + NEXT_ROTATION_KM]) {
+      this.n[this.base + NEXT_ROTATION_KM] = odo + ROTATION_KM;
       done.push('tire_rotation');
     }
-    if (odo >= this.nextInspectionKm) {
-      this.nextInspectionKm = odo + INSPECTION_KM;
+    if (odo >= this.n[this.base + NEXT_INSPECTION_KM]) {
+      this.n[this.base + NEXT_INSPECTION_KM] = odo + INSPECTION_KM;
       done.push('inspection');
     }
-    if (this.brakeWearPct > 90) {
-      this.brakeWearPct = 0;
+    if (this.n[this.base + BRAKE_WEAR_PCT] > 90) {
+      this.n[this.base + BRAKE_WEAR_PCT] = 0;
       this.padsWarned = false;
       done.push('brake_pads');
     }
@@ -166,16 +177,16 @@ export class Diagnostics {
   inflate(v: VehicleView): void {
     this.tyresAt(v);
     if (this.tyreLow) v.emit('tpms:pressure:restored', { pressure_psi: r1(this.nominalPsi), nominal_psi: this.nominalPsi });
-    this.tyrePsi = this.nominalPsi;
+    this.n[this.base + TYRE_PSI] = this.nominalPsi;
     this.tyreLow = false;
   }
 
   private tyresAt(v: VehicleView): void {
-    this.tyrePsi -= this.leakPsiPerS * (v.simTimeS - this.lastPsiAt);
-    this.lastPsiAt = v.simTimeS;
-    if (!this.tyreLow && this.tyrePsi < 0.85 * this.nominalPsi) {
+    this.n[this.base + TYRE_PSI] -= this.n[this.base + LEAK_PSI_PER_S] * (v.simTimeS - this.n[this.base + LAST_PSI_AT]);
+    this.n[this.base + LAST_PSI_AT] = v.simTimeS;
+    if (!this.tyreLow && this.n[this.base + TYRE_PSI] < 0.85 * this.nominalPsi) {
       this.tyreLow = true;
-      v.emit('tpms:pressure:low', { ...v.here(), pressure_psi: r1(this.tyrePsi), nominal_psi: this.nominalPsi, position: 'rear_left' });
+      v.emit('tpms:pressure:low', { ...v.here(), pressure_psi: r1(this.n[this.base + TYRE_PSI]), nominal_psi: this.nominalPsi, position: 'rear_left' });
     }
   }
 
@@ -185,52 +196,52 @@ export class Diagnostics {
 
   /** One step with the engine (or EV powertrain) on. */
   onStep(v: VehicleView, dt: number, speedMps: number, accel: number, fuelG: number): void {
-    this.engineOnS += dt;
-    if (speedMps > 0.5) this.drivenSinceStartS += dt;
-    if (Math.floor(this.engineOnS) % 60 === 0) this.tyresAt(v);
+    this.n[this.base + ENGINE_ON_S] += dt;
+    if (speedMps > 0.5) this.n[this.base + DRIVEN_SINCE_START_S] += dt;
+    if (Math.floor(this.n[this.base + ENGINE_ON_S]) % 60 === 0) this.tyresAt(v);
     // Coolant warms toward 90 °C (70 °C with a stuck-open thermostat); a cooling fault overheats under load.
     const target = this.has('thermostat') ? 70 : this.has('cooling') && (speedMps > 25 || accel > 1) ? 125 : 90;
-    this.coolantC += (target - this.coolantC) * (dt / 240);
+    this.n[this.base + COOLANT_C] += (target - this.n[this.base + COOLANT_C]) * (dt / 240);
     if (!v.isEv) {
-      if (this.has('thermostat') && this.engineOnS > 900) this.set(v, 'P0128', { coolant_c: r1(this.coolantC) });
-      if (this.coolantC > 112) this.set(v, 'P0217', { coolant_c: r1(this.coolantC) });
-      else if (this.coolantC < 100 && this.active?.has('P0217')) this.clear(v, 'P0217', 'coolant back below 100 C');
+      if (this.has('thermostat') && this.n[this.base + ENGINE_ON_S] > 900) this.set(v, 'P0128', { coolant_c: r1(this.n[this.base + COOLANT_C]) });
+      if (this.n[this.base + COOLANT_C] > 112) this.set(v, 'P0217', { coolant_c: r1(this.n[this.base + COOLANT_C]) });
+      else if (this.n[this.base + COOLANT_C] < 100 && this.active?.has('P0217')) this.clear(v, 'P0217', 'coolant back below 100 C');
       if (this.has('misfire') && accel > 1.2 && this.rng.chance(0.05)) this.set(v, 'P0300', { rpm_band: 'high_load' });
-      if (this.has('catalyst') && this.engineOnS > 900 && speedMps > 8) this.set(v, 'P0420');
-      this.idleS = speedMps < 0.1 ? this.idleS + dt : 0;
-      if (this.has('vacuum') && this.idleS > 60) this.set(v, 'P0171', { idle_s: r1(this.idleS) });
+      if (this.has('catalyst') && this.n[this.base + ENGINE_ON_S] > 900 && speedMps > 8) this.set(v, 'P0420');
+      this.n[this.base + IDLE_S] = speedMps < 0.1 ? this.n[this.base + IDLE_S] + dt : 0;
+      if (this.has('vacuum') && this.n[this.base + IDLE_S] > 60) this.set(v, 'P0171', { idle_s: r1(this.n[this.base + IDLE_S]) });
     }
     if (v.isDiesel) this.dieselStep(v, dt, speedMps, fuelG);
-    if (this.has('evIsolation') && this.drivenSinceStartS > 600) this.clear(v, 'P0AA6', 'isolation resistance recovered');
+    if (this.has('evIsolation') && this.n[this.base + DRIVEN_SINCE_START_S] > 600) this.clear(v, 'P0AA6', 'isolation resistance recovered');
     if (this.has('can') && speedMps > 27 && this.rng.chance(0.01)) this.set(v, 'U0100');
     else if (this.active?.has('U0100') && v.simTimeS - (this.active.get('U0100') ?? 0) > 60) this.clear(v, 'U0100', 'communication restored');
-    if (this.active?.has('P0562') && this.drivenSinceStartS > 60) this.clear(v, 'P0562', 'charging voltage normal');
-    if (accel < 0 && speedMps > 0) this.brakeWearPct += -accel * speedMps * dt * 2e-6;
-    if (!this.padsWarned && this.brakeWearPct > 90) {
+    if (this.active?.has('P0562') && this.n[this.base + DRIVEN_SINCE_START_S] > 60) this.clear(v, 'P0562', 'charging voltage normal');
+    if (accel < 0 && speedMps > 0) this.n[this.base + BRAKE_WEAR_PCT] += -accel * speedMps * dt * 2e-6;
+    if (!this.padsWarned && this.n[this.base + BRAKE_WEAR_PCT] > 90) {
       this.padsWarned = true;
-      v.emit('maintenance:brake_pads:worn', { wear_pct: r1(this.brakeWearPct), odometer_km: r1(v.odometerKm) });
+      v.emit('maintenance:brake_pads:worn', { wear_pct: r1(this.n[this.base + BRAKE_WEAR_PCT]), odometer_km: r1(v.odometerKm) });
     }
   }
 
   private dieselStep(v: VehicleView, dt: number, speedMps: number, fuelG: number): void {
-    this.cruiseS = speedMps > 22 ? this.cruiseS + dt : 0;
-    if (this.has('egr') && this.cruiseS > 120) this.set(v, 'P0401');
-    if (this.has('scr') && this.engineOnS > 1200) this.set(v, 'P20EE');
+    this.n[this.base + CRUISE_S] = speedMps > 22 ? this.n[this.base + CRUISE_S] + dt : 0;
+    if (this.has('egr') && this.n[this.base + CRUISE_S] > 120) this.set(v, 'P0401');
+    if (this.has('scr') && this.n[this.base + ENGINE_ON_S] > 1200) this.set(v, 'P20EE');
     // Soot loads with fuel burnt (~450 km per full filter for a tractor); active regeneration needs sustained speed.
-    this.dpfLoad += fuelG / 150_000;
-    if (!this.regenerating && this.dpfLoad >= 0.8 && speedMps > 16) {
+    this.n[this.base + DPF_LOAD] += fuelG / 150_000;
+    if (!this.regenerating && this.n[this.base + DPF_LOAD] >= 0.8 && speedMps > 16) {
       this.regenerating = true;
-      v.emit('dpf:regeneration:started', { ...v.here(), soot_load_pct: r1(this.dpfLoad * 100) });
+      v.emit('dpf:regeneration:started', { ...v.here(), soot_load_pct: r1(this.n[this.base + DPF_LOAD] * 100) });
     }
     if (this.regenerating) {
-      this.dpfLoad -= dt / 1200;
-      if (this.dpfLoad <= 0.05) {
+      this.n[this.base + DPF_LOAD] -= dt / 1200;
+      if (this.n[this.base + DPF_LOAD] <= 0.05) {
         this.regenerating = false;
-        this.dpfLoad = 0.05;
+        this.n[this.base + DPF_LOAD] = 0.05;
         v.emit('dpf:regeneration:completed', { soot_load_pct: 5, odometer_km: r3(v.odometerKm) });
         this.clear(v, 'P2463', 'filter regenerated');
       }
-    } else if (this.dpfLoad >= 1) this.set(v, 'P2463', { soot_load_pct: r1(this.dpfLoad * 100) });
+    } else if (this.n[this.base + DPF_LOAD] >= 1) this.set(v, 'P2463', { soot_load_pct: r1(this.n[this.base + DPF_LOAD] * 100) });
   }
 
   /** Ignition off: the evaporative-system monitor runs after a warm drive. */

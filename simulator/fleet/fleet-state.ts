@@ -3,6 +3,7 @@
 // numbers live in flat memory instead of ~15 boxed doubles scattered over each vehicle's objects.
 
 import { type IntervalEmissions, zeroEmissions } from '../emissions/index.js';
+import { DIAGNOSTICS_NUMBERS } from '../events/diagnostics.js';
 import { type MotionLimits, type MotionResult, newMotionResult } from '../motion/follower.js';
 import { Outbox } from '../telemetry/outbox.js';
 
@@ -36,6 +37,8 @@ export class FleetState {
   readonly fuelKg: Float64Array;
   readonly socWh: Float64Array;
   readonly defPct: Float64Array;
+  /** Diagnostics' numbers (coolant, tyres, DPF, service intervals…), DIAGNOSTICS_NUMBERS per vehicle. */
+  readonly diagnostics: Float64Array;
   /** Scratch for the motion model, refilled by each driving vehicle in turn (one step at a time). */
   readonly limits: MotionLimits = { dtS: 1, simTimeS: 0, speedFactor: 1, capMps: 0, maxAccelMps2: 0, maxDecelMps2: 0 };
   readonly motion: MotionResult = newMotionResult();
@@ -57,6 +60,7 @@ export class FleetState {
     this.fuelKg = new Float64Array(size);
     this.socWh = new Float64Array(size);
     this.defPct = new Float64Array(size);
+    this.diagnostics = new Float64Array(size * DIAGNOSTICS_NUMBERS);
   }
 
   /** A parked vehicle with nothing due at t: the runner skips it. */

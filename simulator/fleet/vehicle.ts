@@ -4,7 +4,7 @@
 // detectors (behaviour, road, diagnostics), which see it only through VehicleView.
 import { CLASS_PROFILES, TRUCK_SPEED_LIMIT_KMH, TRUCK_SPEED_LIMIT_MIN_AXLES, createEmissionModel, type EmissionModel, type VehicleClass } from '../emissions/index.js';
 import { BehaviourWatch } from '../events/behaviour.js';
-import { Diagnostics } from '../events/diagnostics.js';
+import { DIAGNOSTICS_NUMBERS, Diagnostics } from '../events/diagnostics.js';
 import type { Geofence } from '../events/geofences.js';
 import { RoadWatch } from '../events/road-events.js';
 import { r1, r2, r3, r6 } from '../events/round.js';
@@ -93,7 +93,7 @@ export class Vehicle implements VehicleView {
     this.energy = new EnergyStore(st, slot, vehicleClass, this.isEv, this.isDiesel, rng);
     this.hours = new DriverHours(vehicleClass === 'drayage' || vehicleClass === 'van' ? rng.range(0, HOS_BREAK_DUE_S) : 0);
     this.trips = new TripLedger(identity.vehicle_id);
-    this.diagnostics = new Diagnostics({ vehicleClass, isEv: this.isEv, isDiesel: this.isDiesel, odometerKm: st.odometerKm[slot] }, rng, ctx.faultRate);
+    this.diagnostics = new Diagnostics({ vehicleClass, isEv: this.isEv, isDiesel: this.isDiesel, odometerKm: st.odometerKm[slot] }, rng, ctx.faultRate, st.diagnostics, slot * DIAGNOSTICS_NUMBERS);
     this.plan = planFor(vehicleClass, index, ctx.places, rng);
     this.at = this.plan.start;
     st.nextHeartbeat[slot] = rng.range(0, ctx.heartbeatS);

@@ -93,13 +93,13 @@ describe('simulate paths', () => {
 
   it('--scenario /dev/zero is refused at once instead of read forever', async () => {
     const r = await sdfleet(['simulate', '--scenario', '/dev/zero'], { timeoutMs: 30_000 });
-    expectOneLine(r, /^sdfleet: --scenario: not a regular file \(got "\/dev\/zero"\)/);
+    expectOneLine(r, /^sdfleet: scenario: not a regular file \(got "\/dev\/zero"\)/);
   });
 
   it('a scenario file over the size cap is refused naming the cap', async () => {
     const big = join(dir, 'big.yaml');
     await writeFile(big, `# ${'x'.repeat(2 * 1024 * 1024)}\nname: big\nfleet: { vehicles: 1 }\n`);
-    expectOneLine(await sdfleet(['simulate', '--scenario', big]), /--scenario: larger than 1024 KiB/);
+    expectOneLine(await sdfleet(['simulate', '--scenario', big]), /^sdfleet: scenario: larger than 1024 KiB/);
   });
 
   it('does not pile up abort listeners while waiting for a slow output (MaxListenersExceededWarning)', async () => {

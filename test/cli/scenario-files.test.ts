@@ -108,7 +108,7 @@ describe('sdfleet scenarios and --scenario NAME', () => {
     expect(lines(r.stdout)).toHaveLength(5);
     const unknown = await sdfleet(['simulate', '--scenario', 'no-such-scenario'], { cwd: elsewhere });
     expect(unknown.code).toBe(2);
-    expect(lines(unknown.stderr)).toEqual([expect.stringMatching(/--scenario: .*bundled: .*rush-hour.*\(got "no-such-scenario"\)/)]);
+    expect(lines(unknown.stderr)).toEqual([expect.stringMatching(/^sdfleet: scenario: .*bundled: .*rush-hour.*\(got "no-such-scenario"\)/)]);
   });
 });
 

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { silentLogger } from '../../common/logger.js';
 import { runGateway } from '../../gateway/agent.js';
-import { connectMqtt } from '../../gateway/mqtt-connection.js';
+import { checkCredentials, connectMqtt } from '../../gateway/mqtt-connection.js';
 import { createMqttTransport } from '../../gateway/mqtt-transport.js';
 import { createPki, type LocalPki } from '../../pipeline/iot/certs.js';
 import { startMosquitto, type Mosquitto } from '../../pipeline/iot/mosquitto.js';
@@ -41,12 +41,22 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+it('names the file and the reason for a mismatched key, an expired certificate, a missing file', () => {
+  const a = pki.client('device-a');
+  const b = pki.client('device-b');
+  expect(() => checkCredentials({ cert: a.cert, key: b.key, ca: pki.ca })).toThrow(`--key: does not match the certificate ${a.cert} (got "${b.key}")`);
+  const inTenDays = new Date(Date.now() + 10 * 86_400_000); // the test certificates are valid for 2 days
+  expect(() => checkCredentials({ cert: a.cert, key: a.key }, inTenDays)).toThrow(/^--cert: expired on .* \(got ".*device-a\.crt"\)$/);
+  expect(() => checkCredentials({ cert: join(dir, 'nope.crt'), key: a.key })).toThrow(/^--cert: cannot be read \(ENOENT\)/);
+  expect(() => checkCredentials({ cert: a.cert, key: a.key, ca: pki.ca })).not.toThrow();
+});
+
 it('refuses a device whose certificate the broker does not trust, with a clear error', { timeout: 30_000 }, async () => {
   const intruder = await connectMqtt({ endpoint: broker.endpoint, ...rogue.client('intruder'), ca: pki.ca, clientId: 'intruder', logger: silentLogger, minReconnectDelayMs: 200 });
   try {
     for (let i = 0; i < 200 && intruder.lastError === undefined; i++) await sleep(50);
     expect(intruder.connected).toBe(false);
-    expect(intruder.lastError).toMatch(/TLS|SOCKET|closed|refused/i);
+    expect(intruder.lastError).toMatch(/TLS handshake failed .*may not trust the device certificate .*intruder\.crt|SOCKET|refused/);
   } finally {
     await intruder.close();
   }

@@ -1,10 +1,10 @@
 // The spool on a real filesystem: recovery from torn and corrupt segments, foreign files, and the
 // size bound under each policy, with counts that reconcile.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Spool, type SpoolOptions, type SpooledReading } from '../../gateway/spool.js';
+import { Spool, SpoolWriteError, type SpoolOptions, type SpooledReading } from '../../gateway/spool.js';
 
 let dir: string;
 beforeEach(() => {
@@ -137,5 +137,29 @@ describe('spool', () => {
     expect(s.dropped).toBe(0);
     expect(s.acked + s.pending + s.dropped + s.lost).toBe(s.accepted);
     spool.close();
+  });
+});
+
+describe('spool on a full disk', () => {
+  it('fails loudly with ENOSPC and keeps what was spooled', () => {
+    const spool = Spool.open(options({ segmentBytes: 1024 * 1024 }));
+    fill(spool, 500);
+    spool.close();
+    const kept = readFileSync(join(dir, 'seg-0000000000000000.spool'));
+    // The next segment lands on /dev/full, which answers every write with ENOSPC.
+    symlinkSync('/dev/full', join(dir, 'seg-0000000000000500.spool'));
+    let error: unknown;
+    try {
+      Spool.open(options({ segmentBytes: 64 * 1024 })); // the old segment is full: the next one is opened
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SpoolWriteError);
+    expect((error as SpoolWriteError).code).toBe('ENOSPC');
+    expect((error as Error).message).toMatch(/disk full \(ENOSPC\)/);
+    expect(readFileSync(join(dir, 'seg-0000000000000000.spool')).equals(kept)).toBe(true);
+    const again = Spool.open(options({ segmentBytes: 1024 * 1024 }));
+    expect(again.stats().pending).toBe(500);
+    again.close();
   });
 });

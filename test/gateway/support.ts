@@ -1,8 +1,9 @@
 // Shared pieces of the gateway tests: an independent read of a whole stream, the deterministic
 // simulation the gateway should have delivered, and the per-vehicle checks.
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { deaggregate } from '../../producer/index.js';
 import { createSimulation, loadScenario } from '../../simulator/index.js';
+import { readBack } from '../stream/support/read-back.js';
 
 export interface StreamEvent {
   vehicle_id: string;
@@ -11,25 +12,14 @@ export interface StreamEvent {
   partitionKey: string;
 }
 
-/** Reads every record of every shard from TRIM_HORIZON, unpacking KPL aggregates. */
+/** Every event in the stream (all shards from TRIM_HORIZON, KPL aggregates unpacked), in shard then arrival order. */
 export async function readWholeStream(client: KinesisClient, streamName: string): Promise<StreamEvent[]> {
-  const shards = (await client.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
-  const out: StreamEvent[] = [];
-  for (const shard of shards) {
-    let iterator = (await client.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-    while (iterator) {
-      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-      for (const r of page.Records ?? []) {
-        for (const u of deaggregate(r.Data!, r.PartitionKey!)) {
-          const e = JSON.parse(Buffer.from(u.data).toString('utf8')) as StreamEvent;
-          out.push({ vehicle_id: e.vehicle_id, seq: e.seq, event_uuid: e.event_uuid, partitionKey: u.partitionKey });
-        }
-      }
-      if ((page.Records ?? []).length === 0) break;
-      iterator = page.NextShardIterator;
-    }
-  }
-  return out;
+  return (await readBack(client, streamName)).flatMap((r) =>
+    deaggregate(r.data, r.partitionKey).map((u) => {
+      const e = JSON.parse(Buffer.from(u.data).toString('utf8')) as StreamEvent;
+      return { vehicle_id: e.vehicle_id, seq: e.seq, event_uuid: e.event_uuid, partitionKey: u.partitionKey };
+    }),
+  );
 }
 
 /** The first `n` events the simulator emits for this scenario and fleet size. */

@@ -70,8 +70,9 @@ async function sdfleet(...args: string[]): Promise<{ status: number; stdout: str
   }
 }
 
-describe('sdfleet lake', () => {
-  // Each run starts the whole CLI under tsx (seconds), so the runs of a test go in parallel.
+// Each run starts the whole CLI under tsx: seconds each, and far more on a loaded machine, hence the
+// generous timeout; the runs of one test go in parallel.
+describe('sdfleet lake', { timeout: 180_000 }, () => {
   it('verify exits 1 and names what is missing, reconciled with the ledger', async () => {
     const run = await sdfleet('lake', 'verify', '--lake', join(dir, 'lake'), '--acks', join(dir, 'acks.json'));
     expect(run.status).toBe(1);

@@ -162,6 +162,8 @@ describe('unreadable lake objects', () => {
       [`${part}/empty.json.gz`, Buffer.alloc(0), /neither GZIP NDJSON nor Parquet/],
       [`${part}/truncated.json.gz`, good.subarray(0, good.length - 20), /^gzip: unexpected end of file/],
       [`${part}/garbage.json.gz`, gzipSync(`${JSON.stringify(enriched(extra[0]))}\n{"event_uuid": nope\n`), /Malformed JSON/],
+      // Past DuckDB's schema sample (20,480 rows), so only a full read finds it.
+      [`${part}/garbage-late.json.gz`, gzipSync(`${`${JSON.stringify(enriched(extra[1]))}\n`.repeat(21_000)}not json\n`), /Malformed JSON/],
       [`${part}/deep.json.gz`, gzipSync(`{"event_uuid":"x","a":${'['.repeat(100_000)}${']'.repeat(100_000)}}\n`), /JSON nests deeper than 100 levels/],
       [`${part}/truncated.parquet`, parquet.subarray(0, parquet.length - 10), /Parquet: truncated/],
       ['errors/processing-failed/year=2026/month=01/day=05/hour=08/truncated.json.gz', good.subarray(0, 30), /^gzip: unexpected end of file/],

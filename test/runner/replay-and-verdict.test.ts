@@ -102,6 +102,8 @@ describe('verdict and summary schema', () => {
       lake: { root: '/l', verify, topEventTypes: { columns: [], rows: [] }, telemetryByClass: { columns: [], rows: [] }, deliveryTimeout: 'delivery read 5 of 10 acknowledged records within 120 s' },
     });
     expect(timedOut).toMatchObject({ verdict: 'failed', verdict_reasons: ['delivery read 5 of 10 acknowledged records within 120 s'] });
-    for (const s of [buildSummary(base), bad, timedOut]) expect(validate(s), JSON.stringify(validate.errors)).toBe(true);
+    const unreadable = buildSummary({ ...base, lake: { root: '/l', verify: { ...verify, unreadable: 2 }, topEventTypes: { columns: [], rows: [] }, telemetryByClass: { columns: [], rows: [] } } });
+    expect(unreadable).toMatchObject({ verdict: 'failed', verdict_reasons: ['2 lake objects unreadable'], lake: { unreadable: 2 } });
+    for (const s of [buildSummary(base), bad, timedOut, unreadable]) expect(validate(s), JSON.stringify(validate.errors)).toBe(true);
   });
 });

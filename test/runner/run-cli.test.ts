@@ -68,17 +68,21 @@ describe('sdfleet run (spawned)', () => {
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
-  it('loads an external sdfleet stack over --endpoint; the stream read back independently holds exactly the acknowledged records', async () => {
-    const stack = spawn(process.execPath, [...CLI, 'stack', '--json', '--memory', '--port', '0', '--stream', 'ext', '--shards', '2'], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  it('loads an external sdfleet stack over --endpoint; the stream read back independently, and its lake (--lake), hold exactly the acknowledged records', async () => {
+    const lake = join(dir, 'ext-lake');
+    const stack = spawn(process.execPath, [...CLI, 'stack', '--json', '--memory', '--port', '0', '--stream', 'ext', '--shards', '2', '--delivery', '--lake', lake, '--buffer-seconds', '1'], {
+      env: ENV,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const started = JSON.parse((await createInterface({ input: stack.stdout })[Symbol.asyncIterator]().next()).value as string) as { endpoint: string; upstreamEndpoint: string };
-      const run = await sdfleet(['run', '--target', 'kinesis', '--stream', 'ext', '--endpoint', started.endpoint, '--rate', '1000', '--max-records', '1500', '--json', '--dir', join(dir, 'ext')]).done;
+      const run = await sdfleet(['run', '--target', 'kinesis', '--stream', 'ext', '--endpoint', started.endpoint, '--rate', '1000', '--max-records', '1500', '--lake', lake, '--lake-wait', '60', '--json', '--dir', join(dir, 'ext')]).done;
       expect(run.code).toBe(0);
       const summary = summaryOf(run);
       expect(summary).toMatchObject({
         target: { kind: 'kinesis', stream: 'ext', region: 'us-west-2', endpoint: started.endpoint, path: null },
         records: { generated: 1500, attempted: 1500, acked: 1500, failed: 0, expired: 0 },
-        lake: null,
+        lake: { delivered: 1500, missing: 0, duplicates: 0, processing_failed: 0, unreadable: 0 },
         verdict: 'ok',
       });
       expect(summary.rate.achieved).toBeLessThanOrEqual(1000 * 1.1); // paced, loosely (exact windows are the unit test's)
