@@ -37,16 +37,22 @@ export async function offer(options: OfferOptions): Promise<{ settled: Settled[]
   const start = Date.now();
   let halfwayDone = options.halfway === undefined;
   let halfwayRun: Promise<void> | undefined;
-  for (;;) {
-    const elapsed = Date.now() - start;
-    if (elapsed >= options.durationMs) break;
+  // Checked before every put too: at an offer above what the producer drains, ready() holds the inner
+  // loop for the whole run, and a check in the outer loop alone would never fire.
+  const maybeHalfway = (elapsed: number) => {
     if (!halfwayDone && elapsed >= options.durationMs / 2) {
       halfwayDone = true;
       halfwayRun = options.halfway?.();
     }
+  };
+  for (;;) {
+    const elapsed = Date.now() - start;
+    if (elapsed >= options.durationMs) break;
+    maybeHalfway(elapsed);
     const due = Math.floor((elapsed / 1000) * rate);
     while (settlements.length < due) {
       await options.producer.ready();
+      maybeHalfway(Date.now() - start);
       const id = settlements.length;
       const partitionKey = `${source}-veh-${id % 997}`;
       const data = recordData(source, id, options.recordBytes - partitionKey.length);
