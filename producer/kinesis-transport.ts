@@ -162,10 +162,18 @@ export class KinesisTransport implements Transport<KinesisBatchItem, PutResult> 
 
   /** Fails the expired user records of a Kinesis record and re-routes the others. */
   private expireStale(kr: KinesisBatchItem, now: number): void {
+    let rerouted = false;
     for (const r of kr.records) {
-      if (r.deadline <= now) this.context.expire(r);
-      else this.route(r);
+      if (r.deadline <= now) {
+        this.context.expire(r);
+      } else {
+        this.route(r);
+        rerouted = true;
+      }
     }
+    // A re-routed record may now wait in an aggregator, which stage() looked at before the queues:
+    // its wake time is not in what stage() returns, so run the pump again to flush or time it.
+    if (rerouted) this.context.wake();
   }
 
   recordsOf(batch: readonly KinesisBatchItem[]): readonly PendingRecord<PutResult>[] {

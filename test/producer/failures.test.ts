@@ -353,4 +353,21 @@ describe('KinesisProducer backpressure', () => {
     await closing;
     await expect(producer.put({ partitionKey: 'k', data: 'late' })).rejects.toMatchObject({ code: 'Closed' });
   });
+
+  it('a record re-routed when the aggregated record carrying it expires in the shard queue is still sent or expired: close() resolves', async () => {
+    // One record per second keeps the aggregated record of A and B queued past A's deadline. When
+    // A expires there, B goes back to its shard's aggregator, which must get a wake-up of its own.
+    const { time, producer } = setup({ recordTtlMs: 300, adaptive: false, limiter: { recordsPerSecond: 1 } }, 1);
+    const [a] = putMany(producer, 1, () => 'a');
+    await time.advance(50);
+    const [b] = putMany(producer, 1, () => 'b');
+    let closed = false;
+    void producer.close().then(() => (closed = true));
+    await time.advance(2_000);
+    expect(a.error?.code).toBe('UserRecordExpired');
+    expect(b.settledTimes).toBe(1);
+    expect(b.error?.code).toBe('UserRecordExpired');
+    expect(closed).toBe(true);
+    reconcile(producer, 2);
+  });
 });
