@@ -33,11 +33,12 @@ export class Outbox {
 
   /** Writes `reading` with a UUID drawn from `rng` (four words, the order uuidFrom draws them). */
   telemetry(rng: Rng): void {
-    const a = rng.u32();
-    const b = rng.u32();
-    const c = rng.u32();
-    const d = rng.u32();
-    const start = this.writer.write(this.reading, a, b, c, d);
+    const u = this.reading.uuid;
+    u[0] = rng.u32();
+    u[1] = rng.u32();
+    u[2] = rng.u32();
+    u[3] = rng.u32();
+    const start = this.writer.write(this.reading);
     const w = this.writer.out;
     const k = this.lineSeq.length;
     this.lineBuf.push(w.buf);
