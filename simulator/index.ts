@@ -10,6 +10,7 @@ import { createRouteBook, type RouteBook } from './roads/route.js';
 import { createRouter } from './roads/router.js';
 import { runFleet, type RunOptions, type RunSummary } from './runner.js';
 import { type Scenario, ScenarioSchema } from './scenario.js';
+import { createDepartureRates } from './trips/demand.js';
 import { placesOf } from './trips/places.js';
 
 export { bundledScenarios, loadScenario, resolveScenario, ScenarioSchema, type BundledScenario, type Scenario, type ScenarioInput } from './scenario.js';
@@ -62,6 +63,7 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
     epochStartMs,
     hourAt: (s) => localHour(epochStartMs + s * 1000),
     peakAt: createPeakIntensity(),
+    departureRate: createDepartureRates(),
     dtS: sc.stepS,
     gpsNoiseM: sc.telemetry.gpsNoiseM,
     everySteps: sc.telemetry.everySteps,

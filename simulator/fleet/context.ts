@@ -13,6 +13,8 @@ export interface SimContext {
   readonly hourAt: (simS: number) => number;
   /** Peak-hour intensity 0…1 at a local hour (motion/congestion.ts), cached per step. */
   readonly peakAt: (hour: number) => number;
+  /** Departures per parked private vehicle per hour at a local hour (trips/demand.ts), remembered. */
+  readonly departureRate: (hour: number) => number;
   readonly dtS: number;
   readonly gpsNoiseM: number;
   readonly everySteps: number;
