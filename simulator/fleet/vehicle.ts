@@ -248,8 +248,15 @@ export class Vehicle implements VehicleView {
     const st = this.st;
     const i = this.slot;
     const noise = this.ctx.gpsNoiseM;
-    const nx = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
-    const ny = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
+    let nx = 0;
+    let ny = 0;
+    if (noise > 0) {
+      // Both offsets from one Box–Muller pair: two uniforms, one log and one sqrt per reading.
+      const r = Math.sqrt(-2 * Math.log(1 - this.rng.next()));
+      const angle = 2 * Math.PI * this.rng.next();
+      nx = clip(r * Math.cos(angle), 2.5) * noise;
+      ny = clip(r * Math.sin(angle), 2.5) * noise;
+    }
     const f = st.mode[i] === DRIVING ? this.follow : undefined;
     const r = st.out.reading;
     const n = r.n;
