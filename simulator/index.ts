@@ -3,6 +3,7 @@ import { createLocalHour, parseLocalStart } from './clock.js';
 import type { EventSink } from './events/event.js';
 import type { SimContext } from './fleet/context.js';
 import { buildFleet, infoOf, type VehicleInfo } from './fleet/fleet.js';
+import { createIdentityDrawer } from './fleet/identity.js';
 import { checkWorker, type WorkerSlice } from './fleet/partition.js';
 import { createPeakIntensity } from './motion/congestion.js';
 import { loadRoadGraph } from './roads/graph.js';
@@ -64,6 +65,7 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
     hourAt: (s) => localHour(epochStartMs + s * 1000),
     peakAt: createPeakIntensity(),
     departureRate: createDepartureRates(),
+    identityOf: createIdentityDrawer(seed),
     dtS: sc.stepS,
     gpsNoiseM: sc.telemetry.gpsNoiseM,
     everySteps: sc.telemetry.everySteps,

@@ -7,6 +7,7 @@ import type { VehicleIdentity } from './identity.js';
 
 export interface VehicleView {
   readonly index: number;
+  readonly vehicleId: string;
   readonly identity: VehicleIdentity;
   readonly vehicleClass: VehicleClass;
   readonly isEv: boolean;

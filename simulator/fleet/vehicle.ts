@@ -22,7 +22,7 @@ import { DriverHours, HOS_BREAK_DUE_S } from './driver-hours.js';
 import { EnergyStore } from './energy-store.js';
 import { DRIVING, DWELL, type FleetState, PARKED } from './fleet-state.js';
 import { IdleWatch } from './idle-watch.js';
-import type { VehicleIdentity } from './identity.js';
+import { type VehicleIdentity, vehicleIdOf } from './identity.js';
 import { TripLedger } from './trip-ledger.js';
 import { ACCEL_MPS2, CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, FUEL_LEVEL_PCT, HC_G, HEADING_DEG, LAT, LON, NOX_G, ODOMETER_KM, PM25_G, SOC_PCT, SPEED_KMH, SPEED_LIMIT_KMH } from '../telemetry/wire.js';
 import type { VehicleView } from './vehicle-view.js';
@@ -61,10 +61,11 @@ export class Vehicle implements VehicleView {
   private charge: ChargeSession | undefined;
   private plugged = false;
   private begun = false;
+  private drawn: VehicleIdentity | undefined;
+  readonly vehicleId: string;
 
   constructor(
     readonly index: number,
-    readonly identity: VehicleIdentity,
     vehicleClass: VehicleClass,
     readonly ctx: SimContext,
     private readonly rng: Rng,
@@ -73,6 +74,7 @@ export class Vehicle implements VehicleView {
     private readonly slot: number,
   ) {
     this.vehicleClass = vehicleClass;
+    this.vehicleId = vehicleIdOf(index);
     const cp = CLASS_PROFILES[vehicleClass];
     this.isEv = vehicleClass === 'ev';
     this.isDiesel = cp.isDiesel;
@@ -88,7 +90,7 @@ export class Vehicle implements VehicleView {
     st.odometerKm[slot] = rng.range(2000, 180_000) * (vehicleClass === 'drayage' || vehicleClass === 'bus' ? 3 : 1);
     this.energy = new EnergyStore(st, slot, vehicleClass, this.isEv, this.isDiesel, rng);
     this.hours = new DriverHours(vehicleClass === 'drayage' || vehicleClass === 'van' ? rng.range(0, HOS_BREAK_DUE_S) : 0);
-    this.trips = new TripLedger(identity.vehicle_id, st, slot);
+    this.trips = new TripLedger(this.vehicleId, st, slot);
     this.diagnostics = new Diagnostics({ vehicleClass, isEv: this.isEv, isDiesel: this.isDiesel, odometerKm: st.odometerKm[slot] }, rng, ctx.faultRate, st.diagnostics, slot * DIAGNOSTICS_NUMBERS);
     this.plan = planFor(vehicleClass, index, ctx.places, rng);
     this.at = this.plan.start;
@@ -101,6 +103,14 @@ export class Vehicle implements VehicleView {
   }
 
   // ---- VehicleView: what detectors and plans read ------------------------------------------
+  /**
+   * Drawn on first use (a driver's login, a toll, `sim.vehicles`): drawing every vehicle's with faker
+   * was most of a fleet's build, and most private cars never need theirs.
+   */
+  get identity(): VehicleIdentity {
+    this.drawn ??= this.ctx.identityOf(this.index, this.vehicleClass, this.vehicleId);
+    return this.drawn;
+  }
   get home(): Anchor {
     return this.plan.start;
   }
@@ -142,7 +152,7 @@ export class Vehicle implements VehicleView {
   }
 
   emit(name: string, fields: Record<string, unknown> = {}): void {
-    this.st.out.event({ event_uuid: uuidFrom(this.rng), event_name: name, created_at: this.stamp(), vehicle_id: this.identity.vehicle_id, seq: ++this.st.seq[this.slot], ...fields });
+    this.st.out.event({ event_uuid: uuidFrom(this.rng), event_name: name, created_at: this.stamp(), vehicle_id: this.vehicleId, seq: ++this.st.seq[this.slot], ...fields });
   }
 
   private stamp(): number {
@@ -261,7 +271,7 @@ export class Vehicle implements VehicleView {
     const r = st.out.reading;
     const n = r.n;
     n[CREATED_AT] = this.stamp();
-    r.vehicle_id = this.identity.vehicle_id;
+    r.vehicle_id = this.vehicleId;
     r.seq = ++st.seq[i];
     r.vehicle_class = this.vehicleClass;
     r.trip_id = this.trips.id;
@@ -305,7 +315,7 @@ export class Vehicle implements VehicleView {
   private startLeg(t: number, leg: Leg): void {
     this.leg = leg;
     const route = this.ctx.routes.route(this.at.node, leg.to.node);
-    if (route.points < 2) throw new Error(`${this.identity.vehicle_id}: empty route from ${this.at.name} to ${leg.to.name}`); // plans never pick the place they are at
+    if (route.points < 2) throw new Error(`${this.vehicleId}: empty route from ${this.at.name} to ${leg.to.name}`); // plans never pick the place they are at
     this.follow = startFollowing(route);
     this.st.mode[this.slot] = DRIVING;
     const tripId = this.trips.start(t, this.odometerKm);
