@@ -136,7 +136,7 @@ export class Vehicle implements VehicleView {
     return this.follow ? this.ctx.graph.names[this.follow.route.segName[this.follow.seg]] : null;
   }
   remainingM(): number {
-    return this.follow ? this.follow.route.lengthM - this.follow.s : 0;
+    return this.follow ? this.follow.route.lengthM - this.st.s[this.slot] : 0;
   }
   socPct(): number {
     return this.energy.socPct();
@@ -220,24 +220,26 @@ export class Vehicle implements VehicleView {
     lim.comfortDecelMps2 = drivers[p + COMFORT_DECEL_MPS2];
     lim.lateralAccelMps2 = drivers[p + LATERAL_ACCEL_MPS2];
     lim.runsAmber = drivers[p + RUNS_AMBER] === 1;
-    const m = stepMotion(f, lim, st.motion);
+    const m = stepMotion(f, st, lim, st.motion);
+    const fv = st.v[i];
+    const fa = st.a[i];
     const seg = f.seg;
     const segStart = route.s[seg];
     const segLen = route.s[seg + 1] - segStart;
-    const u = segLen > 0 ? Math.min(1, (f.s - segStart) / segLen) : 0;
+    const u = segLen > 0 ? Math.min(1, (st.s[i] - segStart) / segLen) : 0;
     st.x[i] = route.x[seg] + u * (route.x[seg + 1] - route.x[seg]);
     st.y[i] = route.y[seg] + u * (route.y[seg + 1] - route.y[seg]);
     st.heading[i] = route.segHeadingDeg[seg];
-    st.odometerKm[i] += (f.v + st.speedMps[i]) * 0.5 * ctx.dtS * 0.001;
-    st.speedMps[i] = f.v;
-    const speedKmh = f.v * KMH;
+    st.odometerKm[i] += (fv + st.speedMps[i]) * 0.5 * ctx.dtS * 0.001;
+    st.speedMps[i] = fv;
+    const speedKmh = fv * KMH;
     const limitKmh = m.limitMps * KMH;
-    this.behaviour.step(this, this.diagnostics, t, m, speedKmh, limitKmh, f.a);
+    this.behaviour.step(this, this.diagnostics, t, m, speedKmh, limitKmh, fa);
     this.road.step(this, t, seg, speedKmh, limitKmh, route.segKind[seg], ctx.graph.names[route.segName[seg]]);
-    this.hours.step(this, ctx.dtS, f.v);
+    this.hours.step(this, ctx.dtS, fv);
     this.trips.speed(speedKmh);
     const arrived = m.arrived; // read before the engine step: the motion scratch is shared
-    this.engineStep(t, f.v, f.a, limitKmh);
+    this.engineStep(t, fv, fa, limitKmh);
     if (arrived) this.arrive(t);
   }
 
@@ -316,7 +318,7 @@ export class Vehicle implements VehicleView {
     this.leg = leg;
     const route = this.ctx.routes.route(this.at.node, leg.to.node);
     if (route.points < 2) throw new Error(`${this.vehicleId}: empty route from ${this.at.name} to ${leg.to.name}`); // plans never pick the place they are at
-    this.follow = startFollowing(route);
+    this.follow = startFollowing(route, this.st, this.slot);
     this.st.mode[this.slot] = DRIVING;
     const tripId = this.trips.start(t, this.odometerKm);
     this.behaviour.resetTrip();
