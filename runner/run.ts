@@ -172,12 +172,16 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
   const startedAt = new Date();
   const durationTimer = o.durationS === undefined ? undefined : setTimeout(() => halt('duration'), o.durationS * 1000);
   const problems: string[] = [];
+  // Reshards still under way when sending ends are awaited before the verdict, so a failure is reported.
+  const reshards: Promise<void>[] = [];
   const reshardTimers = (o.reshard ?? []).map(({ afterS, shards }) =>
     setTimeout(() => {
       if (!target.reshard) return void problems.push(`reshard to ${shards} shards: the ${target.info.kind} target cannot reshard`);
-      target.reshard(shards).then(
-        () => o.logger.info({ shards }, 'resharded'),
-        (err: Error) => problems.push(`reshard to ${shards} shards failed: ${err.name}: ${err.message.split('\n')[0]}`),
+      reshards.push(
+        target.reshard(shards).then(
+          () => o.logger.info({ shards }, 'resharded'),
+          (err: Error) => void problems.push(`reshard to ${shards} shards failed: ${err.name}: ${err.message.split('\n')[0]}`),
+        ),
       );
     }, afterS * 1000),
   );
@@ -204,6 +208,7 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
       await outcomes.ledger.save(join(o.dir, 'acks.json'));
       const acked = outcomes.counts().acked;
       for (const t of reshardTimers) clearTimeout(t);
+      await Promise.all(reshards);
       let lake: LakeSide | undefined;
       if (local) {
         phase = 'delivering';
