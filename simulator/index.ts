@@ -48,6 +48,19 @@ function sharedRoutes(): RouteBook {
   return routes;
 }
 
+/** f, remembering its last answer: every driving vehicle asks for the hour of the same step. */
+function rememberLast(f: (x: number) => number): (x: number) => number {
+  let lastX = NaN;
+  let last = 0;
+  return (x) => {
+    if (x !== lastX) {
+      lastX = x;
+      last = f(x);
+    }
+    return last;
+  };
+}
+
 export function createSimulation(scenario: Scenario, options: SimulationOptions = {}): Simulation {
   const sc = ScenarioSchema.parse(scenario); // also fills defaults for hand-built objects
   const seed = options.seed ?? sc.seed;
@@ -62,7 +75,7 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
     places: placesOf(graph),
     seed,
     epochStartMs,
-    hourAt: (s) => localHour(epochStartMs + s * 1000),
+    hourAt: rememberLast((s) => localHour(epochStartMs + s * 1000)),
     peakAt: createPeakIntensity(),
     departureRate: createDepartureRates(),
     identityOf: createIdentityDrawer(seed),

@@ -211,7 +211,7 @@ export class Diagnostics {
   onStep(v: VehicleView, dt: number, speedMps: number, accel: number, fuelG: number): void {
     this.n[this.base + ENGINE_ON_S] += dt;
     if (speedMps > 0.5) this.n[this.base + DRIVEN_SINCE_START_S] += dt;
-    if (Math.floor(this.n[this.base + ENGINE_ON_S]) % 60 === 0) this.tyresAt(v);
+    if ((Math.floor(this.n[this.base + ENGINE_ON_S]) | 0) % 60 === 0) this.tyresAt(v); // int32 %: a double % is a libm call
     // Coolant warms toward 90 °C (70 °C with a stuck-open thermostat); a cooling fault overheats under load.
     const target = this.has(THERMOSTAT) ? 70 : this.has(COOLING) && (speedMps > 25 || accel > 1) ? 125 : 90;
     this.n[this.base + COOLANT_C] += (target - this.n[this.base + COOLANT_C]) * (dt / 240);
