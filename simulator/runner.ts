@@ -95,10 +95,13 @@ export async function runFleet(fleet: Fleet, ctx: SimContext, sink: EventSink, o
       records++;
       lastSeq[i] = seq;
       if (records >= maxRecords) return pending ? pending.then(() => true) : true;
-      if (pending) return pending.then(() => drain(i, items, count, k + 1));
+      if (pending) return resume(pending, i, items, count, k + 1);
     }
     return false;
   };
+  // Apart from drain: a closure in its loop that captured `k` made V8 allocate a context for every
+  // item drained (~130 B per reading), waited for or not.
+  const resume = (pending: Promise<void>, i: number, items: readonly Emitted[], count: number, from: number) => pending.then(() => drain(i, items, count, from));
   let full = false;
 
   run: for (let tick = 1; !full; tick++) {

@@ -21,7 +21,9 @@ export interface VehicleView {
   readonly speedMps: number;
   /** Position as sent (6 decimals). */
   here(): { lat: number; lon: number };
-  truePosition(): { lat: number; lon: number };
+  /** True position (no GPS noise) in the graph's metric plane (roads/geo.ts). */
+  readonly x: number;
+  readonly y: number;
   roadName(): string | null;
   /** Metres left on the current route (0 when not driving). */
   remainingM(): number;

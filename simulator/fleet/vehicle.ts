@@ -129,8 +129,11 @@ export class Vehicle implements VehicleView {
   here(): { lat: number; lon: number } {
     return { lat: r6(latOf(this.st.y[this.slot])), lon: r6(lonOf(this.st.x[this.slot])) };
   }
-  truePosition(): { lat: number; lon: number } {
-    return { lat: latOf(this.st.y[this.slot]), lon: lonOf(this.st.x[this.slot]) };
+  get x(): number {
+    return this.st.x[this.slot];
+  }
+  get y(): number {
+    return this.st.y[this.slot];
   }
   roadName(): string | null {
     return this.follow ? this.ctx.graph.names[this.follow.route.segName[this.follow.seg]] : null;
