@@ -2,7 +2,7 @@
 import { createLocalHour, parseLocalStart } from './clock.js';
 import type { EventSink } from './events/event.js';
 import type { SimContext } from './fleet/context.js';
-import { buildFleet, infoOf, type VehicleInfo } from './fleet/fleet.js';
+import { buildFleet, infosOf, type VehicleInfo } from './fleet/fleet.js';
 import { createIdentityDrawer } from './fleet/identity.js';
 import { checkWorker, type WorkerSlice } from './fleet/partition.js';
 import { createPeakIntensity } from './motion/congestion.js';
@@ -95,7 +95,7 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
     worker,
     // Built when asked for: 100k info objects held for the whole run were ~100 B per vehicle.
     get vehicles() {
-      infos ??= fleet.vehicles.map(infoOf);
+      infos ??= infosOf(fleet.vehicles, seed);
       return infos;
     },
     async run(sink, opts) {
