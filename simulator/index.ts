@@ -11,7 +11,6 @@ import { createRouteBook, type RouteBook } from './roads/route.js';
 import { createRouter } from './roads/router.js';
 import { runFleet, type RunOptions, type RunSummary } from './runner.js';
 import { type Scenario, ScenarioSchema } from './scenario.js';
-import { createDepartureRates } from './trips/demand.js';
 import { placesOf } from './trips/places.js';
 
 export { bundledScenarios, loadScenario, resolveScenario, ScenarioSchema, type BundledScenario, type Scenario, type ScenarioInput } from './scenario.js';
@@ -77,7 +76,6 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
     epochStartMs,
     hourAt: rememberLast((s) => localHour(epochStartMs + s * 1000)),
     peakAt: createPeakIntensity(),
-    departureRate: createDepartureRates(),
     identityOf: createIdentityDrawer(seed),
     dtS: sc.stepS,
     gpsNoiseM: sc.telemetry.gpsNoiseM,
