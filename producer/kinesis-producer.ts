@@ -1,7 +1,7 @@
 // The KPL-compatible producer: put() / putMany() checks, then the pipeline with the Kinesis transport.
 import type { Histogram } from 'hdr-histogram-js';
 import { InvalidArgumentError } from './invalid-argument-error.js';
-import { KinesisTransport, type KinesisBatchItem, type PutResult } from './kinesis-transport.js';
+import { KinesisTransport, type PutResult } from './kinesis-transport.js';
 import { Limiter, type LimiterOptions } from './limiter.js';
 import type { MetricsSnapshot } from './metrics.js';
 import { Pipeline, type PipelineOptions, type PutManyResult } from './pipeline.js';
@@ -36,7 +36,7 @@ export interface KinesisProducerOptions extends PipelineOptions {
 
 export class KinesisProducer {
   readonly streamName: string;
-  private readonly pipeline: Pipeline<KinesisBatchItem, PutResult>;
+  private readonly pipeline: Pipeline<PutResult>;
   private readonly maxRecordBytes: number;
 
   constructor(options: KinesisProducerOptions) {
@@ -81,10 +81,10 @@ export class KinesisProducer {
   put(input: PutInput): Promise<PutResult> {
     checkPutInput(input);
     const pkBytes = checkPartitionKey(input.partitionKey);
-    const data = checkData(input.data, pkBytes, this.maxRecordBytes, this.pipeline.zeroCopy);
+    const dataBytes = checkData(input.data, pkBytes, this.maxRecordBytes);
     const hashKey = checkExplicitHashKey(input.explicitHashKey);
     // MD5 hash keys are predicted (and cached per partition key) when the record is routed.
-    return this.pipeline.put(input.partitionKey, input.explicitHashKey, data, pkBytes, hashKey);
+    return this.pipeline.put(input.partitionKey, input.explicitHashKey, hashKey, input.data, dataBytes, pkBytes, this.pipeline.zeroCopy);
   }
 
   /**
@@ -100,19 +100,19 @@ export class KinesisProducer {
     for (let i = 0; i < list.length; i++) {
       const input = list[i];
       let pkBytes: number;
-      let data: Uint8Array;
+      let dataBytes: number;
       let hashKey: bigint | undefined;
       try {
         checkPutInput(input);
         pkBytes = checkPartitionKey(input.partitionKey);
-        data = checkData(input.data, pkBytes, this.maxRecordBytes, zeroCopy);
+        dataBytes = checkData(input.data, pkBytes, this.maxRecordBytes);
         hashKey = checkExplicitHashKey(input.explicitHashKey);
       } catch (error) {
         const refusal = putManyRefusal(input, error);
         this.pipeline.refuse(tally, refusal.record, refusal.reason, refusal.message);
         continue;
       }
-      this.pipeline.putInto(tally, input.partitionKey, input.explicitHashKey, data, pkBytes, hashKey);
+      this.pipeline.putInto(tally, input.partitionKey, input.explicitHashKey, hashKey, input.data, dataBytes, pkBytes, zeroCopy);
     }
     return done;
   }
