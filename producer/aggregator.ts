@@ -30,7 +30,7 @@ export function keyEntry<Result>(pkBytes: number, hashKey: bigint): KeyEntry<Res
 let aggregates = 0;
 
 export class ShardAggregator<Result> {
-  private readonly writer = new AggregateWriter();
+  private readonly writer: AggregateWriter;
   private readonly limit: number;
   private aggregateId = ++aggregates;
   /** Explicit hash keys given by callers, indexed in the aggregate being built (rare). */
@@ -53,6 +53,7 @@ export class ShardAggregator<Result> {
    * @param enabled when false every user record goes out raw
    * @param ttlMs a user record's deadline is its receive time plus this
    * @param emit takes each finished wire record; `sealed` (aggregates only) still needs its MD5
+   * @param shared build aggregates in SharedArrayBuffers (for hash workers)
    */
   constructor(
     readonly shardId: string,
@@ -60,8 +61,11 @@ export class ShardAggregator<Result> {
     private readonly enabled: boolean,
     private readonly ttlMs: number,
     private readonly emit: (record: WireRecord<Result>, sealed: SealedAggregate | undefined) => void,
+    shared = false,
   ) {
     this.limit = maxBytes - AGGREGATE_PARTITION_KEY.length;
+    // Room for a whole aggregate (plus its digest), so it is never copied to grow.
+    this.writer = new AggregateWriter(Math.min(maxBytes + 64, 1024 * 1024), shared);
   }
 
   get count(): number {

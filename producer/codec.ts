@@ -75,6 +75,10 @@ function writeVarint(buf: Uint8Array, pos: number, value: number): number {
   return pos;
 }
 
+function allocate(size: number, shared: boolean): Buffer {
+  return shared ? Buffer.from(new SharedArrayBuffer(size)) : Buffer.allocUnsafe(size);
+}
+
 /** Growing byte buffer that protobuf fields are written into directly, from offset `start`. */
 class ByteWriter {
   buf: Buffer;
@@ -82,8 +86,9 @@ class ByteWriter {
   constructor(
     initial: number,
     readonly start = 0,
+    private readonly shared = false,
   ) {
-    this.buf = Buffer.allocUnsafe(start + initial);
+    this.buf = allocate(start + initial, shared);
     this.pos = start;
   }
   get length(): number {
@@ -92,7 +97,7 @@ class ByteWriter {
   ensure(extra: number): void {
     const need = this.pos + extra;
     if (need <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+    const next = allocate(Math.max(need, this.buf.length * 2), this.shared);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
@@ -144,8 +149,12 @@ export class AggregateWriter {
   /** Where the last record's data starts in the records buffer (see dataOf()). */
   lastDataAt = 0;
 
-  constructor(private readonly initialBytes = 64 * 1024) {
-    this.records = new ByteWriter(initialBytes, HEADROOM);
+  /** @param shared build in SharedArrayBuffers, so a hash worker can write the digest in place */
+  constructor(
+    private readonly initialBytes = 64 * 1024,
+    private readonly shared = false,
+  ) {
+    this.records = new ByteWriter(initialBytes, HEADROOM, shared);
   }
 
   /**
@@ -212,7 +221,7 @@ export class AggregateWriter {
       pk.copy(w.buf, start + MAGIC_BYTES);
       ehk.copy(w.buf, start + MAGIC_BYTES + pk.length);
       sealed = { bytes: w.buf.subarray(start, w.pos + DIGEST_BYTES), digestAt: w.pos - start };
-      this.records = new ByteWriter(Math.max(this.initialBytes, w.buf.length - HEADROOM), HEADROOM); // the old buffer is the caller's now
+      this.records = new ByteWriter(Math.max(this.initialBytes, w.buf.length - HEADROOM), HEADROOM, this.shared); // the old buffer is the caller's now
     } else {
       const out = Buffer.allocUnsafe(this.size);
       out.set(AGGREGATED_MAGIC, 0);

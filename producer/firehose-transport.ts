@@ -48,6 +48,8 @@ export class FirehoseTransport implements Transport<FirehosePutResult> {
     if (this.queue.length === 1) this.context.wake();
   }
 
+  close(): void {}
+
   /** A Firehose record is one user record: nothing to split. */
   split(record: Pending): Pending[] {
     return [record];

@@ -1,5 +1,7 @@
 // The KPL-compatible producer: put() / putMany() checks, then the pipeline with the Kinesis transport.
+import { availableParallelism } from 'node:os';
 import type { Histogram } from 'hdr-histogram-js';
+import { HashWorkers } from './hash-workers.js';
 import { InvalidArgumentError } from './invalid-argument-error.js';
 import { KinesisTransport, type PutResult } from './kinesis-transport.js';
 import { Limiter, type LimiterOptions } from './limiter.js';
@@ -32,6 +34,19 @@ export interface KinesisProducerOptions extends PipelineOptions {
   limiter?: LimiterOptions;
   /** Inject a shard map (tests); by default one is read from the client with ListShards. */
   shardMap?: ShardPredictor;
+  /**
+   * Worker threads that compute the MD5 of aggregated records (the single-thread floor). Each
+   * takes an aggregate only while it keeps up, so with no core free this thread hashes itself.
+   * 'auto': one worker when the machine has two cores or more. Default 0 (none).
+   */
+  hashWorkers?: number | 'auto';
+}
+
+function hashWorkerCount(option: number | 'auto' | undefined): number {
+  if (option === 'auto') return availableParallelism() > 1 ? 1 : 0;
+  if (option === undefined) return 0;
+  if (!Number.isInteger(option) || option < 0 || option > 64) throw new InvalidArgumentError('hashWorkers', option, "must be 'auto' or an integer from 0 to 64");
+  return option;
 }
 
 export class KinesisProducer {
@@ -57,6 +72,7 @@ export class KinesisProducer {
       adaptive: options.adaptive ?? options.limiter?.adaptive,
       random: options.random ?? options.limiter?.random,
     });
+    const workers = hashWorkerCount(options.hashWorkers);
     this.pipeline = new Pipeline(options, streamName, (context) => {
       const shardMap =
         options.shardMap ??
@@ -68,7 +84,8 @@ export class KinesisProducer {
           scheduler: context.scheduler,
           onError: (error) => context.logger.warn({ err: error }, 'shard map refresh failed; keeping the previous map'),
         });
-      return new KinesisTransport(context, { streamName, shardMap, limiter, aggregation: options.aggregation ?? true, aggregationMaxBytes, collectorLimits });
+      const hashWorkers = workers > 0 ? new HashWorkers(workers, (error) => context.logger.error({ err: error }, 'hash worker failed; hashing on this thread')) : undefined;
+      return new KinesisTransport(context, { streamName, shardMap, limiter, aggregation: options.aggregation ?? true, aggregationMaxBytes, collectorLimits, hashWorkers });
     });
   }
 

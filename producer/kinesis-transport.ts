@@ -11,6 +11,7 @@ import type { Settlement, StageContext, Transport } from './pipeline.js';
 import { Queue } from './queue.js';
 import type { Shard, ShardPredictor } from './shard-map.js';
 import { ownedBytes } from './byte-slab.js';
+import type { HashWorkers } from './hash-workers.js';
 import { userRecord, type Reject, type Sink, type WireRecord } from './wire-record.js';
 
 export interface PutResult {
@@ -35,6 +36,8 @@ export interface KinesisTransportOptions {
   aggregation: boolean;
   aggregationMaxBytes: number;
   collectorLimits: CollectorLimits;
+  /** Hash aggregates on these workers when they keep up (undefined: on this thread). */
+  hashWorkers: HashWorkers | undefined;
 }
 
 export class KinesisTransport implements Transport<PutResult> {
@@ -196,7 +199,8 @@ export class KinesisTransport implements Transport<PutResult> {
     if (shard === undefined) return undefined;
     let agg = this.aggregators.get(shard.shardId);
     if (agg === undefined) {
-      agg = new ShardAggregator<PutResult>(shard.shardId, this.options.aggregationMaxBytes, this.options.aggregation, this.context.recordTtlMs, this.emit);
+      const o = this.options;
+      agg = new ShardAggregator<PutResult>(shard.shardId, o.aggregationMaxBytes, o.aggregation, this.context.recordTtlMs, this.emit, o.hashWorkers !== undefined);
       this.aggregators.set(shard.shardId, agg);
       this.limiter.forShard(shard.shardId, this.context.clock.now()); // its pace now counts in ready()
     }
@@ -205,7 +209,11 @@ export class KinesisTransport implements Transport<PutResult> {
 
   /** A Kinesis record is ready (an aggregate sealed, or retried): queue it for its shard's limiter. */
   private queueForShard(record: KinesisBatchItem, sealed: SealedAggregate | undefined): void {
-    if (sealed !== undefined) writeDigest(sealed);
+    if (sealed !== undefined) {
+      // Queued at once either way, so a shard's records keep their order; stage() waits for the digest.
+      record.hashing = this.options.hashWorkers?.hash(sealed, () => this.hashed(record)) ?? false;
+      if (!record.hashing) writeDigest(sealed);
+    }
     let queue = this.queues.get(record.shardId);
     if (queue === undefined) {
       queue = new Queue<KinesisBatchItem>();
@@ -252,6 +260,15 @@ export class KinesisTransport implements Transport<PutResult> {
       }
     }
     return wake;
+  }
+
+  private hashed(record: KinesisBatchItem): void {
+    record.hashing = false;
+    this.context.wake();
+  }
+
+  close(): void {
+    this.options.hashWorkers?.close();
   }
 
   /** Fails the expired user records of a Kinesis record and re-routes the others. */

@@ -122,6 +122,8 @@ export interface Transport<Result> {
   rateFactors(): Record<string, number>;
   /** Bytes per second the transport may send at its current pace (Infinity when unpaced). */
   paceBytesPerSecond(): number;
+  /** The pipeline closed and holds nothing: release what the transport holds (workers). */
+  close(): void;
 }
 
 // ready() holds callers once the buffer holds more than this many seconds at the current pace (or a
@@ -534,6 +536,7 @@ export class Pipeline<Result> {
     this.closed = true;
     this.budget.close(); // ready() no longer waits: later puts reject with 'Closed'
     await this.flush();
+    this.transport.close();
     this.stopMetricsLog();
     if (this.wakeTimer !== undefined) this.scheduler.clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
