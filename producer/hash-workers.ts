@@ -4,35 +4,40 @@
 // core is free it falls behind, and the producer's own thread hashes the next ones itself.
 import { Worker } from 'node:worker_threads';
 import { writeDigest, type SealedAggregate } from './codec.js';
+import { Queue } from './queue.js';
 
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
+const done = new Int32Array(workerData);
 parentPort.on('message', ([id, buffer, bodyStart, digestAt]) => {
   const digest = createHash('md5').update(new Uint8Array(buffer, bodyStart, digestAt - bodyStart)).digest();
   new Uint8Array(buffer, digestAt, 16).set(digest);
+  Atomics.store(done, 0, id);
   parentPort.postMessage(id);
 });
 `;
 
 /** Aggregates a worker may have waiting before the producer hashes the next one itself. */
-const MAX_BACKLOG = 4;
+const MAX_BACKLOG = 16;
 
 interface Job {
-  worker: HashWorker;
+  id: number;
   done: () => void;
   sealed: SealedAggregate;
 }
 
 interface HashWorker {
   thread: Worker;
-  backlog: number;
+  /** The last job id the worker finished, written by the worker: read without waiting for its message. */
+  finished: Int32Array;
+  issued: number;
+  jobs: Queue<Job>;
+  lost: boolean;
 }
 
 export class HashWorkers {
   private readonly workers: HashWorker[] = [];
-  private readonly jobs = new Map<number, Job>();
-  private ids = 0;
   private next = 0;
 
   constructor(
@@ -40,18 +45,19 @@ export class HashWorkers {
     private readonly onError: (error: unknown) => void,
   ) {
     for (let i = 0; i < count; i++) {
-      const worker: HashWorker = { thread: new Worker(WORKER_SOURCE, { eval: true }), backlog: 0 };
+      const finished = new SharedArrayBuffer(4);
+      const worker: HashWorker = { thread: new Worker(WORKER_SOURCE, { eval: true, workerData: finished }), finished: new Int32Array(finished), issued: 0, jobs: new Queue(), lost: false };
       worker.thread.unref(); // referenced only while it holds jobs
-      worker.thread.on('message', (id: number) => this.finished(id));
-      worker.thread.on('error', (error) => this.lost(worker, error));
+      worker.thread.on('message', () => this.collect());
+      worker.thread.on('error', (error) => this.lose(worker, error));
       this.workers.push(worker);
     }
   }
 
   /**
    * Hands the MD5 of a sealed aggregate to a worker with a short backlog; `done` runs once the
-   * digest is written. False: no worker can take it (all busy, or the buffer is not shared), so
-   * the caller hashes it itself.
+   * digest is written (from collect(), or the worker's message). False: no worker can take it
+   * (all behind, or the buffer is not shared), so the caller hashes it itself.
    */
   hash(sealed: SealedAggregate, done: () => void): boolean {
     const bytes = sealed.bytes;
@@ -59,10 +65,10 @@ export class HashWorkers {
     for (let tries = 0; tries < this.workers.length; tries++) {
       const worker = this.workers[this.next];
       this.next = (this.next + 1) % this.workers.length;
-      if (worker.backlog >= MAX_BACKLOG) continue;
-      const id = ++this.ids;
-      if (worker.backlog++ === 0) worker.thread.ref();
-      this.jobs.set(id, { worker, done, sealed });
+      if (worker.lost || worker.issued - Atomics.load(worker.finished, 0) >= MAX_BACKLOG) continue;
+      const id = ++worker.issued;
+      if (worker.jobs.length === 0) worker.thread.ref();
+      worker.jobs.push({ id, done, sealed });
       // The body starts after the 4-byte magic.
       worker.thread.postMessage([id, bytes.buffer, bytes.byteOffset + 4, bytes.byteOffset + sealed.digestAt]);
       return true;
@@ -70,34 +76,38 @@ export class HashWorkers {
     return false;
   }
 
-  private finished(id: number): void {
-    const job = this.jobs.get(id);
-    if (job === undefined) return;
-    this.jobs.delete(id);
-    if (--job.worker.backlog === 0) job.worker.thread.unref();
-    job.done();
+  /** Reports every job the workers have finished (they finish in order), without waiting for messages. */
+  collect(): void {
+    for (const worker of this.workers) {
+      const finished = Atomics.load(worker.finished, 0);
+      while (worker.jobs.length > 0 && worker.jobs.peek().id <= finished) worker.jobs.shift().done();
+      if (worker.jobs.length === 0) worker.thread.unref();
+    }
   }
 
   /** A worker died: its jobs are hashed here, and it takes no more. */
-  private lost(worker: HashWorker, error: unknown): void {
+  private lose(worker: HashWorker, error: unknown): void {
     this.onError(error);
-    worker.backlog = Infinity;
-    for (const [id, job] of this.jobs) {
-      if (job.worker !== worker) continue;
-      this.jobs.delete(id);
-      writeDigest(job.sealed);
+    worker.lost = true;
+    this.finishHere(worker);
+  }
+
+  private finishHere(worker: HashWorker): void {
+    while (worker.jobs.length > 0) {
+      const job = worker.jobs.shift();
+      writeDigest(job.sealed); // a worker that stopped mid-job leaves nothing half-written that matters: this overwrites it
       job.done();
     }
+    worker.thread.unref();
   }
 
   /** Stops the workers; jobs still out are hashed here (close() waits for its records first, so there are none). */
   close(): void {
-    for (const [id, job] of this.jobs) {
-      this.jobs.delete(id);
-      writeDigest(job.sealed);
-      job.done();
+    this.collect();
+    for (const worker of this.workers) {
+      worker.lost = true;
+      this.finishHere(worker);
+      void worker.thread.terminate();
     }
-    for (const worker of this.workers) void worker.thread.terminate();
-    this.workers.length = 0;
   }
 }

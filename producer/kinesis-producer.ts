@@ -52,6 +52,7 @@ function hashWorkerCount(option: number | 'auto' | undefined): number {
 export class KinesisProducer {
   readonly streamName: string;
   private readonly pipeline: Pipeline<PutResult>;
+  private readonly transport: KinesisTransport;
   private readonly maxRecordBytes: number;
 
   constructor(options: KinesisProducerOptions) {
@@ -73,6 +74,7 @@ export class KinesisProducer {
       random: options.random ?? options.limiter?.random,
     });
     const workers = hashWorkerCount(options.hashWorkers);
+    let transport: KinesisTransport | undefined;
     this.pipeline = new Pipeline(options, streamName, (context) => {
       const shardMap =
         options.shardMap ??
@@ -85,8 +87,10 @@ export class KinesisProducer {
           onError: (error) => context.logger.warn({ err: error }, 'shard map refresh failed; keeping the previous map'),
         });
       const hashWorkers = workers > 0 ? new HashWorkers(workers, (error) => context.logger.error({ err: error }, 'hash worker failed; hashing on this thread')) : undefined;
-      return new KinesisTransport(context, { streamName, shardMap, limiter, aggregation: options.aggregation ?? true, aggregationMaxBytes, collectorLimits, hashWorkers });
+      transport = new KinesisTransport(context, { streamName, shardMap, limiter, aggregation: options.aggregation ?? true, aggregationMaxBytes, collectorLimits, hashWorkers });
+      return transport;
     });
+    this.transport = transport as unknown as KinesisTransport;
   }
 
   /**
@@ -97,11 +101,17 @@ export class KinesisProducer {
    */
   put(input: PutInput): Promise<PutResult> {
     checkPutInput(input);
-    const pkBytes = checkPartitionKey(input.partitionKey);
+    const pkBytes = this.keyBytes(input.partitionKey);
     const dataBytes = checkData(input.data, pkBytes, this.maxRecordBytes);
     const hashKey = checkExplicitHashKey(input.explicitHashKey);
     // MD5 hash keys are predicted (and cached per partition key) when the record is routed.
     return this.pipeline.put(input.partitionKey, input.explicitHashKey, hashKey, input.data, dataBytes, pkBytes, this.pipeline.zeroCopy);
+  }
+
+  /** Checks a partition key unless it was seen (and checked) before; its UTF-8 size. */
+  private keyBytes(partitionKey: string): number {
+    const known = this.transport.knownKeyBytes(partitionKey);
+    return known >= 0 ? known : checkPartitionKey(partitionKey);
   }
 
   /**
@@ -121,7 +131,7 @@ export class KinesisProducer {
       let hashKey: bigint | undefined;
       try {
         checkPutInput(input);
-        pkBytes = checkPartitionKey(input.partitionKey);
+        pkBytes = this.keyBytes(input.partitionKey);
         dataBytes = checkData(input.data, pkBytes, this.maxRecordBytes);
         hashKey = checkExplicitHashKey(input.explicitHashKey);
       } catch (error) {

@@ -49,6 +49,9 @@ export class KinesisTransport implements Transport<PutResult> {
   private readonly queues = new Map<string, Queue<KinesisBatchItem>>();
   /** One entry per partition key: UTF-8 size, hash key, shard aggregator, index in the open aggregate. */
   private readonly keys = new Map<string, KeyEntry<PutResult>>();
+  /** The entry knownKeyBytes() found last: the put() it checked comes next. */
+  private lastPartitionKey: string | undefined;
+  private lastKey: KeyEntry<PutResult> | undefined;
   private readonly parked: KinesisBatchItem[] = [];
   private readonly emit = (record: KinesisBatchItem, sealed: SealedAggregate | undefined) => this.queueForShard(record, sealed);
   private mapError: ErrorInfo | undefined;
@@ -170,8 +173,18 @@ export class KinesisTransport implements Transport<PutResult> {
     });
   }
 
+  /** The UTF-8 size of a partition key seen before (it passed put()'s checks then), or -1. */
+  knownKeyBytes(partitionKey: string): number {
+    const key = this.keys.get(partitionKey);
+    if (key === undefined) return -1;
+    this.lastPartitionKey = partitionKey;
+    this.lastKey = key;
+    return key.pkBytes;
+  }
+
   /** The cache entry of a partition key (predicted on first sight). */
   private keyOf(partitionKey: string, pkBytes: number): KeyEntry<PutResult> {
+    if (partitionKey === this.lastPartitionKey) return this.lastKey as KeyEntry<PutResult>;
     let key = this.keys.get(partitionKey);
     if (key === undefined) {
       if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
@@ -241,7 +254,8 @@ export class KinesisTransport implements Transport<PutResult> {
       const limiter = this.limiter.forShard(shardId, now);
       while (queue.length > 0) {
         const head = queue.peek();
-        if (head.hashing) break; // its MD5 is on a hash worker; the answer wakes the pump
+        if (head.hashing) this.options.hashWorkers?.collect();
+        if (head.hashing) break; // its MD5 is still on a hash worker, whose message wakes the pump
         if (head.deadline <= now) {
           queue.shift();
           this.expireStale(head, now);
