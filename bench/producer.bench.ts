@@ -66,8 +66,8 @@ function benchProducer(hashWorkers = 0): { client: InstantKinesis; producer: Kin
   return { client, producer };
 }
 
-async function ourThroughput(n: number): Promise<{ perSecond: number; client: InstantKinesis; producer: KinesisProducer }> {
-  const { client, producer } = benchProducer();
+async function ourThroughput(n: number, hashWorkers = 0): Promise<{ perSecond: number; client: InstantKinesis; producer: KinesisProducer }> {
+  const { client, producer } = benchProducer(hashWorkers);
   await producer.flush();
   const started = performance.now();
   for (let i = 0; i < n; i++) {
@@ -174,6 +174,7 @@ async function main(): Promise<void> {
   const n = quick ? 100_000 : 400_000;
   const reps = quick ? 3 : 5;
   await ourThroughput(50_000); // warm-up (JIT)
+  await ourThroughput(50_000, 1);
   await ourBatchThroughput(50_000);
   await ourBatchThroughput(50_000, 1);
   await theirThroughput(50_000);
@@ -181,6 +182,7 @@ async function main(): Promise<void> {
   const ours: number[] = [];
   const batch: number[] = [];
   const hashed: number[] = [];
+  const hashedPut: number[] = [];
   const theirs: number[] = [];
   const md5: number[] = [];
   const loads: number[] = [];
@@ -190,12 +192,13 @@ async function main(): Promise<void> {
     if (r % 2 === 1) theirs.push(await theirThroughput(n));
     last = await ourThroughput(n);
     ours.push(last.perSecond);
+    hashedPut.push((await ourThroughput(n, 1)).perSecond);
     batch.push(await ourBatchThroughput(n));
     hashed.push(await ourBatchThroughput(n, 1));
     if (r % 2 === 0) theirs.push(await theirThroughput(n));
     md5.push(md5Throughput(n));
     loads.push(loadavg()[0]);
-    console.error(`rep ${r + 1}: put ${fmt(ours[r])}/s, putMany ${fmt(batch[r])}/s, putMany + hash worker ${fmt(hashed[r])}/s, aws-kinesis-agg ${fmt(theirs[r])}/s, MD5 alone ${fmt(md5[r])}/s`);
+    console.error(`rep ${r + 1}: put ${fmt(ours[r])}/s, put + hash worker ${fmt(hashedPut[r])}/s, putMany ${fmt(batch[r])}/s, putMany + hash worker ${fmt(hashed[r])}/s, aws-kinesis-agg ${fmt(theirs[r])}/s, MD5 alone ${fmt(md5[r])}/s`);
   }
   const recordBytes = POOL.reduce((s, r) => s + r.data.byteLength, 0) / POOL.length;
   const mib = (perSecond: number) => `${fmt((perSecond * recordBytes) / 2 ** 20, 1)} MiB/s`;
@@ -213,6 +216,7 @@ async function main(): Promise<void> {
     '| Path | Records/s (median) | User data | vs aws-kinesis-agg | Runs |',
     '|---|---:|---:|---:|---|',
     `| sdfleet put() (one promise per record) | ${fmt(median(ours))} | ${mib(median(ours))} | **${fmt(median(ours) / median(theirs), 2)}x** (goal ≥ 1.5x) | ${ours.map((x) => fmt(x)).join(', ')} |`,
+    `| sdfleet put() with \`hashWorkers: 1\` | ${fmt(median(hashedPut))} | ${mib(median(hashedPut))} | **${fmt(median(hashedPut) / median(theirs), 2)}x** | ${hashedPut.map((x) => fmt(x)).join(', ')} |`,
     `| sdfleet putMany() (groups of 1000, single-threaded) | ${fmt(median(batch))} | ${mib(median(batch))} | **${fmt(median(batch) / median(theirs), 2)}x** (goal ≥ 2x single-threaded, ≥ 3x) | ${batch.map((x) => fmt(x)).join(', ')} |`,
     `| sdfleet putMany() with \`hashWorkers: 1\` (MD5 of aggregates on a worker thread while it keeps up) | ${fmt(median(hashed))} | ${mib(median(hashed))} | **${fmt(median(hashed) / median(theirs), 2)}x** (goal ≥ 3x) | ${hashed.map((x) => fmt(x)).join(', ')} |`,
     `| aws-kinesis-agg aggregate() | ${fmt(median(theirs))} | ${mib(median(theirs))} | 1.00x | ${theirs.map((x) => fmt(x)).join(', ')} |`,
@@ -242,7 +246,7 @@ async function main(): Promise<void> {
     '',
     `RSS samples of the single-producer run (every ${quick ? 2 : 5} s, MiB): ${single.rss.map((x) => fmt(x)).join(', ')}.`,
   ];
-  console.log((throughputOnly ? out.slice(0, out.indexOf('') + 14) : out).join('\n'));
+  console.log((throughputOnly ? out.slice(0, out.indexOf('') + 15) : out).join('\n'));
 }
 
 await main();
