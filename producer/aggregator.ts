@@ -4,7 +4,7 @@
 // tracked as one wire record, its user records as members.
 import { AggregateWriter, type SealedAggregate } from './codec.js';
 import { ownedBytes } from './byte-slab.js';
-import { Members, userRecord, type Attempt, type Reject, type Sink, type WireRecord } from './wire-record.js';
+import { Members, userRecord, type Attempt, type Sink, type WireRecord } from './wire-record.js';
 
 /** The aggregated record's partition key; its ExplicitHashKey routes it (as the KPL does). */
 const AGGREGATE_PARTITION_KEY = 'a';
@@ -94,13 +94,12 @@ export class ShardAggregator<Result> {
     dataBytes: number,
     owned: boolean,
     sink: Sink<Result>,
-    reject: Reject | undefined,
     seq: number,
     receivedAt: number,
     earlier: Attempt[] | undefined,
   ): void {
     if (!this.enabled) {
-      this.emitRaw(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), key.pkBytes, sink, reject, seq, receivedAt, earlier);
+      this.emitRaw(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), key.pkBytes, sink, seq, receivedAt, earlier);
       return;
     }
     const w = this.writer;
@@ -108,7 +107,7 @@ export class ShardAggregator<Result> {
       this.flush();
       if (!this.write(key, partitionKey, explicitHashKey, data, dataBytes)) {
         // Too big to aggregate even alone.
-        this.emitRaw(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), key.pkBytes, sink, reject, seq, receivedAt, earlier);
+        this.emitRaw(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), key.pkBytes, sink, seq, receivedAt, earlier);
         return;
       }
     }
@@ -120,7 +119,7 @@ export class ShardAggregator<Result> {
       this.firstDataAt = w.lastDataAt;
       this.firstDataBytes = dataBytes;
     }
-    this.members.add(sink, reject, seq, receivedAt, earlier);
+    this.members.add(sink, seq, receivedAt, earlier);
     this.userBytes += dataBytes + key.pkBytes;
     this.dataBytes += dataBytes;
     if (seq < this.minSeq) this.minSeq = seq;
@@ -161,7 +160,6 @@ export class ShardAggregator<Result> {
         data,
         first.pkBytes,
         members.sinks[0],
-        members.rejects[0],
         members.seqs[0],
         members.receivedAt[0],
         members.receivedAt[0] + this.ttlMs,
@@ -217,12 +215,11 @@ export class ShardAggregator<Result> {
     data: Uint8Array,
     pkBytes: number,
     sink: Sink<Result>,
-    reject: Reject | undefined,
     seq: number,
     receivedAt: number,
     earlier: Attempt[] | undefined,
   ): void {
-    const record = userRecord(partitionKey, explicitHashKey, hashKey, data, pkBytes, sink, reject, seq, receivedAt, receivedAt + this.ttlMs, earlier);
+    const record = userRecord(partitionKey, explicitHashKey, hashKey, data, pkBytes, sink, seq, receivedAt, receivedAt + this.ttlMs, earlier);
     record.shardId = this.shardId;
     this.emit(record, undefined);
   }

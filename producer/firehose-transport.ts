@@ -7,7 +7,7 @@ import type { Limiter } from './limiter.js';
 import type { Settlement, StageContext, Transport } from './pipeline.js';
 import { Queue } from './queue.js';
 import { ownedBytes } from './byte-slab.js';
-import { userRecord, type Reject, type Sink, type WireRecord } from './wire-record.js';
+import { userRecord, type Sink, type WireRecord } from './wire-record.js';
 
 export interface FirehosePutResult {
   recordId: string;
@@ -36,11 +36,10 @@ export class FirehoseTransport implements Transport<FirehosePutResult> {
     _pkBytes: number,
     owned: boolean,
     sink: Sink<FirehosePutResult>,
-    reject: Reject | undefined,
     seq: number,
     receivedAt: number,
   ): void {
-    this.readmit(userRecord('', undefined, undefined, ownedBytes(data, owned), 0, sink, reject, seq, receivedAt, receivedAt + this.context.recordTtlMs, undefined));
+    this.readmit(userRecord('', undefined, undefined, ownedBytes(data, owned), 0, sink, seq, receivedAt, receivedAt + this.context.recordTtlMs, undefined));
   }
 
   readmit(record: Pending): void {

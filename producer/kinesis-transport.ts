@@ -12,7 +12,7 @@ import { Queue } from './queue.js';
 import type { Shard, ShardPredictor } from './shard-map.js';
 import { ownedBytes } from './byte-slab.js';
 import type { HashWorkers } from './hash-workers.js';
-import { userRecord, type Reject, type Sink, type WireRecord } from './wire-record.js';
+import { userRecord, type Sink, type WireRecord } from './wire-record.js';
 
 export interface PutResult {
   shardId: string;
@@ -98,23 +98,22 @@ export class KinesisTransport implements Transport<PutResult> {
     pkBytes: number,
     owned: boolean,
     sink: Sink<PutResult>,
-    reject: Reject | undefined,
     seq: number,
     receivedAt: number,
   ): void {
     if (!this.shardMap.loaded) {
-      const record = userRecord(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), pkBytes, sink, reject, seq, receivedAt, receivedAt + this.context.recordTtlMs, undefined);
+      const record = userRecord(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), pkBytes, sink, seq, receivedAt, receivedAt + this.context.recordTtlMs, undefined);
       this.park(record);
       return;
     }
     const key = this.keyOf(partitionKey, pkBytes);
     const aggregator = hashKey === undefined ? this.aggregatorOfKey(key) : this.aggregatorOf(this.shardMap.shardFor(hashKey));
     if (aggregator === undefined) {
-      const record = userRecord(partitionKey, explicitHashKey, hashKey ?? key.hashKey, ownedBytes(data, owned), pkBytes, sink, reject, seq, receivedAt, receivedAt + this.context.recordTtlMs, undefined);
+      const record = userRecord(partitionKey, explicitHashKey, hashKey ?? key.hashKey, ownedBytes(data, owned), pkBytes, sink, seq, receivedAt, receivedAt + this.context.recordTtlMs, undefined);
       this.inGap(record);
       return;
     }
-    aggregator.add(key, partitionKey, explicitHashKey, hashKey ?? key.hashKey, data, dataBytes, owned, sink, reject, seq, receivedAt, undefined);
+    aggregator.add(key, partitionKey, explicitHashKey, hashKey ?? key.hashKey, data, dataBytes, owned, sink, seq, receivedAt, undefined);
   }
 
   readmit(record: KinesisBatchItem): void {
@@ -137,7 +136,7 @@ export class KinesisTransport implements Transport<PutResult> {
     }
     const m = record.members;
     const data = record.data;
-    aggregator.add(key, record.partitionKey, record.explicitHashKey, hashKey ?? key.hashKey, data, data.byteLength, true, m.sinks[0], m.rejects[0], m.seqs[0], m.receivedAt[0], record.attempts);
+    aggregator.add(key, record.partitionKey, record.explicitHashKey, hashKey ?? key.hashKey, data, data.byteLength, true, m.sinks[0], m.seqs[0], m.receivedAt[0], record.attempts);
     // It may wait in an aggregator now, which the pump looks at first: run it again.
     this.context.wake();
   }
@@ -148,7 +147,7 @@ export class KinesisTransport implements Transport<PutResult> {
     const ttl = this.context.recordTtlMs;
     return decodeAggregated(record.data, { verifyDigest: false }).map((u, i) => {
       const hashKey = u.explicitHashKey === undefined ? undefined : parseExplicitHashKey(u.explicitHashKey);
-      const part = userRecord(u.partitionKey, u.explicitHashKey, hashKey, u.data, utf8Size(u.partitionKey), m.sinks[i], m.rejects[i], m.seqs[i], m.receivedAt[i], m.receivedAt[i] + ttl, m.attemptsOf(i, record.attempts));
+      const part = userRecord(u.partitionKey, u.explicitHashKey, hashKey, u.data, utf8Size(u.partitionKey), m.sinks[i], m.seqs[i], m.receivedAt[i], m.receivedAt[i] + ttl, m.attemptsOf(i, record.attempts));
       part.shardId = record.shardId;
       return part;
     });

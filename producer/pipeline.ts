@@ -13,7 +13,7 @@ import { every, systemClock, systemScheduler, type Clock, type Random, type Sche
 import { BufferBudget, type BufferFullPolicy } from './buffer-budget.js';
 import { Collector, type CollectorLimits } from './collector.js';
 import { ProducerMetrics, type MetricsSnapshot } from './metrics.js';
-import { recordAttempt, userRecord, type Reject, type Sink, type WireRecord } from './wire-record.js';
+import { recordAttempt, userRecord, type Sink, type WireRecord } from './wire-record.js';
 import { ProducerError } from './producer-error.js';
 import { FailureGroups, Retrier } from './retrier.js';
 import { Sender } from './sender.js';
@@ -103,7 +103,6 @@ export interface Transport<Result> {
     pkBytes: number,
     owned: boolean,
     sink: Sink<Result>,
-    reject: Reject | undefined,
     seq: number,
     receivedAt: number,
   ): void;
@@ -163,12 +162,11 @@ export interface PutManyResult {
 }
 
 // Promise executors run synchronously, so one module-level executor can hand each put's
-// resolving functions to accept() without allocating a closure per put.
+// resolve function to accept() without allocating a closure per put (failures resolve it with a
+// rejected promise, so the reject function is not kept).
 let capturedResolve: (result: never) => void = () => {};
-let capturedReject: (error: ProducerError) => void = () => {};
-function captureResolvers(resolve: (result: never) => void, reject: (error: ProducerError) => void): void {
+function captureResolver(resolve: (result: never) => void): void {
   capturedResolve = resolve;
-  capturedReject = reject;
 }
 const noop = () => {};
 
@@ -275,8 +273,8 @@ export class Pipeline<Result> {
   put(partitionKey: string, explicitHashKey: string | undefined, hashKey: bigint | undefined, data: Uint8Array | string, dataBytes: number, pkBytes: number, owned: boolean): Promise<Result> {
     if (this.closed) return Promise.reject(this.closedError(partitionKey, explicitHashKey, data));
     // One shared executor (no closure per put): it hands the resolving functions over here.
-    const promise = new Promise<Result>(captureResolvers);
-    this.accept(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, capturedResolve as (result: Result) => void, capturedReject);
+    const promise = new Promise<Result>(captureResolver);
+    this.accept(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, capturedResolve as Sink<Result>);
     return promise;
   }
 
@@ -304,7 +302,7 @@ export class Pipeline<Result> {
       tally.settledOne();
       return;
     }
-    this.accept(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, tally, undefined);
+    this.accept(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, tally);
   }
 
   /** Fails one record of a putMany() call at once (it did not pass validation). */
@@ -326,18 +324,17 @@ export class Pipeline<Result> {
     pkBytes: number,
     owned: boolean,
     sink: Sink<Result>,
-    reject: Reject | undefined,
   ): void {
     const now = this.now();
     const seq = ++this.seq;
     this.stats.received++;
     if (this.budget.tryAcquire(dataBytes + pkBytes)) {
-      this.transport.add(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, sink, reject, seq, now);
+      this.transport.add(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, sink, seq, now);
       this.armWake(now + this.maxBufferedTimeMs);
       return;
     }
     // Off the hot path: the record waits on its own, with its own copy of the data.
-    const record = userRecord(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), pkBytes, sink, reject, seq, now, now + this.recordTtlMs, undefined);
+    const record = userRecord(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), pkBytes, sink, seq, now, now + this.recordTtlMs, undefined);
     if (this.budget.waitFor(record.userBytes, () => this.admitLater(record))) return;
     this.stats.dropped++;
     this.settledCount++;
@@ -369,7 +366,7 @@ export class Pipeline<Result> {
   private reportFailure(record: WireRecord<Result>, error: ProducerError): void {
     const sink = record.members.sinks[0];
     if (typeof sink === 'function') {
-      (record.members.rejects[0] as Reject)(error);
+      sink(Promise.reject(error)); // the put()'s promise takes on this rejection
       return;
     }
     sink.failed.push({ record: error.record, reason: error.code, message: error.message, attempts: error.attempts });

@@ -2,7 +2,6 @@
 // Firehose record) and the user records it carries. The user records of one wire record succeed
 // or fail together, so nothing is allocated per user record on the hot path: each one is a
 // settle target, a receive sequence and a receive time in the parallel arrays of `Members`.
-import type { ProducerError } from './producer-error.js';
 import type { PutManyTally } from './pipeline.js';
 
 /** One failed try of a user record: when, the AWS (or local) error code and its message. */
@@ -12,15 +11,15 @@ export interface Attempt {
   message: string;
 }
 
-/** How a user record settles: its put()'s resolve function, or the tally of its putMany() call. */
-export type Sink<Result> = ((result: Result) => void) | PutManyTally;
-export type Reject = (error: ProducerError) => void;
+/**
+ * How a user record settles: its put()'s resolve function (a failure resolves it with a rejected
+ * promise, so the reject function need not be kept), or the tally of its putMany() call.
+ */
+export type Sink<Result> = ((result: Result | Promise<never>) => void) | PutManyTally;
 
 /** The user records inside one wire record, in the order they were added. */
 export class Members<Result> {
   readonly sinks: Sink<Result>[] = [];
-  /** A put()'s reject function; undefined for putMany() records (their sink is the tally). */
-  readonly rejects: (Reject | undefined)[] = [];
   /** Receive order, for flush(). */
   readonly seqs: number[] = [];
   readonly receivedAt: number[] = [];
@@ -31,10 +30,9 @@ export class Members<Result> {
     return this.seqs.length;
   }
 
-  add(sink: Sink<Result>, reject: Reject | undefined, seq: number, receivedAt: number, earlier: Attempt[] | undefined): void {
+  add(sink: Sink<Result>, seq: number, receivedAt: number, earlier: Attempt[] | undefined): void {
     if (earlier !== undefined) (this.earlier ??= [])[this.seqs.length] = earlier;
     this.sinks.push(sink);
-    this.rejects.push(reject);
     this.seqs.push(seq);
     this.receivedAt.push(receivedAt);
   }
@@ -90,14 +88,13 @@ export function userRecord<Result>(
   data: Uint8Array,
   pkBytes: number,
   sink: Sink<Result>,
-  reject: Reject | undefined,
   seq: number,
   receivedAt: number,
   deadline: number,
   attempts: Attempt[] | undefined,
 ): WireRecord<Result> {
   const members = new Members<Result>();
-  members.add(sink, reject, seq, receivedAt, undefined);
+  members.add(sink, seq, receivedAt, undefined);
   const bytes = data.byteLength + pkBytes;
   return {
     shardId: '',

@@ -13,7 +13,7 @@ import { ManualTime } from './manual-time.js';
 import { ScriptedKinesis, evenShards } from './scripted-kinesis.js';
 
 function pending(partitionKey: string, data: Uint8Array, seq = 1, now = 0): WireRecord<unknown> {
-  return userRecord(partitionKey, undefined, hashKeyOf(partitionKey), data, Buffer.byteLength(partitionKey), () => {}, () => {}, seq, now, now + 30_000, undefined);
+  return userRecord(partitionKey, undefined, hashKeyOf(partitionKey), data, Buffer.byteLength(partitionKey), () => {}, seq, now, now + 30_000, undefined);
 }
 
 /** An aggregator whose finished records (MD5 written) land in `out`. */
@@ -27,7 +27,7 @@ function aggregator(maxBytes: number, enabled: boolean, out: WireRecord<unknown>
 /** Adds one user record as the producer does. */
 function add(agg: ShardAggregator<unknown>, partitionKey: string, data: Uint8Array, seq = 1): void {
   const hashKey = hashKeyOf(partitionKey);
-  agg.add(keyEntry(Buffer.byteLength(partitionKey), hashKey), partitionKey, undefined, hashKey, data, data.byteLength, false, () => {}, undefined, seq, 0, undefined);
+  agg.add(keyEntry(Buffer.byteLength(partitionKey), hashKey), partitionKey, undefined, hashKey, data, data.byteLength, false, () => {}, seq, 0, undefined);
 }
 
 describe('ShardMap', () => {
