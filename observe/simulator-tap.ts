@@ -13,6 +13,8 @@ export interface SimulatorTap {
   wrap(sink: EventSink): EventSink;
   /** Sees one record as JSON on its way to the target (a runner's record tap; replays too). */
   record(vehicleId: string, seq: number, json: string): void;
+  /** Sees one telemetry reading as its JSON bytes buf[start, end): only a kept reading is decoded. */
+  reading(vehicleId: string, seq: number, buf: Buffer, start: number, end: number): void;
   /** The line for the second ending at `t`; resets the per-second counts. */
   sample(t: number): SimulatorLine;
 }
@@ -110,7 +112,14 @@ export function createSimulatorTap(options: SimulatorTapOptions): SimulatorTap {
    */
   const due = (seq: number): boolean => seq % every === 0;
 
+  /** A reading handed over as bytes: counted, and decoded only when kept. */
+  const readingBytes = (vehicleId: string, seq: number, buf: Buffer, start: number, end: number): void => {
+    telemetry++;
+    if (due(seq)) keep(vehicleId, readingOf(buf.toString('utf8', start, end)));
+  };
+
   return {
+    reading: readingBytes,
     record(vehicleId, seq, json) {
       const name = eventName(json);
       if (name === TELEMETRY) {
@@ -132,8 +141,7 @@ export function createSimulatorTap(options: SimulatorTapOptions): SimulatorTap {
       if (bytes) {
         // Bytes stay bytes: only a kept reading is decoded.
         wrapped.writeTelemetryBytes = (buf, start, end, vehicleId, seq) => {
-          telemetry++;
-          if (due(seq)) keep(vehicleId, readingOf(buf.toString('utf8', start, end)));
+          readingBytes(vehicleId, seq, buf, start, end);
           return bytes(buf, start, end, vehicleId, seq);
         };
         if (sink.keepsTelemetryBytes) Object.assign(wrapped, { keepsTelemetryBytes: true });

@@ -71,7 +71,11 @@ export interface RunCounters {
 }
 
 /** A record on its way to the target (the simulator tap). */
-export type RecordTap = (vehicleId: string, seq: number, json: string) => void;
+export interface RecordTap {
+  (vehicleId: string, seq: number, json: string): void;
+  /** A telemetry reading as its bytes buf[start, end), so the tap decodes only what it keeps. Without it, readings are decoded for the tap. */
+  reading?(vehicleId: string, seq: number, buf: Buffer, start: number, end: number): void;
+}
 
 export interface RunResult {
   summary: RunSummary;
@@ -125,6 +129,7 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
   const pacer: Pacer = 'speed' in o.pacing ? timingPacer(o.pacing.speed, clock, stop.signal) : ratePacer(scheduleOf(o.pacing.shape, o.source.startHour), clock, stop.signal);
   const wall = o.timestamps === 'wall';
   const taps = new Set<RecordTap>(o.onRecord ? [o.onRecord] : []);
+  let textTaps = o.onRecord && !o.onRecord.reading ? 1 : 0;
   const tickers = new Set<(c: RunCounters) => void>();
   const local = target.info.kind === 'local' ? (target as LocalTarget) : undefined;
   let phase: RunPhase = 'sending';
@@ -149,35 +154,61 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
     };
   };
 
+  /** Records generated after a stop are dropped and counted, never sent. */
+  const droppedAtStop = (vehicleId: string, seq: number): boolean => {
+    if (!stop.signal.aborted || stopReason === 'max_records') return false;
+    dropped++;
+    outcomes.ledger.dropped(vehicleId, seq, DROPPED_AT_STOP);
+    return true;
+  };
   const send = (vehicleId: string, seq: number, json: string): void | Promise<void> => {
-    if (stop.signal.aborted && stopReason !== 'max_records') {
-      dropped++;
-      outcomes.ledger.dropped(vehicleId, seq, DROPPED_AT_STOP);
-      return undefined;
-    }
+    if (droppedAtStop(vehicleId, seq)) return undefined;
     attempted++;
     const line = wall ? stampCreatedAt(json, Date.now()) : json;
     if (taps.size > 0) for (const t of taps) t(vehicleId, seq, line);
     return target.send(vehicleId, seq, line);
   };
-  const emit = (vehicleId: string, seq: number, json: string, createdAtS?: number): void | Promise<void> => {
-    if (generated >= maxRecords) return undefined; // the source stops at its next check
+  // Readings as bytes go to the target as bytes (no string per reading) unless something needs the text.
+  const sendBytes = (vehicleId: string, seq: number, buf: Buffer, start: number, end: number): void | Promise<void> => {
+    if (wall || !target.sendBytes || textTaps > 0) return send(vehicleId, seq, buf.toString('utf8', start, end));
+    if (droppedAtStop(vehicleId, seq)) return undefined;
+    attempted++;
+    if (taps.size > 0) for (const t of taps) t.reading!(vehicleId, seq, buf, start, end);
+    return target.sendBytes(vehicleId, seq, buf, start, end);
+  };
+  /** Counts a generated record; false: over --max-records (the source stops at its next check); a Promise: send once it resolves. */
+  const paced = (createdAtS?: number): false | void | Promise<void> => {
+    if (generated >= maxRecords) return false;
     generated++;
     if (generated >= maxRecords) halt('max_records');
-    if (stop.signal.aborted && stopReason !== 'max_records') return send(vehicleId, seq, json);
-    const wait = pacer.take(createdAtS);
+    if (stop.signal.aborted && stopReason !== 'max_records') return undefined;
+    return pacer.take(createdAtS);
+  };
+  const emit = (vehicleId: string, seq: number, json: string, createdAtS?: number): void | Promise<void> => {
+    const wait = paced(createdAtS);
+    if (wait === false) return undefined;
     return wait ? wait.then(() => send(vehicleId, seq, json)) : send(vehicleId, seq, json);
+  };
+  const emitBytes = (vehicleId: string, seq: number, buf: Buffer, start: number, end: number): void | Promise<void> => {
+    const wait = paced();
+    if (wait === false) return undefined;
+    // The bytes stay valid until the returned Promise settles (the source's contract), so a paced send may use them.
+    return wait ? wait.then(() => sendBytes(vehicleId, seq, buf, start, end)) : sendBytes(vehicleId, seq, buf, start, end);
   };
 
   const startedAt = new Date();
   const durationTimer = o.durationS === undefined ? undefined : setTimeout(() => halt('duration'), o.durationS * 1000);
   const problems: string[] = [];
+  // Reshards still under way when sending ends are awaited before the verdict, so a failure is reported.
+  const reshards: Promise<void>[] = [];
   const reshardTimers = (o.reshard ?? []).map(({ afterS, shards }) =>
     setTimeout(() => {
       if (!target.reshard) return void problems.push(`reshard to ${shards} shards: the ${target.info.kind} target cannot reshard`);
-      target.reshard(shards).then(
-        () => o.logger.info({ shards }, 'resharded'),
-        (err: Error) => problems.push(`reshard to ${shards} shards failed: ${err.name}: ${err.message.split('\n')[0]}`),
+      reshards.push(
+        target.reshard(shards).then(
+          () => o.logger.info({ shards }, 'resharded'),
+          (err: Error) => void problems.push(`reshard to ${shards} shards failed: ${err.name}: ${err.message.split('\n')[0]}`),
+        ),
       );
     }, afterS * 1000),
   );
@@ -191,7 +222,7 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
     let sourceError: unknown;
     try {
       try {
-        sourceStats = await o.source.run(emit, { signal: stop.signal, maxRecords: o.maxRecords });
+        sourceStats = await o.source.run(emit, { signal: stop.signal, maxRecords: o.maxRecords, emitBytes });
       } catch (err) {
         sourceError = err; // e.g. a bad replay line with --on-bad-line stop: what was sent is still flushed
       }
@@ -204,6 +235,7 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
       await outcomes.ledger.save(join(o.dir, 'acks.json'));
       const acked = outcomes.counts().acked;
       for (const t of reshardTimers) clearTimeout(t);
+      await Promise.all(reshards);
       let lake: LakeSide | undefined;
       if (local) {
         phase = 'delivering';
@@ -264,8 +296,12 @@ export async function startRun(o: RunOptions): Promise<RunHandle> {
       return () => tickers.delete(listener);
     },
     tap(listener) {
+      if (taps.has(listener)) return () => undefined;
       taps.add(listener);
-      return () => taps.delete(listener);
+      if (!listener.reading) textTaps++;
+      return () => {
+        if (taps.delete(listener) && !listener.reading) textTaps--;
+      };
     },
     interrupt: () => halt('interrupted'),
     done,

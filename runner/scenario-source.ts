@@ -33,12 +33,13 @@ export function scenarioSource(loaded: LoadedScenario, options: ScenarioSourceOp
     name: loaded.name,
     seed: sim.seed,
     startHour: createLocalHour()(startMs),
-    async run(emit, { signal, maxRecords }) {
+    async run(emit, { signal, maxRecords, emitBytes }) {
       const stop = options.useScenarioStop ? loaded.scenario.stop : {};
       const summary = await sim.run(
         {
           write: (event, json) => emit(event.vehicle_id, event.seq, json, event.created_at),
           writeTelemetry: (json, vehicleId, seq) => emit(vehicleId, seq, json),
+          writeTelemetryBytes: emitBytes && ((buf, start, end, vehicleId, seq) => emitBytes(vehicleId, seq, buf, start, end)),
         },
         { pace: 'max', durationS: options.durationS ?? stop.durationS ?? Infinity, maxRecords: maxRecords ?? stop.maxRecords, signal },
       );

@@ -1,6 +1,8 @@
 // What feeds a run: a simulated fleet or a recording. Each record goes to `emit` with its
 // vehicle id and seq (the ledger's key) and its JSON line; a returned Promise means "wait".
 export type Emit = (vehicleId: string, seq: number, json: string, createdAtS?: number) => void | Promise<void>;
+/** A telemetry reading as UTF-8 JSON bytes buf[start, end), valid until the call returns or its Promise settles. */
+export type EmitBytes = (vehicleId: string, seq: number, buf: Buffer, start: number, end: number) => void | Promise<void>;
 
 export interface SourceStats {
   /** Records handed to emit. */
@@ -22,5 +24,6 @@ export interface Source {
   readonly seed: number | null;
   /** Local hour of day at the source's start (for the `daily` shape). */
   readonly startHour: number;
-  run(emit: Emit, options: { signal: AbortSignal; maxRecords?: number }): Promise<SourceStats>;
+  /** `emitBytes`, when given, is what a source that has readings as bytes should use for them. */
+  run(emit: Emit, options: { signal: AbortSignal; maxRecords?: number; emitBytes?: EmitBytes }): Promise<SourceStats>;
 }

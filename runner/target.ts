@@ -29,6 +29,8 @@ export interface Target {
   reshard?(shards: number): Promise<void>;
   /** Hands one record over; a returned Promise means "wait" (backpressure). */
   send(vehicleId: string, seq: number, json: string): void | Promise<void>;
+  /** The same for a record as UTF-8 JSON bytes buf[start, end); they change after the call (or its Promise), so keep a copy. */
+  sendBytes?(vehicleId: string, seq: number, buf: Buffer, start: number, end: number): void | Promise<void>;
   /** Sends everything buffered; resolves when every record has an outcome. */
   finish(): Promise<void>;
   throttledAttempts(): number;

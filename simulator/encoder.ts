@@ -14,6 +14,6 @@ export function encodeEvent(ev: FleetEvent): string {
   if (!m) return JSON.stringify(ev);
   const words = [m[1], `${m[2]}0${m[3]}`, `${m[4]}${m[5]}`, m[6]].map((h) => Number.parseInt(h, 16));
   const out = new ByteWriter(2048);
-  const start = new ReadingWriter(out).write(readingOf(ev as TelemetryEvent), words[0], words[1], words[2], words[3]);
+  const start = new ReadingWriter(out).write(readingOf(ev as TelemetryEvent, words));
   return out.buf.toString('utf8', start, out.pos);
 }

@@ -71,11 +71,16 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
   };
   const fleet = buildFleet(sc, ctx, worker);
   let started = false;
+  let infos: VehicleInfo[] | undefined;
   return {
     scenario: sc,
     seed,
     worker,
-    vehicles: fleet.vehicles.map(infoOf),
+    // Built when asked for: 100k info objects held for the whole run were ~100 B per vehicle.
+    get vehicles() {
+      infos ??= fleet.vehicles.map(infoOf);
+      return infos;
+    },
     async run(sink, opts) {
       if (started) throw new Error('a Simulation runs once; create another for a new run');
       started = true;

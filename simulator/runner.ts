@@ -77,9 +77,9 @@ export async function runFleet(fleet: Fleet, ctx: SimContext, sink: EventSink, o
 
   // Synchronous unless the sink asks to wait, so the common case costs no microtask per vehicle.
   // Every item carries its own seq (an event its field, a reading the outbox's lineSeq).
-  const drain = (i: number, items: readonly Emitted[], from = 0): boolean | Promise<boolean> => {
+  const drain = (i: number, items: readonly Emitted[], count: number, from = 0): boolean | Promise<boolean> => {
     const vehicleId = vehicles[i].identity.vehicle_id;
-    for (let k = from; k < items.length; k++) {
+    for (let k = from; k < count; k++) {
       const item = items[k];
       let pending: void | Promise<void>;
       let seq: number;
@@ -95,7 +95,7 @@ export async function runFleet(fleet: Fleet, ctx: SimContext, sink: EventSink, o
       records++;
       lastSeq[i] = seq;
       if (records >= maxRecords) return pending ? pending.then(() => true) : true;
-      if (pending) return pending.then(() => drain(i, items, k + 1));
+      if (pending) return pending.then(() => drain(i, items, count, k + 1));
     }
     return false;
   };
@@ -112,8 +112,8 @@ export async function runFleet(fleet: Fleet, ctx: SimContext, sink: EventSink, o
     for (let i = 0; i < vehicles.length; i++) {
       if (state.asleep(i, t)) continue; // from the arrays alone: most of a city's cars are parked
       vehicles[i].step(t);
-      if (out.items.length === 0) continue;
-      let stop = drain(i, out.items);
+      if (out.count === 0) continue;
+      let stop = drain(i, out.items, out.count);
       if (typeof stop !== 'boolean') stop = await stop;
       out.clear();
       if (stop) {

@@ -182,7 +182,7 @@ export async function executeRun(options: RunOptions, view: { json?: boolean } &
   try {
     say(`• starting the ${options.target.kind} target`);
     const records = createRecordTap();
-    handle = await startRun({ ...options, onRecord: records.record });
+    handle = await startRun({ ...options, onRecord: Object.assign((v: string, s: number, json: string) => records.record(v, s, json), { reading: records.reading }) });
     const info = handle.target.info;
     observing = await observeRun(handle, records, view, { title: `sdfleet ${info.kind}${info.stream ? ` ${info.stream}` : ''}`, streamName: info.stream ?? undefined });
     say(`• sending (run folder ${handle.dir})`);

@@ -57,7 +57,7 @@ export class BehaviourWatch {
     if (m.forwardCollisionWarning && !this.fcw) v.emit('safety:forward_collision_warning', { ...v.here(), speed_kmh: r1(speedKmh), road: v.roadName() });
     this.fcw = m.forwardCollisionWarning;
     if (m.stoppedAtSignal) v.emit('traffic:signal:stopped', { ...v.here(), road: v.roadName() });
-    if (!v.profile.buckles && !this.beltAlerted && speedKmh > 15) {
+    if (!v.buckles && !this.beltAlerted && speedKmh > 15) {
       this.beltAlerted = true;
       v.emit('alert:seatbelt_unfastened', { speed_kmh: r1(speedKmh) });
     }

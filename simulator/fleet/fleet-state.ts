@@ -4,8 +4,10 @@
 
 import { type IntervalEmissions, zeroEmissions } from '../emissions/index.js';
 import { DIAGNOSTICS_NUMBERS } from '../events/diagnostics.js';
+import { PROFILE_NUMBERS } from '../motion/driver-profile.js';
 import { type MotionLimits, type MotionResult, newMotionResult } from '../motion/follower.js';
 import { Outbox } from '../telemetry/outbox.js';
+import { TRIP_NUMBERS } from './trip-ledger.js';
 
 export const PARKED = 0;
 export const DRIVING = 1;
@@ -39,8 +41,18 @@ export class FleetState {
   readonly defPct: Float64Array;
   /** Diagnostics' numbers (coolant, tyres, DPF, service intervals…), DIAGNOSTICS_NUMBERS per vehicle. */
   readonly diagnostics: Float64Array;
+  /** Drivers (motion/driver-profile.ts), PROFILE_NUMBERS per vehicle. */
+  readonly drivers: Float64Array;
+  /** The vehicle's limits: top speed (class, truck rule), and acceleration and deceleration, per vehicle. */
+  readonly capMps: Float64Array;
+  readonly maxAccel: Float64Array;
+  readonly maxDecel: Float64Array;
+  /** Until when a speeding episode lasts, simulated s. */
+  readonly episodeUntil: Float64Array;
+  /** The trip under way: start, idling, top speed and emission totals, TRIP_NUMBERS per vehicle. */
+  readonly trips: Float64Array;
   /** Scratch for the motion model, refilled by each driving vehicle in turn (one step at a time). */
-  readonly limits: MotionLimits = { dtS: 1, simTimeS: 0, speedFactor: 1, capMps: 0, maxAccelMps2: 0, maxDecelMps2: 0 };
+  readonly limits: MotionLimits = { dtS: 1, simTimeS: 0, speedFactor: 1, capMps: 0, maxAccelMps2: 0, maxDecelMps2: 0, accelMps2: 0, comfortDecelMps2: 0, lateralAccelMps2: 0, runsAmber: false };
   readonly motion: MotionResult = newMotionResult();
   /** What every vehicle's emission model fills per step (read by that vehicle before the next steps). */
   readonly emissions: IntervalEmissions = zeroEmissions();
@@ -61,6 +73,12 @@ export class FleetState {
     this.socWh = new Float64Array(size);
     this.defPct = new Float64Array(size);
     this.diagnostics = new Float64Array(size * DIAGNOSTICS_NUMBERS);
+    this.trips = new Float64Array(size * TRIP_NUMBERS);
+    this.drivers = new Float64Array(size * PROFILE_NUMBERS);
+    this.capMps = new Float64Array(size);
+    this.maxAccel = new Float64Array(size);
+    this.maxDecel = new Float64Array(size);
+    this.episodeUntil = new Float64Array(size).fill(-1);
   }
 
   /** A parked vehicle with nothing due at t: the runner skips it. */

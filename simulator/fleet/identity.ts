@@ -26,7 +26,15 @@ const COMMERCIAL: ReadonlySet<VehicleClass> = new Set(['van', 'bus', 'drayage'])
 
 /** `SD000042`: safe ASCII, so encoders never need to escape it. */
 export function vehicleIdOf(index: number): string {
-  return `SD${String(index).padStart(6, '0')}`;
+  return flat(`SD${String(index).padStart(6, '0')}`);
+}
+
+/**
+ * The same text as one flat string. A template or `+` gives a rope (a cons string per piece, ~20 B
+ * each), and a string kept per vehicle for the whole run should not carry its pieces along.
+ */
+export function flat(s: string): string {
+  return Buffer.from(s, 'latin1').toString('latin1');
 }
 
 /**
@@ -46,12 +54,12 @@ export function createIdentityDrawer(seed: number): (index: number, vehicleClass
       : `${digit}${faker.string.alpha({ length: 3, casing: 'upper' })}${faker.string.numeric(3)}`;
     return {
       vehicle_id: vehicleIdOf(index),
-      vin: faker.vehicle.vin(),
+      vin: flat(faker.vehicle.vin()),
       make,
       model,
       model_year: faker.number.int({ min: vehicleClass === 'ev' ? 2018 : 2010, max: 2026 }),
-      plate,
-      driver_id: `DRV-${faker.string.alphanumeric({ length: 8, casing: 'upper' })}`,
+      plate: flat(plate),
+      driver_id: flat(`DRV-${faker.string.alphanumeric({ length: 8, casing: 'upper' })}`),
     };
   };
 }

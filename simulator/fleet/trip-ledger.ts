@@ -1,7 +1,23 @@
 // One vehicle's trips: the trip id, and the distance, time, idling, top speed and emissions of the
 // trip under way, summed step by step for the `trip:ended` summary.
-import { addEmissions, type IntervalEmissions, zeroEmissions } from '../emissions/index.js';
+import type { IntervalEmissions } from '../emissions/index.js';
 import { r1, r2, r3, r5, r6 } from '../events/round.js';
+import type { FleetState } from './fleet-state.js';
+import { flat } from './identity.js';
+
+// A vehicle's numbers in the fleet's `trips` array (TRIP_NUMBERS from slot × TRIP_NUMBERS).
+const START_S = 0;
+const START_KM = 1;
+const IDLE_S = 2;
+const MAX_KMH = 3;
+const CO2 = 4;
+const NOX = 5;
+const PM25 = 6;
+const CO = 7;
+const HC = 8;
+const FUEL = 9;
+const ENERGY = 10;
+export const TRIP_NUMBERS = 11;
 
 /** Counts a trip summary reports from the driver-behaviour watch. */
 export interface TripBehaviour {
@@ -21,62 +37,74 @@ export class TripLedger {
   private count = 0;
   /** The trip under way (or the last one, between trips); null before the first. */
   id: string | null = null;
-  private startS = 0;
-  private startKm = 0;
-  private idleS = 0;
-  private maxKmh = 0;
-  private readonly emissions: IntervalEmissions = zeroEmissions();
+  private readonly n: Float64Array;
+  private readonly base: number;
 
-  constructor(private readonly vehicleId: string) {}
+  constructor(
+    private readonly vehicleId: string,
+    st: FleetState,
+    slot: number,
+  ) {
+    this.n = st.trips;
+    this.base = slot * TRIP_NUMBERS;
+  }
 
   start(t: number, odometerKm: number): string {
     this.count++;
-    this.id = `${this.vehicleId}-T${this.count}`;
-    this.startS = t;
-    this.startKm = odometerKm;
-    this.idleS = 0;
-    this.maxKmh = 0;
-    Object.assign(this.emissions, zeroEmissions());
+    this.id = flat(`${this.vehicleId}-T${this.count}`);
+    this.n.fill(0, this.base, this.base + TRIP_NUMBERS);
+    this.n[this.base + START_S] = t;
+    this.n[this.base + START_KM] = odometerKm;
     return this.id;
   }
 
   /** One engine-on step (also at stops on the way: they count toward the trip that follows). */
   add(e: Readonly<IntervalEmissions>): void {
-    addEmissions(this.emissions, e);
+    const n = this.n;
+    const b = this.base;
+    n[b + CO2] += e.co2_g;
+    n[b + NOX] += e.nox_g;
+    n[b + PM25] += e.pm25_g;
+    n[b + CO] += e.co_g;
+    n[b + HC] += e.hc_g;
+    n[b + FUEL] += e.fuel_g;
+    n[b + ENERGY] += e.energy_wh;
   }
   idle(dtS: number): void {
-    this.idleS += dtS;
+    this.n[this.base + IDLE_S] += dtS;
   }
   speed(kmh: number): void {
-    if (kmh > this.maxKmh) this.maxKmh = kmh;
+    if (kmh > this.n[this.base + MAX_KMH]) this.n[this.base + MAX_KMH] = kmh;
   }
 
   /** The `trip:ended` fields after the header and position, in wire order. */
   summary(t: number, odometerKm: number, behaviour: TripBehaviour, energy: TripEnergy): Record<string, unknown> {
-    const te = this.emissions;
-    const km = odometerKm - this.startKm;
+    const n = this.n;
+    const b = this.base;
+    const startS = n[b + START_S];
+    const km = odometerKm - n[b + START_KM];
     const fields: Record<string, unknown> = {
       distance_km: r3(km),
-      duration_s: r1(t - this.startS),
-      avg_speed_kmh: t > this.startS ? r2((km / (t - this.startS)) * 3600) : 0,
-      max_speed_kmh: r1(this.maxKmh),
-      idle_s: r1(this.idleS),
+      duration_s: r1(t - startS),
+      avg_speed_kmh: t > startS ? r2((km / (t - startS)) * 3600) : 0,
+      max_speed_kmh: r1(n[b + MAX_KMH]),
+      idle_s: r1(n[b + IDLE_S]),
       harsh_braking_count: behaviour.harshBrakes,
       harsh_acceleration_count: behaviour.harshAccels,
       speeding_s: r1(behaviour.speedingS),
-      co2_g: r3(te.co2_g),
-      co2_g_per_km: km > 0 ? r1(te.co2_g / km) : null,
-      nox_g: r5(te.nox_g),
-      pm25_g: r6(te.pm25_g),
-      co_g: r5(te.co_g),
-      hc_g: r5(te.hc_g),
+      co2_g: r3(n[b + CO2]),
+      co2_g_per_km: km > 0 ? r1(n[b + CO2] / km) : null,
+      nox_g: r5(n[b + NOX]),
+      pm25_g: r6(n[b + PM25]),
+      co_g: r5(n[b + CO]),
+      hc_g: r5(n[b + HC]),
     };
     if (energy.isEv) {
-      fields.energy_wh = r2(te.energy_wh);
-      fields.wh_per_km = km > 0 ? r2(te.energy_wh / km) : null;
+      fields.energy_wh = r2(n[b + ENERGY]);
+      fields.wh_per_km = km > 0 ? r2(n[b + ENERGY] / km) : null;
       fields.soc_pct = r1(energy.socPct());
     } else {
-      fields.fuel_g = r3(te.fuel_g);
+      fields.fuel_g = r3(n[b + FUEL]);
       fields.fuel_level_pct = r1(energy.fuelPct());
     }
     return fields;

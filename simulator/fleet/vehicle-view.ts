@@ -2,7 +2,6 @@
 // one effect) and `refillDef` (a terminal's DEF pump). They never see the state machine itself.
 import type { VehicleClass } from '../emissions/index.js';
 import type { Geofence } from '../events/geofences.js';
-import type { DriverProfile } from '../motion/driver-profile.js';
 import type { SimContext } from './context.js';
 import type { VehicleIdentity } from './identity.js';
 
@@ -12,7 +11,8 @@ export interface VehicleView {
   readonly vehicleClass: VehicleClass;
   readonly isEv: boolean;
   readonly isDiesel: boolean;
-  readonly profile: DriverProfile;
+  /** The driver fastens the seatbelt. */
+  readonly buckles: boolean;
   readonly fences: readonly Geofence[];
   readonly ctx: SimContext;
   readonly simTimeS: number;

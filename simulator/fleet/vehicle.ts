@@ -10,7 +10,7 @@ import { RoadWatch } from '../events/road-events.js';
 import { r1, r2, r3, r6 } from '../events/round.js';
 import { uuidFrom } from '../events/uuid.js';
 import { congestionFactor, congestionWave } from '../motion/congestion.js';
-import { type DriverProfile, drawDriverProfile } from '../motion/driver-profile.js';
+import { ACCEL_MPS2 as DRIVER_ACCEL, BUCKLES, COMFORT_DECEL_MPS2, drawDriverProfile, LATERAL_ACCEL_MPS2, PROFILE_NUMBERS, RUNS_AMBER, SPEED_FACTOR, SPEEDING_FACTOR, SPEEDING_PER_MIN } from '../motion/driver-profile.js';
 import { type FollowerState, startFollowing, stepMotion } from '../motion/follower.js';
 import type { Anchor } from '../roads/graph.js';
 import { latOf, lonOf } from '../roads/geo.js';
@@ -24,6 +24,7 @@ import { DRIVING, DWELL, type FleetState, PARKED } from './fleet-state.js';
 import { IdleWatch } from './idle-watch.js';
 import type { VehicleIdentity } from './identity.js';
 import { TripLedger } from './trip-ledger.js';
+import { ACCEL_MPS2, CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, FUEL_LEVEL_PCT, HC_G, HEADING_DEG, LAT, LON, NOX_G, ODOMETER_KM, PM25_G, SOC_PCT, SPEED_KMH, SPEED_LIMIT_KMH } from '../telemetry/wire.js';
 import type { VehicleView } from './vehicle-view.js';
 
 const KMH = 3.6;
@@ -39,7 +40,6 @@ export class Vehicle implements VehicleView {
   readonly vehicleClass: VehicleClass;
   readonly isEv: boolean;
   readonly isDiesel: boolean;
-  readonly profile: DriverProfile;
   readonly fences: readonly Geofence[];
   private readonly model: EmissionModel;
   private readonly diagnostics: Diagnostics;
@@ -49,9 +49,6 @@ export class Vehicle implements VehicleView {
   private readonly hours: DriverHours;
   private readonly behaviour = new BehaviourWatch();
   private readonly road = new RoadWatch();
-  private readonly capMps: number;
-  private readonly maxAccel: number;
-  private readonly maxDecel: number;
   private readonly phaseMs: number;
   private readonly plan: Plan;
   private at: Anchor;
@@ -61,7 +58,6 @@ export class Vehicle implements VehicleView {
   private engineOn = false;
   private engineOnSince = 0;
   private parkedSince = -3600;
-  private episodeUntil = -1;
   private charge: ChargeSession | undefined;
   private plugged = false;
   private begun = false;
@@ -81,18 +77,18 @@ export class Vehicle implements VehicleView {
     this.isEv = vehicleClass === 'ev';
     this.isDiesel = cp.isDiesel;
     this.fences = fences;
-    this.profile = drawDriverProfile(rng);
+    drawDriverProfile(rng, st.drivers, slot * PROFILE_NUMBERS);
     this.model = createEmissionModel(vehicleClass, st.emissions);
     const legalCap = cp.axles >= TRUCK_SPEED_LIMIT_MIN_AXLES ? TRUCK_SPEED_LIMIT_KMH : Infinity;
-    this.capMps = Math.min(cp.maxSpeedKmh, legalCap) / KMH;
-    this.maxAccel = Math.min(cp.maxAccelMps2, this.profile.accelMps2);
-    this.maxDecel = cp.maxDecelMps2;
+    st.capMps[slot] = Math.min(cp.maxSpeedKmh, legalCap) / KMH;
+    st.maxAccel[slot] = Math.min(cp.maxAccelMps2, st.drivers[slot * PROFILE_NUMBERS + DRIVER_ACCEL]);
+    st.maxDecel[slot] = cp.maxDecelMps2;
     // Draw order is part of the stream: phase, odometer, energy levels, driver hours, faults, plan, heartbeat.
     this.phaseMs = rng.int(1000);
     st.odometerKm[slot] = rng.range(2000, 180_000) * (vehicleClass === 'drayage' || vehicleClass === 'bus' ? 3 : 1);
     this.energy = new EnergyStore(st, slot, vehicleClass, this.isEv, this.isDiesel, rng);
     this.hours = new DriverHours(vehicleClass === 'drayage' || vehicleClass === 'van' ? rng.range(0, HOS_BREAK_DUE_S) : 0);
-    this.trips = new TripLedger(identity.vehicle_id);
+    this.trips = new TripLedger(identity.vehicle_id, st, slot);
     this.diagnostics = new Diagnostics({ vehicleClass, isEv: this.isEv, isDiesel: this.isDiesel, odometerKm: st.odometerKm[slot] }, rng, ctx.faultRate, st.diagnostics, slot * DIAGNOSTICS_NUMBERS);
     this.plan = planFor(vehicleClass, index, ctx.places, rng);
     this.at = this.plan.start;
@@ -116,6 +112,9 @@ export class Vehicle implements VehicleView {
   }
   get speedMps(): number {
     return this.st.speedMps[this.slot];
+  }
+  get buckles(): boolean {
+    return this.st.drivers[this.slot * PROFILE_NUMBERS + BUCKLES] === 1;
   }
   here(): { lat: number; lon: number } {
     return { lat: r6(latOf(this.st.y[this.slot])), lon: r6(lonOf(this.st.x[this.slot])) };
@@ -196,16 +195,22 @@ export class Vehicle implements VehicleView {
     const route = f.route;
     const kind = route.segKind[f.seg];
     const wave = congestionWave(t, this.phaseMs / 1000);
-    if (this.episodeUntil < t && this.rng.chance((this.profile.speedingPerMin * ctx.dtS) / 60)) this.episodeUntil = t + this.rng.range(30, 240);
-    const driverFactor = this.episodeUntil >= t ? this.profile.speedingFactor : this.profile.speedFactor;
+    const drivers = st.drivers;
+    const p = i * PROFILE_NUMBERS;
+    if (st.episodeUntil[i] < t && this.rng.chance((drivers[p + SPEEDING_PER_MIN] * ctx.dtS) / 60)) st.episodeUntil[i] = t + this.rng.range(30, 240);
+    const driverFactor = st.episodeUntil[i] >= t ? drivers[p + SPEEDING_FACTOR] : drivers[p + SPEED_FACTOR];
     const lim = st.limits;
     lim.dtS = ctx.dtS;
     lim.simTimeS = t;
     lim.speedFactor = congestionFactor(ctx.peakAt(ctx.hourAt(t)), kind, wave) * driverFactor;
-    lim.capMps = this.capMps;
-    lim.maxAccelMps2 = this.maxAccel;
-    lim.maxDecelMps2 = this.maxDecel;
-    const m = stepMotion(f, this.profile, lim, st.motion);
+    lim.capMps = st.capMps[i];
+    lim.maxAccelMps2 = st.maxAccel[i];
+    lim.maxDecelMps2 = st.maxDecel[i];
+    lim.accelMps2 = drivers[p + DRIVER_ACCEL];
+    lim.comfortDecelMps2 = drivers[p + COMFORT_DECEL_MPS2];
+    lim.lateralAccelMps2 = drivers[p + LATERAL_ACCEL_MPS2];
+    lim.runsAmber = drivers[p + RUNS_AMBER] === 1;
+    const m = stepMotion(f, lim, st.motion);
     const seg = f.seg;
     const segStart = route.s[seg];
     const segLen = route.s[seg + 1] - segStart;
@@ -247,29 +252,30 @@ export class Vehicle implements VehicleView {
     const ny = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
     const f = st.mode[i] === DRIVING ? this.follow : undefined;
     const r = st.out.reading;
-    r.created_at = this.stamp();
+    const n = r.n;
+    n[CREATED_AT] = this.stamp();
     r.vehicle_id = this.identity.vehicle_id;
     r.seq = ++st.seq[i];
     r.vehicle_class = this.vehicleClass;
     r.trip_id = this.trips.id;
-    r.lat = latOf(st.y[i] + ny);
-    r.lon = lonOf(st.x[i] + nx);
-    r.heading_deg = st.heading[i];
-    r.speed_kmh = v * KMH;
-    r.accel_mps2 = a;
-    r.odometer_km = st.odometerKm[i];
+    n[LAT] = latOf(st.y[i] + ny);
+    n[LON] = lonOf(st.x[i] + nx);
+    n[HEADING_DEG] = st.heading[i];
+    n[SPEED_KMH] = v * KMH;
+    n[ACCEL_MPS2] = a;
+    n[ODOMETER_KM] = st.odometerKm[i];
     r.road = f ? this.ctx.graph.names[f.route.segName[f.seg]] : null;
-    r.speed_limit_kmh = f ? limitKmh : NaN;
-    r.co2_g = e.co2_g;
-    r.nox_g = e.nox_g;
-    r.pm25_g = e.pm25_g;
-    r.co_g = e.co_g;
-    r.hc_g = e.hc_g;
+    n[SPEED_LIMIT_KMH] = f ? limitKmh : NaN;
+    n[CO2_G] = e.co2_g;
+    n[NOX_G] = e.nox_g;
+    n[PM25_G] = e.pm25_g;
+    n[CO_G] = e.co_g;
+    n[HC_G] = e.hc_g;
     r.ev = this.isEv;
-    r.fuel_g = e.fuel_g;
-    r.fuel_level_pct = this.fuelPct();
-    r.energy_wh = e.energy_wh;
-    r.soc_pct = this.socPct();
+    n[FUEL_G] = e.fuel_g;
+    n[FUEL_LEVEL_PCT] = this.fuelPct();
+    n[ENERGY_WH] = e.energy_wh;
+    n[SOC_PCT] = this.socPct();
     st.out.telemetry(this.rng);
   }
 
@@ -382,7 +388,7 @@ export class Vehicle implements VehicleView {
     this.emit('ignition:on', { ...this.here(), odometer_km: r3(this.odometerKm) });
     this.emit(this.isEv ? 'powertrain:ready' : 'engine:started', { soc_pct: this.isEv ? r1(this.socPct()) : undefined, fuel_level_pct: this.isEv ? undefined : r1(this.fuelPct()) });
     if (this.plan.fleetDriver) this.emit('driver:login', { driver_id: this.identity.driver_id });
-    if (this.profile.buckles) this.emit('driver:seatbelt:fastened');
+    if (this.buckles) this.emit('driver:seatbelt:fastened');
     this.diagnostics.onIgnitionOn(this, t - this.parkedSince);
   }
 
@@ -394,7 +400,7 @@ export class Vehicle implements VehicleView {
     this.diagnostics.onIgnitionOff(this, t - this.engineOnSince);
     this.emit(this.isEv ? 'powertrain:off' : 'engine:stopped', { run_s: r1(t - this.engineOnSince) });
     this.emit('ignition:off', { ...this.here(), odometer_km: r3(this.odometerKm) });
-    if (this.profile.buckles) this.emit('driver:seatbelt:unfastened');
+    if (this.buckles) this.emit('driver:seatbelt:unfastened');
     if (this.plan.fleetDriver) this.emit('driver:logout', { driver_id: this.identity.driver_id });
     this.emit('door:opened:driver');
     this.emit('door:closed:driver');

@@ -3,7 +3,6 @@
 // limits, bends, red signals, the destination). Hard braking happens only when something forces it.
 import type { Route } from '../roads/route.js';
 import { AMBER, GREEN, RED, amberLeftS, signalPhase } from '../roads/signals.js';
-import type { DriverProfile } from './driver-profile.js';
 
 export interface FollowerState {
   route: Route;
@@ -26,6 +25,11 @@ export interface MotionLimits {
   capMps: number;
   maxAccelMps2: number;
   maxDecelMps2: number;
+  /** The driver's (see driver-profile.ts). */
+  accelMps2: number;
+  comfortDecelMps2: number;
+  lateralAccelMps2: number;
+  runsAmber: boolean;
 }
 
 export interface MotionResult {
@@ -51,11 +55,11 @@ export function newMotionResult(): MotionResult {
 const STOP_LINE_M = 2;
 
 /** Advances one step and fills `result` (reused by the caller: no allocation per step). */
-export function stepMotion(st: FollowerState, p: DriverProfile, m: MotionLimits, result: MotionResult): MotionResult {
+export function stepMotion(st: FollowerState, m: MotionLimits, result: MotionResult): MotionResult {
   const r = st.route;
   const dt = m.dtS;
   const v = st.v;
-  const b = Math.min(p.comfortDecelMps2, m.maxDecelMps2);
+  const b = Math.min(m.comfortDecelMps2, m.maxDecelMps2);
   const factor = m.speedFactor;
   const limit = r.segSpeedMps[st.seg];
   // Desired speed is soft (eased toward); what lies ahead (bends, lower limits, stops) is hard.
@@ -68,7 +72,7 @@ export function stepMotion(st: FollowerState, p: DriverProfile, m: MotionLimits,
     const vl = Math.min(r.segSpeedMps[i] * factor, m.capMps);
     if (vl < vDesired) vAllowed = Math.min(vAllowed, Math.sqrt(vl * vl + 2 * b * d));
     const R = r.turnRadiusM[i];
-    if (R !== Infinity) vAllowed = Math.min(vAllowed, Math.sqrt(p.lateralAccelMps2 * R + 2 * b * d));
+    if (R !== Infinity) vAllowed = Math.min(vAllowed, Math.sqrt(m.lateralAccelMps2 * R + 2 * b * d));
   }
   const dEnd = r.lengthM - st.s;
   if (dEnd <= horizon) vAllowed = Math.min(vAllowed, stopSpeed(v, dEnd - 0.5, b, dt));
@@ -88,7 +92,7 @@ export function stepMotion(st: FollowerState, p: DriverProfile, m: MotionLimits,
       if (phase !== GREEN) {
         const need = (v * v) / (2 * Math.max(d, 0.1));
         // Amber: go if the line is reached before red (amber runners allow a second more); red: stop unless physically impossible.
-        const clears = phase === AMBER && d < v * (amberLeftS(signalNode, m.simTimeS) + (p.runsAmber ? 1 : 0));
+        const clears = phase === AMBER && d < v * (amberLeftS(signalNode, m.simTimeS) + (m.runsAmber ? 1 : 0));
         if (d < -0.5 || clears || (phase === RED && need > m.maxDecelMps2)) {
           st.committed = true;
         } else {
@@ -103,7 +107,7 @@ export function stepMotion(st: FollowerState, p: DriverProfile, m: MotionLimits,
   let a: number;
   if (v < vDesired) {
     const q = v / vDesired;
-    a = p.accelMps2 * (1 - q * q * q * q);
+    a = m.accelMps2 * (1 - q * q * q * q);
     if (v + a * dt > vDesired) a = (vDesired - v) / dt;
   } else {
     a = Math.max((vDesired - v) / dt, -0.6 * b); // slowing with the traffic ahead: firm but never harsh

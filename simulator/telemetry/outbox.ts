@@ -1,5 +1,7 @@
 // What vehicle steps emitted, in order, until the runner drains it: event objects, and telemetry
-// readings already written as JSON bytes (no object and no string per reading).
+// readings already written as JSON bytes (no object and no string per reading). Nothing here is
+// allocated per item: the columns are reused (a count, not `length = 0`, which would drop their
+// backing stores and make every step allocate them again).
 import type { Rng } from '../../common/rng.js';
 import type { FleetEvent } from '../events/event.js';
 import { ByteWriter } from './byte-writer.js';
@@ -12,12 +14,15 @@ const NEWLINE = 0x0a;
 export type Emitted = FleetEvent | number;
 
 export class Outbox {
+  /** items[0, count) is what was emitted since the last drain. */
+  count = 0;
   readonly items: Emitted[] = [];
   /** Reading k of this batch: its line is lineBuf[k][lineStart[k], lineEnd[k]), with a newline after it. */
   readonly lineBuf: Buffer[] = [];
-  readonly lineStart: number[] = [];
-  readonly lineEnd: number[] = [];
-  readonly lineSeq: number[] = [];
+  lineStart = new Int32Array(16);
+  lineEnd = new Int32Array(16);
+  lineSeq = new Int32Array(16);
+  private readings = 0;
   /** The reading to fill before `telemetry()`; reused, so nothing is allocated per reading. */
   readonly reading: Reading = newReading();
   private readonly writer: ReadingWriter;
@@ -28,33 +33,45 @@ export class Outbox {
   }
 
   event(ev: FleetEvent): void {
-    this.items.push(ev);
+    this.items[this.count++] = ev;
   }
 
   /** Writes `reading` with a UUID drawn from `rng` (four words, the order uuidFrom draws them). */
   telemetry(rng: Rng): void {
-    const a = rng.u32();
-    const b = rng.u32();
-    const c = rng.u32();
-    const d = rng.u32();
-    const start = this.writer.write(this.reading, a, b, c, d);
+    const u = this.reading.uuid;
+    u[0] = rng.u32();
+    u[1] = rng.u32();
+    u[2] = rng.u32();
+    u[3] = rng.u32();
+    const start = this.writer.write(this.reading);
     const w = this.writer.out;
-    const k = this.lineSeq.length;
-    this.lineBuf.push(w.buf);
-    this.lineStart.push(start);
-    this.lineEnd.push(w.pos);
-    this.lineSeq.push(this.reading.seq);
+    const k = this.readings++;
+    if (k === this.lineSeq.length) this.grow();
+    this.lineBuf[k] = w.buf;
+    this.lineStart[k] = start;
+    this.lineEnd[k] = w.pos;
+    this.lineSeq[k] = this.reading.seq;
     w.byte(NEWLINE);
-    this.items.push(k);
+    this.items[this.count++] = k;
   }
 
   /** After the runner drained the items. */
   clear(): void {
     if (this.reuseBytes) this.writer.out.rewind();
-    this.items.length = 0;
-    this.lineBuf.length = 0;
-    this.lineStart.length = 0;
-    this.lineEnd.length = 0;
-    this.lineSeq.length = 0;
+    for (let k = 0; k < this.count; k++) this.items[k] = 0; // drop drained events
+    this.count = 0;
+    this.readings = 0;
+  }
+
+  private grow(): void {
+    const n = this.lineSeq.length * 2;
+    const more = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.lineStart = more(this.lineStart);
+    this.lineEnd = more(this.lineEnd);
+    this.lineSeq = more(this.lineSeq);
   }
 }

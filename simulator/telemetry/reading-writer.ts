@@ -1,10 +1,10 @@
 // One telemetry reading as its JSON line, written into a ByteWriter in the wire order of `wire.ts`,
 // each number rounded at its published precision while it is printed. The bytes are those of
 // JSON.stringify of the rounded event (tested).
-import type { ByteWriter } from './byte-writer.js';
-import { READING_DECIMALS as D, type Reading } from './wire.js';
+import { type ByteWriter, ConstBytes } from './byte-writer.js';
+import { ACCEL_MPS2, CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, FUEL_LEVEL_PCT, HC_G, HEADING_DEG, LAT, LON, NOX_G, ODOMETER_KM, PM25_G, READING_DECIMALS as D, type Reading, SOC_PCT, SPEED_KMH, SPEED_LIMIT_KMH } from './wire.js';
 
-const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const ascii = ConstBytes.ascii;
 const HEAD = ascii('{"event_uuid":"');
 const K_CREATED = ascii('","event_name":"vehicle:telemetry","created_at":');
 const K_VEHICLE = ascii(',"vehicle_id":"');
@@ -37,19 +37,22 @@ const ROAD_CACHE_MAX = 10_000;
 
 /** Writes readings; remembers each road name's JSON bytes (a few hundred names, escaped once). */
 export class ReadingWriter {
-  private readonly roads = new Map<string, Uint8Array>();
+  private readonly roads = new Map<string, ConstBytes>();
 
   constructor(readonly out: ByteWriter) {}
 
   /** Writes `r` and returns where its line starts; it ends at `out.pos`. */
-  write(r: Reading, a: number, b: number, c: number, d: number): number {
+  write(r: Reading): number {
     const road = r.road === null ? NULL : this.roadBytes(r.road);
     const w = this.out;
+    const n = r.n;
     w.reserve(FIXED_BYTES + road.length + r.vehicle_id.length + r.vehicle_class.length + (r.trip_id?.length ?? 0));
     const start = w.pos;
     w.bytes(HEAD);
-    w.uuid(a, b, c, d);
-    w.field(K_CREATED, r.created_at, D.created_at);
+    const u = r.uuid;
+    w.uuid(u[0], u[1], u[2], u[3]);
+    w.bytes(K_CREATED);
+    w.fixedAt(n, CREATED_AT, D.created_at);
     // vehicle_id, trip_id and vehicle_class are our own [A-Za-z0-9_-] ids (vehicleIdOf): no escaping.
     w.bytes(K_VEHICLE);
     w.ascii(r.vehicle_id);
@@ -64,35 +67,51 @@ export class ReadingWriter {
       w.ascii(r.trip_id);
       w.byte(QUOTE);
     }
-    w.field(K_LAT, r.lat, D.lat);
-    w.field(K_LON, r.lon, D.lon);
-    w.field(K_HEADING, r.heading_deg, D.heading_deg);
-    w.field(K_SPEED, r.speed_kmh, D.speed_kmh);
-    w.field(K_ACCEL, r.accel_mps2, D.accel_mps2);
-    w.field(K_ODOMETER, r.odometer_km, D.odometer_km);
+    w.bytes(K_LAT);
+    w.fixedAt(n, LAT, D.lat);
+    w.bytes(K_LON);
+    w.fixedAt(n, LON, D.lon);
+    w.bytes(K_HEADING);
+    w.fixedAt(n, HEADING_DEG, D.heading_deg);
+    w.bytes(K_SPEED);
+    w.fixedAt(n, SPEED_KMH, D.speed_kmh);
+    w.bytes(K_ACCEL);
+    w.fixedAt(n, ACCEL_MPS2, D.accel_mps2);
+    w.bytes(K_ODOMETER);
+    w.fixedAt(n, ODOMETER_KM, D.odometer_km);
     w.bytes(K_ROAD);
     w.bytes(road);
-    w.field(K_LIMIT, r.speed_limit_kmh, D.speed_limit_kmh); // NaN prints null
-    w.field(K_CO2, r.co2_g, D.co2_g);
-    w.field(K_NOX, r.nox_g, D.nox_g);
-    w.field(K_PM25, r.pm25_g, D.pm25_g);
-    w.field(K_CO, r.co_g, D.co_g);
-    w.field(K_HC, r.hc_g, D.hc_g);
+    w.bytes(K_LIMIT);
+    w.fixedAt(n, SPEED_LIMIT_KMH, D.speed_limit_kmh); // NaN prints null
+    w.bytes(K_CO2);
+    w.fixedAt(n, CO2_G, D.co2_g);
+    w.bytes(K_NOX);
+    w.fixedAt(n, NOX_G, D.nox_g);
+    w.bytes(K_PM25);
+    w.fixedAt(n, PM25_G, D.pm25_g);
+    w.bytes(K_CO);
+    w.fixedAt(n, CO_G, D.co_g);
+    w.bytes(K_HC);
+    w.fixedAt(n, HC_G, D.hc_g);
     if (r.ev) {
-      w.field(K_ENERGY, r.energy_wh, D.energy_wh);
-      w.field(K_SOC, r.soc_pct, D.soc_pct);
+      w.bytes(K_ENERGY);
+      w.fixedAt(n, ENERGY_WH, D.energy_wh);
+      w.bytes(K_SOC);
+      w.fixedAt(n, SOC_PCT, D.soc_pct);
     } else {
-      w.field(K_FUEL, r.fuel_g, D.fuel_g);
-      w.field(K_FUEL_LEVEL, r.fuel_level_pct, D.fuel_level_pct);
+      w.bytes(K_FUEL);
+      w.fixedAt(n, FUEL_G, D.fuel_g);
+      w.bytes(K_FUEL_LEVEL);
+      w.fixedAt(n, FUEL_LEVEL_PCT, D.fuel_level_pct);
     }
     w.byte(CLOSE);
     return start;
   }
 
-  private roadBytes(name: string): Uint8Array {
+  private roadBytes(name: string): ConstBytes {
     let b = this.roads.get(name);
     if (b === undefined) {
-      b = Buffer.from(JSON.stringify(name));
+      b = new ConstBytes(Buffer.from(JSON.stringify(name)));
       if (this.roads.size < ROAD_CACHE_MAX) this.roads.set(name, b);
     }
     return b;

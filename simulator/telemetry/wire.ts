@@ -47,11 +47,36 @@ export type TelemetryEvent = FleetEvent &
     soc_pct?: number;
   };
 
+/** Numeric fields in wire order: slot k of `Reading.n` holds READING_NUMBERS[k]. */
+export const READING_NUMBERS = Object.keys(READING_DECIMALS) as NumericField[];
+// Slots of Reading.n (the order of READING_DECIMALS; checked below).
+export const CREATED_AT = 0;
+export const LAT = 1;
+export const LON = 2;
+export const HEADING_DEG = 3;
+export const SPEED_KMH = 4;
+export const ACCEL_MPS2 = 5;
+export const ODOMETER_KM = 6;
+export const SPEED_LIMIT_KMH = 7;
+export const CO2_G = 8;
+export const NOX_G = 9;
+export const PM25_G = 10;
+export const CO_G = 11;
+export const HC_G = 12;
+export const FUEL_G = 13;
+export const FUEL_LEVEL_PCT = 14;
+export const ENERGY_WH = 15;
+export const SOC_PCT = 16;
+if (READING_NUMBERS[SOC_PCT] !== 'soc_pct' || READING_NUMBERS[SPEED_LIMIT_KMH] !== 'speed_limit_kmh' || READING_NUMBERS[FUEL_G] !== 'fuel_g') throw new Error('wire.ts: slots out of order');
+
 /**
- * The raw (unrounded) values of one reading, the writer's input. Every numeric field always holds a
- * number (NaN speed limit: off-road, null on the wire), so V8 keeps them as in-place doubles.
+ * The raw (unrounded) values of one reading, the writer's input. The numbers live in a Float64Array
+ * (slots above; NaN speed limit: off-road, null on the wire), so filling and printing them never
+ * boxes a double; the UUID's four random words likewise in `uuid`.
  */
-export type Reading = { [K in NumericField]: number } & {
+export interface Reading {
+  readonly n: Float64Array;
+  readonly uuid: Int32Array;
   vehicle_id: string;
   seq: number;
   vehicle_class: string;
@@ -59,21 +84,22 @@ export type Reading = { [K in NumericField]: number } & {
   road: string | null;
   /** EV: energy_wh and soc_pct are sent; otherwise fuel_g and fuel_level_pct. */
   ev: boolean;
-};
-
-export function newReading(): Reading {
-  return {
-    created_at: 0, vehicle_id: '', seq: 0, vehicle_class: '', trip_id: null, lat: 0, lon: 0, heading_deg: 0, speed_kmh: 0, accel_mps2: 0, odometer_km: 0,
-    road: null, speed_limit_kmh: 0, co2_g: 0, nox_g: 0, pm25_g: 0, co_g: 0, hc_g: 0, ev: false, fuel_g: 0, fuel_level_pct: 0, energy_wh: 0, soc_pct: 0,
-  };
 }
 
-/** The raw values of a parsed (or hand-built) telemetry event. */
-export function readingOf(e: TelemetryEvent): Reading {
-  return {
-    created_at: e.created_at, vehicle_id: e.vehicle_id, seq: e.seq, vehicle_class: e.vehicle_class, trip_id: e.trip_id, lat: e.lat, lon: e.lon,
-    heading_deg: e.heading_deg, speed_kmh: e.speed_kmh, accel_mps2: e.accel_mps2, odometer_km: e.odometer_km, road: e.road,
-    speed_limit_kmh: e.speed_limit_kmh ?? NaN, co2_g: e.co2_g, nox_g: e.nox_g, pm25_g: e.pm25_g, co_g: e.co_g, hc_g: e.hc_g,
-    ev: e.energy_wh !== undefined, fuel_g: e.fuel_g ?? 0, fuel_level_pct: e.fuel_level_pct ?? 0, energy_wh: e.energy_wh ?? 0, soc_pct: e.soc_pct ?? 0,
-  };
+export function newReading(): Reading {
+  return { n: new Float64Array(READING_NUMBERS.length), uuid: new Int32Array(4), vehicle_id: '', seq: 0, vehicle_class: '', trip_id: null, road: null, ev: false };
+}
+
+/** The raw values of a parsed (or hand-built) telemetry event, with the UUID's words. */
+export function readingOf(e: TelemetryEvent, uuidWords: readonly number[]): Reading {
+  const r = newReading();
+  for (let k = 0; k < READING_NUMBERS.length; k++) r.n[k] = (e[READING_NUMBERS[k]] as number | null | undefined) ?? (k === SPEED_LIMIT_KMH ? NaN : 0);
+  r.uuid.set(uuidWords);
+  r.vehicle_id = e.vehicle_id;
+  r.seq = e.seq;
+  r.vehicle_class = e.vehicle_class;
+  r.trip_id = e.trip_id;
+  r.road = e.road;
+  r.ev = e.energy_wh !== undefined;
+  return r;
 }
