@@ -76,6 +76,8 @@ export class ShardLimiter {
   private doublingMs: number;
   private lastRefill: number;
   private lastCutAt = -Infinity;
+  private grewAt: number; // when a clean answer last raised the confirmed pace
+  private roundTripMs = 0; // of the last answer
   private confirmed: number; // pace last confirmed by a clean answer
   private stepReachedAt = Infinity; // when the pace reached one step above `confirmed`
   private readonly bytes: Bucket;
@@ -100,6 +102,7 @@ export class ShardLimiter {
     this.lastRefill = now;
     this.recentAt = now;
     this.bornAt = now;
+    this.grewAt = now;
     // Slow start: producers starting together must not each open at a whole shard's pace.
     const start = options.adaptive ? Math.min(1, options.startFactor) : 1;
     this.slowStart = options.adaptive;
@@ -208,10 +211,12 @@ export class ShardLimiter {
 
   /** A response to a request sent at `sentAt` carried this shard's records: `throttledFraction` of them were throttled. */
   answered(throttledFraction: number, sentAt: number, now: number): void {
+    this.roundTripMs = now - sentAt;
     if (throttledFraction > 0) this.throttled(throttledFraction, sentAt, now);
     else if (sentAt > this.lastCutAt) this.answeredClean = true;
     if (throttledFraction === 0 && sentAt >= this.stepReachedAt) {
       this.confirmed = this.nextStep();
+      this.grewAt = now;
       this.stepReachedAt = Infinity;
     }
   }
@@ -253,7 +258,11 @@ export class ShardLimiter {
     // Leaving slow start, like CUBIC, climbs back fast towards the rate throttled at (the shard
     // had room up to about there). Later cuts hold and probe: a fleet whose probes shared a
     // shard's last bit of room would otherwise overshoot together again at once.
-    this.fastTarget = slowStart ? Math.max(this.plateauFactor, FAST_TARGET * before) : this.plateauFactor;
+    // Only a throttle that answers slow start's own doubling (the pace grew within the last
+    // OVERSHOT_MS or OVERSHOT_ROUND_TRIPS) climbs back: a producer that has sent at one pace for a
+    // while, and is throttled only now, held more than its share while its peers were cut.
+    const overshot = slowStart && now - this.grewAt < Math.max(OVERSHOT_MS, OVERSHOT_ROUND_TRIPS * this.roundTripMs);
+    this.fastTarget = overshot ? Math.max(this.plateauFactor, FAST_TARGET * before) : this.plateauFactor;
     // A pace cut to the floor has nothing left to give the fleet: it holds briefly, so a producer
     // starved there regains its share (or a shard its peers left) soon.
     const holdSeconds = this.cutFactor <= o.minFactor ? Math.min(o.recoverySeconds, FLOOR_RECOVERY_SECONDS) : o.recoverySeconds;
@@ -265,6 +274,8 @@ export class ShardLimiter {
 
 const SLOW_START_DOUBLING_MS = 400;
 const FLOOR_RECOVERY_SECONDS = 2;
+const OVERSHOT_MS = 1000;
+const OVERSHOT_ROUND_TRIPS = 3;
 const SLOW_START_HEADROOM = 3;
 // The fast climb after slow start heads for FAST_TARGET of the rate throttled at, closing 63 % of
 // the gap every FAST_CLIMB_MS, FAST_GAP_SHARE per clean answer.

@@ -144,6 +144,22 @@ describe('Limiter adaptation', () => {
     expect(limiter.factor - near).toBeLessThan(0.05 * before);
   });
 
+  it('a first throttle long after the pace stopped growing (the producer had all it wanted while its peers were cut) halves and holds, with no climb back', () => {
+    const limiter = shard();
+    // 5 % of a shard for 5 s, every answer clean: slow start, held back by demand, not by the pace.
+    for (let t = 0; t < 5_000; t += 100) {
+      limiter.tryTake(RECORD * 5, t);
+      limiter.answered(0, t, t + 20);
+    }
+    const before = limiter.measuredFactor(5_000);
+    expect(before).toBeGreaterThan(0.04);
+    limiter.answered(1, 4_990, 5_000);
+    expect(limiter.factor).toBeCloseTo(before / 2, 2);
+    // The hold (4 s with this jitter draw), then 2 s of the slow probe: still near half, not back near `before`.
+    drive(limiter, 5_000, 11_000);
+    expect(limiter.factor).toBeLessThan(0.6 * before);
+  });
+
   it('a throttle before any clean answer (the shard already full) keeps slow start: alone, the producer has the whole shard 3 s later', () => {
     const limiter = shard();
     limiter.tryTake(RECORD, 0);
