@@ -16,6 +16,8 @@ export interface ShardPredictor {
   /** Resolves once a map is loaded; rejects only with a non-retryable ListShards error. */
   ready(): Promise<void>;
   readonly loaded: boolean;
+  /** Changes whenever the map does, so callers may cache shards per key; without it they ask every time. */
+  readonly version?: number;
   /** Hash key (cached per partition key) and shard of a partition key. */
   predict(partitionKey: string): Prediction;
   /** The open shard owning a hash key; undefined in a gap (a map caught mid-reshard). */
@@ -49,7 +51,7 @@ export class ShardMap implements ShardPredictor {
   private pendingInvalidate = false;
   loaded = false;
   /** Increases whenever the map changes, so cached predictions can be checked. */
-  private version = 0;
+  version = 0;
 
   constructor(private readonly options: ShardMapOptions) {}
 
