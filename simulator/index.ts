@@ -6,6 +6,7 @@ import { buildFleet, infosOf, type VehicleInfo } from './fleet/fleet.js';
 import { createIdentityDrawer } from './fleet/identity.js';
 import { checkWorker, type WorkerSlice } from './fleet/partition.js';
 import { createPeakIntensity } from './motion/congestion.js';
+import { rememberLast } from './remember-last.js';
 import { loadRoadGraph } from './roads/graph.js';
 import { createRouteBook, type RouteBook } from './roads/route.js';
 import { createRouter } from './roads/router.js';
@@ -45,19 +46,6 @@ function sharedRoutes(): RouteBook {
   const graph = loadRoadGraph();
   routes ??= createRouteBook(graph, createRouter(graph));
   return routes;
-}
-
-/** f, remembering its last answer: every driving vehicle asks for the hour of the same step. */
-function rememberLast(f: (x: number) => number): (x: number) => number {
-  let lastX = NaN;
-  let last = 0;
-  return (x) => {
-    if (x !== lastX) {
-      lastX = x;
-      last = f(x);
-    }
-    return last;
-  };
 }
 
 export function createSimulation(scenario: Scenario, options: SimulationOptions = {}): Simulation {
