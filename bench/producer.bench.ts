@@ -3,8 +3,15 @@
 // Prints one markdown section; `npm run bench -- producer`.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { KinesisProducer, MAX_HASH_KEY, hashKeyOf, type CommandSender } from '../producer/index.js';
+import { cpus, loadavg } from 'node:os';
+import { ListShardsCommand, type PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { KinesisProducer, hashKeyOf, type CommandSender } from '../producer/index.js';
+import { POOL, VEHICLES, evenShardList, type OverloadResult } from './producer-workload.js';
 
 const require = createRequire(import.meta.url);
 const agg = require('aws-kinesis-agg') as {
@@ -12,41 +19,12 @@ const agg = require('aws-kinesis-agg') as {
 };
 
 const quick = process.env.BENCH_QUICK === '1';
-// BENCH_ONLY=throughput skips the overload runs (for iterating on the hot path).
+// BENCH_ONLY=throughput skips the overload runs (for iterating on the hot path); BENCH_ONLY=single
+// runs only the single producer at 5x (RSS).
 const throughputOnly = process.env.BENCH_ONLY === 'throughput';
+const singleOnly = process.env.BENCH_ONLY === 'single';
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// ---- workload: 200-byte JSON telemetry records from 1000 vehicles ------------------------------
-const VEHICLES = 1000;
-function telemetry(i: number): { partitionKey: string; data: Buffer } {
-  const v = i % VEHICLES;
-  const base = {
-    event_uuid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    event_name: 'vehicle:telemetry',
-    created_at: 1_763_769_600 + i / 1000,
-    vehicle_id: `veh-${String(v).padStart(5, '0')}`,
-    seq: Math.floor(i / VEHICLES) + 1,
-    lat: 32.7157,
-    lon: -117.1611,
-    speed_kmh: 42.5,
-    co2_g: 1.234,
-  };
-  let json = JSON.stringify(base);
-  json = JSON.stringify({ ...base, pad: 'x'.repeat(Math.max(0, 200 - json.length - 10)) });
-  return { partitionKey: base.vehicle_id, data: Buffer.from(json) };
-}
-const POOL = Array.from({ length: 20_000 }, (_, i) => telemetry(i));
-
-function evenShardList(n: number) {
-  const width = (MAX_HASH_KEY + 1n) / BigInt(n);
-  return Array.from({ length: n }, (_, i) => ({
-    ShardId: `shardId-${String(i).padStart(12, '0')}`,
-    HashKeyRange: { StartingHashKey: (width * BigInt(i)).toString(), EndingHashKey: (i === n - 1 ? MAX_HASH_KEY : width * BigInt(i + 1) - 1n).toString() },
-    SequenceNumberRange: { StartingSequenceNumber: '1' },
-  }));
-}
 
 /** Answers instantly: every record accepted on the shard its hash key belongs to. */
 class InstantKinesis implements CommandSender {
@@ -74,7 +52,7 @@ class InstantKinesis implements CommandSender {
   }
 }
 
-function benchProducer(): { client: InstantKinesis; producer: KinesisProducer } {
+function benchProducer(hashWorkers = 0): { client: InstantKinesis; producer: KinesisProducer } {
   const client = new InstantKinesis(64);
   const producer = new KinesisProducer({
     client,
@@ -83,12 +61,13 @@ function benchProducer(): { client: InstantKinesis; producer: KinesisProducer } 
     maxBufferedTimeMs: 100,
     // Pacing is measured separately below; here the limiter must not cap the hot path.
     limiter: { bytesPerSecond: 1e12, recordsPerSecond: 1e12 },
+    hashWorkers,
   });
   return { client, producer };
 }
 
-async function ourThroughput(n: number): Promise<{ perSecond: number; client: InstantKinesis; producer: KinesisProducer }> {
-  const { client, producer } = benchProducer();
+async function ourThroughput(n: number, hashWorkers = 0): Promise<{ perSecond: number; client: InstantKinesis; producer: KinesisProducer }> {
+  const { client, producer } = benchProducer(hashWorkers);
   await producer.flush();
   const started = performance.now();
   for (let i = 0; i < n; i++) {
@@ -104,8 +83,8 @@ async function ourThroughput(n: number): Promise<{ perSecond: number; client: In
 }
 
 /** putMany() in groups of 1000 records (one promise per group), awaiting ready() between groups. */
-async function ourBatchThroughput(n: number): Promise<number> {
-  const { producer } = benchProducer();
+async function ourBatchThroughput(n: number, hashWorkers = 0): Promise<number> {
+  const { producer } = benchProducer(hashWorkers);
   await producer.flush();
   const groups: (typeof POOL)[] = [];
   for (let i = 0; i < n; i += 1000) groups.push(Array.from({ length: Math.min(1000, n - i) }, (_, j) => POOL[(i + j) % POOL.length]));
@@ -115,6 +94,8 @@ async function ourBatchThroughput(n: number): Promise<number> {
     await producer.ready();
     pending.push(producer.putMany(group));
   }
+  // As put() above: send the last partial aggregates now instead of after maxBufferedTimeMs.
+  void producer.flush();
   const acked = (await Promise.all(pending)).reduce((s, r) => s + r.acked, 0);
   const seconds = (performance.now() - started) / 1000;
   await producer.close();
@@ -146,114 +127,27 @@ function theirThroughput(n: number): Promise<number> {
   });
 }
 
-// ---- shard-like buckets: throttles like Kinesis (per shard, 1 MiB/s and 1000 records/s) -------
-class BucketKinesis implements CommandSender {
-  private readonly shards = evenShardList(2);
-  private readonly buckets = new Map<string, { bytes: number; records: number; at: number }>();
-  accepted = { bytes: 0, records: 0 };
-  throttled = 0;
-  attempts = 0;
-  requests = 0;
-  throttledRequests = 0;
-  constructor(private readonly latencyMs: number) {}
-  async send(command: object): Promise<unknown> {
-    if (command instanceof ListShardsCommand) return { Shards: this.shards };
-    await sleep(this.latencyMs);
-    this.requests++;
-    let throttledHere = false;
-    const now = performance.now();
-    const records = (command as PutRecordsCommand).input.Records ?? [];
-    const out = records.map((r) => {
-      this.attempts++;
-      const h = r.ExplicitHashKey !== undefined ? BigInt(r.ExplicitHashKey) : hashKeyOf(r.PartitionKey as string);
-      const shard = this.shards.find((s) => h <= BigInt(s.HashKeyRange.EndingHashKey))?.ShardId as string;
-      let b = this.buckets.get(shard);
-      if (b === undefined) this.buckets.set(shard, (b = { bytes: 0, records: 0, at: now })); // empty at start: utilization never counts a free burst
-      const dt = (now - b.at) / 1000;
-      b.at = now;
-      b.bytes = Math.min(1024 * 1024, b.bytes + dt * 1024 * 1024);
-      b.records = Math.min(1000, b.records + dt * 1000);
-      const size = (r.Data as Uint8Array).byteLength + Buffer.byteLength(r.PartitionKey as string);
-      if (b.bytes < size || b.records < 1) {
-        this.throttled++;
-        throttledHere = true;
-        return { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: `Rate exceeded for shard ${shard} in stream bench under account 000000000000.` };
-      }
-      b.bytes -= size;
-      b.records -= 1;
-      this.accepted.bytes += size;
-      this.accepted.records++;
-      return { ShardId: shard, SequenceNumber: '1' };
+/** The overload scenario in a child process of plain JavaScript (bundled once), so RSS is the producer's. */
+async function overloadInChild(options: Parameters<typeof import('./producer-workload.js').overload>[0]): Promise<OverloadResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'sdfleet-bench-'));
+  try {
+    const script = join(dir, 'overload.mjs');
+    await build({
+      stdin: { contents: "import { overload } from './producer-workload.ts'; console.log(JSON.stringify(await overload(JSON.parse(process.argv[2]))));", resolveDir: import.meta.dirname, loader: 'ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: script,
+      // Everything bundled; CommonJS parts of dependencies may still require() Node's own modules.
+      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      logLevel: 'warning',
     });
-    if (throttledHere) this.throttledRequests++;
-    return { FailedRecordCount: out.filter((o) => o.ErrorCode).length, Records: out };
+    const run = spawnSync(process.execPath, ['--expose-gc', script, JSON.stringify(options)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (run.status !== 0) throw new Error(`overload child failed with exit code ${run.status}`);
+    return JSON.parse(run.stdout) as OverloadResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Offers `load` x the 2-shard byte capacity for `seconds` through `producers` producers. */
-async function overload(options: { producers: number; load: number; seconds: number; sampleEveryS: number; bufferBytes: number; adaptive?: boolean; rateLimitPercent?: number }) {
-  const client = new BucketKinesis(15);
-  const producers = Array.from(
-    { length: options.producers },
-    () =>
-      new KinesisProducer({
-        client,
-        streamName: 'bench',
-        metricsIntervalMs: 0,
-        maxBufferedBytes: options.bufferBytes,
-        recordTtlMs: 30_000,
-        adaptive: options.adaptive,
-        rateLimitPercent: options.rateLimitPercent,
-      }),
-  );
-  const capacity = 2 * 1024 * 1024; // bytes/s of two shards
-  const perProducer = (capacity * options.load) / options.producers;
-  const rss: number[] = [];
-  let failed = 0;
-  let put = 0;
-  const started = performance.now();
-  let stop = false;
-  const sampler = (async () => {
-    while (!stop) {
-      globalThis.gc?.();
-      rss.push(process.memoryUsage().rss / 2 ** 20);
-      await sleep(options.sampleEveryS * 1000);
-    }
-  })();
-  await Promise.all(
-    producers.map(async (producer, p) => {
-      let sent = 0;
-      let i = p * 7919;
-      const end = started + options.seconds * 1000;
-      while (performance.now() < end) {
-        const due = ((performance.now() - started) / 1000) * perProducer;
-        // Under overload ready() holds this loop back; stop offering at the end of the run.
-        while (sent < due && performance.now() < end) {
-          await producer.ready();
-          const r = POOL[i++ % POOL.length];
-          sent += r.data.byteLength + r.partitionKey.length;
-          producer.put(r).then(
-            () => put++,
-            () => failed++,
-          );
-        }
-        await sleep(5);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  const acceptedBytes = client.accepted.bytes;
-  stop = true;
-  await sampler;
-  await Promise.all(producers.map((p) => p.close()));
-  return {
-    utilization: acceptedBytes / (capacity * elapsed),
-    throttledAttempts: client.throttled / client.attempts,
-    throttledRequests: client.throttledRequests / client.requests,
-    rss,
-    failed,
-    put,
-  };
 }
 
 async function main(): Promise<void> {
@@ -266,33 +160,45 @@ async function main(): Promise<void> {
   let kplLike = skipped;
   if (!throughputOnly) {
     console.error(`overload: 1 producer, 5x, ${seconds} s`);
-    single = await overload({ producers: 1, load: 5, seconds, sampleEveryS: quick ? 2 : 5, bufferBytes: 8 * 1024 * 1024 });
+    single = await overloadInChild({ producers: 1, load: 5, seconds, sampleEveryS: quick ? 2 : 5, bufferBytes: 8 * 1024 * 1024 });
+    if (singleOnly) {
+      console.log(`1 producer, 5x: utilization ${single.utilization.toFixed(3)}, acked ${single.put}, failed ${single.failed}, RSS MiB ${single.rss.map((x) => x.toFixed(0)).join(', ')}`);
+      return;
+    }
     console.error(`fleet: 20 producers, 1.5x, ${fleetSeconds} s`);
-    fleet = await overload({ producers: 20, load: 1.5, seconds: fleetSeconds, sampleEveryS: 10, bufferBytes: 1024 * 1024 });
+    fleet = await overloadInChild({ producers: 20, load: 1.5, seconds: fleetSeconds, sampleEveryS: 10, bufferBytes: 1024 * 1024 });
     console.error(`fleet: 20 producers, KPL-like (150 %, not adaptive), ${fleetSeconds} s`);
-    kplLike = await overload({ producers: 20, load: 1.5, seconds: fleetSeconds, sampleEveryS: 10, bufferBytes: 1024 * 1024, adaptive: false, rateLimitPercent: 150 });
+    kplLike = await overloadInChild({ producers: 20, load: 1.5, seconds: fleetSeconds, sampleEveryS: 10, bufferBytes: 1024 * 1024, adaptive: false, rateLimitPercent: 150 });
   }
 
   const n = quick ? 100_000 : 400_000;
   const reps = quick ? 3 : 5;
   await ourThroughput(50_000); // warm-up (JIT)
+  await ourThroughput(50_000, 1);
   await ourBatchThroughput(50_000);
+  await ourBatchThroughput(50_000, 1);
   await theirThroughput(50_000);
   md5Throughput(50_000);
   const ours: number[] = [];
   const batch: number[] = [];
+  const hashed: number[] = [];
+  const hashedPut: number[] = [];
   const theirs: number[] = [];
   const md5: number[] = [];
+  const loads: number[] = [];
   let last: Awaited<ReturnType<typeof ourThroughput>> | undefined;
   for (let r = 0; r < reps; r++) {
     // Alternate which goes first, so neither always runs on a heap the other just filled.
     if (r % 2 === 1) theirs.push(await theirThroughput(n));
     last = await ourThroughput(n);
     ours.push(last.perSecond);
+    hashedPut.push((await ourThroughput(n, 1)).perSecond);
     batch.push(await ourBatchThroughput(n));
+    hashed.push(await ourBatchThroughput(n, 1));
     if (r % 2 === 0) theirs.push(await theirThroughput(n));
     md5.push(md5Throughput(n));
-    console.error(`rep ${r + 1}: put ${fmt(ours[r])}/s, putMany ${fmt(batch[r])}/s, aws-kinesis-agg ${fmt(theirs[r])}/s, MD5 alone ${fmt(md5[r])}/s`);
+    loads.push(loadavg()[0]);
+    console.error(`rep ${r + 1}: put ${fmt(ours[r])}/s, put + hash worker ${fmt(hashedPut[r])}/s, putMany ${fmt(batch[r])}/s, putMany + hash worker ${fmt(hashed[r])}/s, aws-kinesis-agg ${fmt(theirs[r])}/s, MD5 alone ${fmt(md5[r])}/s`);
   }
   const recordBytes = POOL.reduce((s, r) => s + r.data.byteLength, 0) / POOL.length;
   const mib = (perSecond: number) => `${fmt((perSecond * recordBytes) / 2 ** 20, 1)} MiB/s`;
@@ -310,11 +216,13 @@ async function main(): Promise<void> {
     '| Path | Records/s (median) | User data | vs aws-kinesis-agg | Runs |',
     '|---|---:|---:|---:|---|',
     `| sdfleet put() (one promise per record) | ${fmt(median(ours))} | ${mib(median(ours))} | **${fmt(median(ours) / median(theirs), 2)}x** (goal ≥ 1.5x) | ${ours.map((x) => fmt(x)).join(', ')} |`,
+    `| sdfleet put() with \`hashWorkers: 1\` | ${fmt(median(hashedPut))} | ${mib(median(hashedPut))} | **${fmt(median(hashedPut) / median(theirs), 2)}x** | ${hashedPut.map((x) => fmt(x)).join(', ')} |`,
     `| sdfleet putMany() (groups of 1000, single-threaded) | ${fmt(median(batch))} | ${mib(median(batch))} | **${fmt(median(batch) / median(theirs), 2)}x** (goal ≥ 2x single-threaded, ≥ 3x) | ${batch.map((x) => fmt(x)).join(', ')} |`,
+    `| sdfleet putMany() with \`hashWorkers: 1\` (MD5 of aggregates on a worker thread while it keeps up) | ${fmt(median(hashed))} | ${mib(median(hashed))} | **${fmt(median(hashed) / median(theirs), 2)}x** (goal ≥ 3x) | ${hashed.map((x) => fmt(x)).join(', ')} |`,
     `| aws-kinesis-agg aggregate() | ${fmt(median(theirs))} | ${mib(median(theirs))} | 1.00x | ${theirs.map((x) => fmt(x)).join(', ')} |`,
     `| MD5 alone over the same bytes (50 KiB bodies): the format's floor on one thread | ${fmt(median(md5))} | ${mib(median(md5))} | ${fmt(median(md5) / median(theirs), 2)}x | ${md5.map((x) => fmt(x)).join(', ')} |`,
     '',
-    `put() reaches ${pct(median(ours) / median(md5))} and putMany() ${pct(median(batch) / median(md5))} of the bytes/s MD5 alone manages on one thread.`,
+    `put() reaches ${pct(median(ours) / median(md5))}, putMany() ${pct(median(batch) / median(md5))} and putMany() with a hash worker ${pct(median(hashed) / median(md5))} of the bytes/s MD5 alone manages on one thread. Machine load while measuring (1-minute load average over ${cpus().length} cores): ${loads.map((x) => fmt(x, 1)).join(', ')}: a hash worker helps only as far as a core is free.`,
     '',
     `Byte overhead of aggregation (last run; ${fmt(m.UserRecordsPerKinesisRecord.mean, 1)} user records per Kinesis record on average): Kinesis records carried ${fmt(sentBytes)} metered bytes (data + key) for ${fmt(dataBytes)} bytes of user data and ${fmt(keyBytes)} bytes of partition keys.`,
     '',
@@ -338,7 +246,7 @@ async function main(): Promise<void> {
     '',
     `RSS samples of the single-producer run (every ${quick ? 2 : 5} s, MiB): ${single.rss.map((x) => fmt(x)).join(', ')}.`,
   ];
-  console.log((throughputOnly ? out.slice(0, out.indexOf('') + 13) : out).join('\n'));
+  console.log((throughputOnly ? out.slice(0, out.indexOf('') + 15) : out).join('\n'));
 }
 
 await main();

@@ -1,119 +1,228 @@
 // Packs user records predicted to ONE shard into KPL aggregated records (consumers built on the
-// KCL drop user records whose hash key lies outside the shard they were read from).
-import { AggregatedRecordBuilder } from './codec.js';
-import type { PendingRecord } from './pending-record.js';
-
-/** One record of a PutRecords request, with the user records it carries. */
-export interface KinesisRecord<Result> {
-  shardId: string;
-  partitionKey: string;
-  explicitHashKey: string | undefined;
-  data: Uint8Array;
-  /** Data plus UTF-8 partition key: what Kinesis meters and what PutRecords' 5 MiB counts. */
-  bytes: number;
-  aggregated: boolean;
-  records: PendingRecord<Result>[];
-  /** Earliest deadline, first receive time and lowest receive sequence of the records inside. */
-  deadline: number;
-  receivedAt: number;
-  seq: number;
-  /** Set once it has been in a request (buffering time is measured to the first send). */
-  sent: boolean;
-}
+// KCL drop user records whose hash key lies outside the shard they were read from). Each record
+// is written straight into the aggregate being built, with one size check; the aggregate is
+// tracked as one wire record, its user records as members.
+import { AggregateWriter, type SealedAggregate } from './codec.js';
+import { ownedBytes } from './byte-slab.js';
+import { Members, userRecord, type Attempt, type Sink, type WireRecord } from './wire-record.js';
 
 /** The aggregated record's partition key; its ExplicitHashKey routes it (as the KPL does). */
 const AGGREGATE_PARTITION_KEY = 'a';
 
+/** What the producer keeps per partition key (one cache entry): its size, hash key and shard. */
+export interface KeyEntry<Result> {
+  pkBytes: number;
+  hashKey: bigint;
+  /** The hash key as ExplicitHashKey text, made when a first aggregate of this key needs it. */
+  hashKeyText: string | undefined;
+  /** The aggregator of the shard owning the hash key, as of shard map `version`. */
+  aggregator: ShardAggregator<Result> | undefined;
+  version: number;
+  /** Index of the key in the table of aggregate `aggregateId` (the one being built), if it is there. */
+  aggregateId: number;
+  pkIndex: number;
+}
+
+export function keyEntry<Result>(pkBytes: number, hashKey: bigint): KeyEntry<Result> {
+  return { pkBytes, hashKey, hashKeyText: undefined, aggregator: undefined, version: -1, aggregateId: 0, pkIndex: 0 };
+}
+
+let aggregates = 0;
+
 export class ShardAggregator<Result> {
-  private readonly builder = new AggregatedRecordBuilder();
-  private records: PendingRecord<Result>[] = [];
+  private readonly writer: AggregateWriter;
+  private readonly limit: number;
+  private aggregateId = ++aggregates;
+  /** Explicit hash keys given by callers, indexed in the aggregate being built (rare). */
+  private ehkIndex: Map<string, number> | undefined;
+  private members = new Members<Result>();
+  // The first user record: a lone record goes out raw, and its hash key routes the aggregate.
+  private first: KeyEntry<Result> | undefined;
+  private firstPartitionKey = '';
+  private firstExplicitHashKey: string | undefined;
+  private firstHashKey = 0n;
+  private firstDataAt = 0;
+  private firstDataBytes = 0;
+  private userBytes = 0;
+  private dataBytes = 0;
+  private minSeq = Infinity;
+  private minReceivedAt = Infinity;
 
   /**
    * @param maxBytes aggregated record size limit (data + partition key)
    * @param enabled when false every user record goes out raw
+   * @param ttlMs a user record's deadline is its receive time plus this
+   * @param emit takes each finished wire record; `sealed` (aggregates only) still needs its MD5
+   * @param shared build aggregates in SharedArrayBuffers (for hash workers)
    */
   constructor(
     readonly shardId: string,
-    private readonly maxBytes: number,
+    maxBytes: number,
     private readonly enabled: boolean,
-    private readonly emit: (record: KinesisRecord<Result>) => void,
-  ) {}
-
-  get count(): number {
-    return this.records.length;
+    private readonly ttlMs: number,
+    private readonly emit: (record: WireRecord<Result>, sealed: SealedAggregate | undefined) => void,
+    shared = false,
+  ) {
+    this.limit = maxBytes - AGGREGATE_PARTITION_KEY.length;
+    // Room for a whole aggregate (plus its digest), so it is never copied to grow.
+    this.writer = new AggregateWriter(Math.min(maxBytes + 64, 1024 * 1024), shared);
   }
 
-  /** Receive time and sequence of the oldest record waiting here (first added). */
+  get count(): number {
+    return this.writer.count;
+  }
+
+  /** Receive time and sequence of the oldest record waiting here. */
   get oldestReceivedAt(): number {
-    return this.records.length === 0 ? Infinity : this.records[0].receivedAt;
+    return this.minReceivedAt;
   }
 
   get oldestSeq(): number {
-    return this.records.length === 0 ? Infinity : this.records[0].seq;
+    return this.minSeq;
   }
 
-  add(record: PendingRecord<Result>): void {
+  /**
+   * Adds one user record. `data` is copied into the aggregate (strings written as UTF-8), or
+   * kept by reference for a raw record when `owned` (already a copy, or zeroCopy).
+   */
+  add(
+    key: KeyEntry<Result>,
+    partitionKey: string,
+    explicitHashKey: string | undefined,
+    hashKey: bigint,
+    data: Uint8Array | string,
+    dataBytes: number,
+    owned: boolean,
+    sink: Sink<Result>,
+    seq: number,
+    receivedAt: number,
+    earlier: Attempt[] | undefined,
+  ): void {
     if (!this.enabled) {
-      this.emit(raw(this.shardId, record));
+      this.emitRaw(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), key.pkBytes, sink, seq, receivedAt, earlier);
       return;
     }
-    const { partitionKey, explicitHashKey, data, pkBytes } = record;
-    const limit = this.maxBytes - AGGREGATE_PARTITION_KEY.length;
-    if (!this.builder.tryAdd(partitionKey, explicitHashKey, data, pkBytes, limit)) {
+    const w = this.writer;
+    if (!this.write(key, partitionKey, explicitHashKey, data, dataBytes)) {
       this.flush();
-      if (!this.builder.tryAdd(partitionKey, explicitHashKey, data, pkBytes, limit)) {
-        this.emit(raw(this.shardId, record)); // too big to aggregate even alone
+      if (!this.write(key, partitionKey, explicitHashKey, data, dataBytes)) {
+        // Too big to aggregate even alone.
+        this.emitRaw(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), key.pkBytes, sink, seq, receivedAt, earlier);
         return;
       }
     }
-    this.records.push(record);
+    if (w.count === 1) {
+      this.first = key;
+      this.firstPartitionKey = partitionKey;
+      this.firstExplicitHashKey = explicitHashKey;
+      this.firstHashKey = hashKey;
+      this.firstDataAt = w.lastDataAt;
+      this.firstDataBytes = dataBytes;
+    }
+    this.members.add(sink, seq, receivedAt, earlier);
+    this.userBytes += dataBytes + key.pkBytes;
+    this.dataBytes += dataBytes;
+    if (seq < this.minSeq) this.minSeq = seq;
+    if (receivedAt < this.minReceivedAt) this.minReceivedAt = receivedAt;
+  }
+
+  /** Writes the record into the aggregate being built; false when it would grow past the limit. */
+  private write(key: KeyEntry<Result>, partitionKey: string, explicitHashKey: string | undefined, data: Uint8Array | string, dataBytes: number): boolean {
+    const w = this.writer;
+    const knownKey = key.aggregateId === this.aggregateId;
+    const pkIndex = knownKey ? key.pkIndex : w.pkCount;
+    let ehkIndex = -1;
+    if (explicitHashKey !== undefined) ehkIndex = (this.ehkIndex ??= new Map()).get(explicitHashKey) ?? w.ehkCount;
+    const newEhk = ehkIndex === w.ehkCount;
+    if (!w.tryAdd(pkIndex, partitionKey, key.pkBytes, ehkIndex, explicitHashKey, data, dataBytes, this.limit)) return false;
+    if (!knownKey) {
+      key.aggregateId = this.aggregateId;
+      key.pkIndex = pkIndex;
+    }
+    if (newEhk) this.ehkIndex?.set(explicitHashKey as string, ehkIndex);
+    return true;
   }
 
   /** Emits what is buffered: raw when it holds one record, aggregated otherwise. */
   flush(): void {
-    const records = this.records;
-    if (records.length === 0) return;
-    this.records = [];
-    if (records.length === 1) {
-      this.builder.reset();
-      this.emit(raw(this.shardId, records[0]));
+    const w = this.writer;
+    const count = w.count;
+    if (count === 0) return;
+    const members = this.members;
+    const first = this.first as KeyEntry<Result>;
+    if (count === 1) {
+      const data = w.dataOf(this.firstDataAt, this.firstDataBytes);
+      this.reset();
+      const record = userRecord(
+        this.firstPartitionKey,
+        this.firstExplicitHashKey,
+        this.firstHashKey,
+        data,
+        first.pkBytes,
+        members.sinks[0],
+        members.seqs[0],
+        members.receivedAt[0],
+        members.receivedAt[0] + this.ttlMs,
+        members.earlier?.[0],
+      );
+      record.shardId = this.shardId;
+      this.emit(record, undefined);
       return;
     }
-    const data = this.builder.finish();
-    let deadline = Infinity;
-    let seq = Infinity;
-    for (const r of records) {
-      if (r.deadline < deadline) deadline = r.deadline;
-      if (r.seq < seq) seq = r.seq;
-    }
-    this.emit({
+    const explicitHashKey = this.firstExplicitHashKey ?? (first.hashKeyText ??= first.hashKey.toString());
+    const record: WireRecord<Result> = {
       shardId: this.shardId,
       partitionKey: AGGREGATE_PARTITION_KEY,
-      explicitHashKey: String(records[0].hashKey),
-      data,
-      bytes: data.byteLength + AGGREGATE_PARTITION_KEY.length,
+      explicitHashKey,
+      hashKey: this.firstHashKey,
+      data: EMPTY,
+      bytes: 0,
       aggregated: true,
-      records,
-      deadline,
-      receivedAt: records[0].receivedAt,
-      seq,
+      userBytes: this.userBytes,
+      dataBytes: this.dataBytes,
+      members,
+      seq: this.minSeq,
+      receivedAt: this.minReceivedAt,
+      deadline: this.minReceivedAt + this.ttlMs,
+      attempts: undefined,
+      settled: false,
       sent: false,
-    });
+      hashing: false,
+    };
+    const sealed = w.seal();
+    record.data = sealed.bytes;
+    record.bytes = sealed.bytes.byteLength + AGGREGATE_PARTITION_KEY.length;
+    this.reset();
+    this.emit(record, sealed);
+  }
+
+  private reset(): void {
+    this.writer.reset();
+    this.aggregateId = ++aggregates;
+    this.ehkIndex?.clear();
+    this.members = new Members<Result>();
+    this.first = undefined;
+    this.userBytes = 0;
+    this.dataBytes = 0;
+    this.minSeq = Infinity;
+    this.minReceivedAt = Infinity;
+  }
+
+  private emitRaw(
+    partitionKey: string,
+    explicitHashKey: string | undefined,
+    hashKey: bigint,
+    data: Uint8Array,
+    pkBytes: number,
+    sink: Sink<Result>,
+    seq: number,
+    receivedAt: number,
+    earlier: Attempt[] | undefined,
+  ): void {
+    const record = userRecord(partitionKey, explicitHashKey, hashKey, data, pkBytes, sink, seq, receivedAt, receivedAt + this.ttlMs, earlier);
+    record.shardId = this.shardId;
+    this.emit(record, undefined);
   }
 }
 
-function raw<Result>(shardId: string, record: PendingRecord<Result>): KinesisRecord<Result> {
-  return {
-    shardId,
-    partitionKey: record.partitionKey,
-    explicitHashKey: record.explicitHashKey,
-    data: record.data,
-    bytes: record.bytes,
-    aggregated: false,
-    records: [record],
-    deadline: record.deadline,
-    receivedAt: record.receivedAt,
-    seq: record.seq,
-    sent: false,
-  };
-}
+const EMPTY = new Uint8Array(0);

@@ -25,3 +25,11 @@ export function copyBytes(bytes: Uint8Array): Uint8Array {
   offset += n;
   return copy;
 }
+
+const encoder = new TextEncoder();
+
+/** Bytes the producer may keep after put() returns: `data` itself when `owned`, else a copy (strings as UTF-8). */
+export function ownedBytes(data: Uint8Array | string, owned: boolean): Uint8Array {
+  if (typeof data === 'string') return encoder.encode(data);
+  return owned ? data : copyBytes(data);
+}

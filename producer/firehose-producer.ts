@@ -7,7 +7,6 @@ import { FirehoseTransport, type FirehosePutResult } from './firehose-transport.
 import { InvalidArgumentError } from './invalid-argument-error.js';
 import { Limiter, type LimiterOptions } from './limiter.js';
 import type { MetricsSnapshot } from './metrics.js';
-import type { PendingRecord } from './pending-record.js';
 import { Pipeline, type PipelineOptions, type PutManyResult } from './pipeline.js';
 import { putManyRefusal } from './put-many.js';
 import { MiB, checkPositive, checkPutInput, toBytes } from './validation.js';
@@ -40,7 +39,7 @@ export interface FirehoseProducerOptions extends PipelineOptions {
 
 export class FirehoseProducer {
   readonly deliveryStreamName: string;
-  private readonly pipeline: Pipeline<PendingRecord<FirehosePutResult>, FirehosePutResult>;
+  private readonly pipeline: Pipeline<FirehosePutResult>;
   private readonly delimiter: Uint8Array;
 
   constructor(options: FirehoseProducerOptions) {
@@ -75,7 +74,8 @@ export class FirehoseProducer {
    * producer was made with `zeroCopy`.
    */
   put(input: { data: Uint8Array | string }): Promise<FirehosePutResult> {
-    return this.pipeline.put('', undefined, this.prepare(input), 0, undefined);
+    const data = this.prepare(input);
+    return this.pipeline.put('', undefined, undefined, data, data.byteLength, 0, true);
   }
 
   /** Puts many records with one promise, like KinesisProducer.putMany(). */
@@ -91,7 +91,7 @@ export class FirehoseProducer {
         this.pipeline.refuse(tally, refusal.record, refusal.reason, refusal.message);
         continue;
       }
-      this.pipeline.putInto(tally, '', undefined, data, 0, undefined);
+      this.pipeline.putInto(tally, '', undefined, undefined, data, data.byteLength, 0, true);
     }
     return done;
   }

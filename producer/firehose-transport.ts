@@ -4,9 +4,10 @@ import { PutRecordBatchCommand, type PutRecordBatchCommandOutput } from '@aws-sd
 import { classifyCode, isThrottle, type ErrorInfo } from '../common/aws-errors.js';
 import type { Collector, CollectorLimits } from './collector.js';
 import type { Limiter } from './limiter.js';
-import type { PendingRecord } from './pending-record.js';
 import type { Settlement, StageContext, Transport } from './pipeline.js';
 import { Queue } from './queue.js';
+import { ownedBytes } from './byte-slab.js';
+import { userRecord, type Sink, type WireRecord } from './wire-record.js';
 
 export interface FirehosePutResult {
   recordId: string;
@@ -14,9 +15,9 @@ export interface FirehosePutResult {
   attempts: number;
 }
 
-type Pending = PendingRecord<FirehosePutResult>;
+type Pending = WireRecord<FirehosePutResult>;
 
-export class FirehoseTransport implements Transport<Pending, FirehosePutResult> {
+export class FirehoseTransport implements Transport<FirehosePutResult> {
   private readonly queue = new Queue<Pending>();
 
   constructor(
@@ -26,9 +27,31 @@ export class FirehoseTransport implements Transport<Pending, FirehosePutResult> 
     readonly collectorLimits: CollectorLimits,
   ) {}
 
-  route(record: Pending): void {
+  add(
+    _partitionKey: string,
+    _explicitHashKey: string | undefined,
+    _hashKey: bigint | undefined,
+    data: Uint8Array | string,
+    _dataBytes: number,
+    _pkBytes: number,
+    owned: boolean,
+    sink: Sink<FirehosePutResult>,
+    seq: number,
+    receivedAt: number,
+  ): void {
+    this.readmit(userRecord('', undefined, undefined, ownedBytes(data, owned), 0, sink, seq, receivedAt, receivedAt + this.context.recordTtlMs, undefined));
+  }
+
+  readmit(record: Pending): void {
     this.queue.push(record);
     if (this.queue.length === 1) this.context.wake();
+  }
+
+  close(): void {}
+
+  /** A Firehose record is one user record: nothing to split. */
+  split(record: Pending): Pending[] {
+    return [record];
   }
 
   stage(now: number, collector: Collector<Pending>): number {
@@ -50,10 +73,6 @@ export class FirehoseTransport implements Transport<Pending, FirehosePutResult> 
     return Infinity;
   }
 
-  recordsOf(batch: readonly Pending[]): readonly Pending[] {
-    return batch;
-  }
-
   toCommand(batch: readonly Pending[]): object {
     const now = this.context.clock.now();
     for (const r of batch) if (r.attempts === undefined) this.context.stats.bufferingTime.recordValue(Math.max(0, now - r.receivedAt));
@@ -70,7 +89,7 @@ export class FirehoseTransport implements Transport<Pending, FirehosePutResult> 
     if (responses.length !== batch.length) {
       const error: ErrorInfo = { code: 'InternalFailure', message: `InternalFailure: PutRecordBatch answered ${responses.length} results for ${batch.length} records`, kind: 'retryable', retryable: true };
       this.context.stats.error(undefined, error.code, batch.length);
-      settlement.failed(batch, error);
+      for (const record of batch) settlement.failed(record, error);
       return;
     }
     let throttled = 0;
@@ -80,12 +99,12 @@ export class FirehoseTransport implements Transport<Pending, FirehosePutResult> 
       if (r.ErrorCode !== undefined) {
         if (isThrottle(r.ErrorCode)) throttled++;
         this.context.stats.error(undefined, r.ErrorCode);
-        settlement.failed([record], classifyCode(r.ErrorCode, r.ErrorMessage));
+        settlement.failed(record, classifyCode(r.ErrorCode, r.ErrorMessage));
         continue;
       }
       this.context.stats.put(undefined, 1, record.data.byteLength, record.data.byteLength);
       const recordId = r.RecordId ?? '';
-      settlement.acked([record], () => ({ recordId, attempts: (record.attempts?.length ?? 0) + 1 }));
+      settlement.acked(record, (_i, attempts) => ({ recordId, attempts }));
     }
     this.limiter.forShard(this.deliveryStreamName, sentAt).answered(throttled / batch.length, sentAt, now);
   }

@@ -17,7 +17,7 @@ export { hashKeyOf, parseExplicitHashKey, MAX_HASH_KEY } from '../common/hash-ke
 export { createLocalKinesisClient, type LocalClientOptions } from './local-client.js';
 export { KinesisProducer, type KinesisProducerOptions, type PutResult } from './kinesis-producer.js';
 export { ProducerError, type ProducerErrorCode } from './producer-error.js';
-export type { Attempt } from './pending-record.js';
+export type { Attempt } from './wire-record.js';
 export type { PipelineOptions, PutManyResult, FailedPut } from './pipeline.js';
 export { createPutStream, type PutStream, type BatchProducer } from './put-many.js';
 export { InvalidArgumentError } from './invalid-argument-error.js';

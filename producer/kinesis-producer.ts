@@ -1,7 +1,9 @@
 // The KPL-compatible producer: put() / putMany() checks, then the pipeline with the Kinesis transport.
+import { availableParallelism } from 'node:os';
 import type { Histogram } from 'hdr-histogram-js';
+import { HashWorkers } from './hash-workers.js';
 import { InvalidArgumentError } from './invalid-argument-error.js';
-import { KinesisTransport, type KinesisBatchItem, type PutResult } from './kinesis-transport.js';
+import { KinesisTransport, type PutResult } from './kinesis-transport.js';
 import { Limiter, type LimiterOptions } from './limiter.js';
 import type { MetricsSnapshot } from './metrics.js';
 import { Pipeline, type PipelineOptions, type PutManyResult } from './pipeline.js';
@@ -32,11 +34,25 @@ export interface KinesisProducerOptions extends PipelineOptions {
   limiter?: LimiterOptions;
   /** Inject a shard map (tests); by default one is read from the client with ListShards. */
   shardMap?: ShardPredictor;
+  /**
+   * Worker threads that compute the MD5 of aggregated records (the single-thread floor). Each
+   * takes an aggregate only while it keeps up, so with no core free this thread hashes itself.
+   * 'auto': one worker when the machine has two cores or more. Default 0 (none).
+   */
+  hashWorkers?: number | 'auto';
+}
+
+function hashWorkerCount(option: number | 'auto' | undefined): number {
+  if (option === 'auto') return availableParallelism() > 1 ? 1 : 0;
+  if (option === undefined) return 0;
+  if (!Number.isInteger(option) || option < 0 || option > 64) throw new InvalidArgumentError('hashWorkers', option, "must be 'auto' or an integer from 0 to 64");
+  return option;
 }
 
 export class KinesisProducer {
   readonly streamName: string;
-  private readonly pipeline: Pipeline<KinesisBatchItem, PutResult>;
+  private readonly pipeline: Pipeline<PutResult>;
+  private readonly transport: KinesisTransport;
   private readonly maxRecordBytes: number;
 
   constructor(options: KinesisProducerOptions) {
@@ -57,6 +73,8 @@ export class KinesisProducer {
       adaptive: options.adaptive ?? options.limiter?.adaptive,
       random: options.random ?? options.limiter?.random,
     });
+    const workers = hashWorkerCount(options.hashWorkers);
+    let transport: KinesisTransport | undefined;
     this.pipeline = new Pipeline(options, streamName, (context) => {
       const shardMap =
         options.shardMap ??
@@ -68,8 +86,11 @@ export class KinesisProducer {
           scheduler: context.scheduler,
           onError: (error) => context.logger.warn({ err: error }, 'shard map refresh failed; keeping the previous map'),
         });
-      return new KinesisTransport(context, { streamName, shardMap, limiter, aggregation: options.aggregation ?? true, aggregationMaxBytes, collectorLimits });
+      const hashWorkers = workers > 0 ? new HashWorkers(workers, (error) => context.logger.error({ err: error }, 'hash worker failed; hashing on this thread')) : undefined;
+      transport = new KinesisTransport(context, { streamName, shardMap, limiter, aggregation: options.aggregation ?? true, aggregationMaxBytes, collectorLimits, hashWorkers });
+      return transport;
     });
+    this.transport = transport as unknown as KinesisTransport;
   }
 
   /**
@@ -80,11 +101,17 @@ export class KinesisProducer {
    */
   put(input: PutInput): Promise<PutResult> {
     checkPutInput(input);
-    const pkBytes = checkPartitionKey(input.partitionKey);
-    const data = checkData(input.data, pkBytes, this.maxRecordBytes, this.pipeline.zeroCopy);
+    const pkBytes = this.keyBytes(input.partitionKey);
+    const dataBytes = checkData(input.data, pkBytes, this.maxRecordBytes);
     const hashKey = checkExplicitHashKey(input.explicitHashKey);
     // MD5 hash keys are predicted (and cached per partition key) when the record is routed.
-    return this.pipeline.put(input.partitionKey, input.explicitHashKey, data, pkBytes, hashKey);
+    return this.pipeline.put(input.partitionKey, input.explicitHashKey, hashKey, input.data, dataBytes, pkBytes, this.pipeline.zeroCopy);
+  }
+
+  /** Checks a partition key unless it was seen (and checked) before; its UTF-8 size. */
+  private keyBytes(partitionKey: string): number {
+    const known = this.transport.knownKeyBytes(partitionKey);
+    return known >= 0 ? known : checkPartitionKey(partitionKey);
   }
 
   /**
@@ -100,19 +127,19 @@ export class KinesisProducer {
     for (let i = 0; i < list.length; i++) {
       const input = list[i];
       let pkBytes: number;
-      let data: Uint8Array;
+      let dataBytes: number;
       let hashKey: bigint | undefined;
       try {
         checkPutInput(input);
-        pkBytes = checkPartitionKey(input.partitionKey);
-        data = checkData(input.data, pkBytes, this.maxRecordBytes, zeroCopy);
+        pkBytes = this.keyBytes(input.partitionKey);
+        dataBytes = checkData(input.data, pkBytes, this.maxRecordBytes);
         hashKey = checkExplicitHashKey(input.explicitHashKey);
       } catch (error) {
         const refusal = putManyRefusal(input, error);
         this.pipeline.refuse(tally, refusal.record, refusal.reason, refusal.message);
         continue;
       }
-      this.pipeline.putInto(tally, input.partitionKey, input.explicitHashKey, data, pkBytes, hashKey);
+      this.pipeline.putInto(tally, input.partitionKey, input.explicitHashKey, hashKey, input.data, dataBytes, pkBytes, zeroCopy);
     }
     return done;
   }

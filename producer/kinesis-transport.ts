@@ -2,13 +2,17 @@
 // PutRecords requests, and reading their answers (throttles to the limiter, wrong shards re-sent).
 import { PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { classifyCode, classifyRequestError, isThrottle, type ErrorInfo } from '../common/aws-errors.js';
-import { ShardAggregator, type KinesisRecord } from './aggregator.js';
+import { hashKeyOf, parseExplicitHashKey } from '../common/hash-key.js';
+import { ShardAggregator, keyEntry, type KeyEntry } from './aggregator.js';
+import { decodeAggregated, utf8Size, writeDigest, type SealedAggregate } from './codec.js';
 import type { Collector, CollectorLimits } from './collector.js';
 import type { Limiter } from './limiter.js';
-import type { PendingRecord } from './pending-record.js';
 import type { Settlement, StageContext, Transport } from './pipeline.js';
 import { Queue } from './queue.js';
 import type { Shard, ShardPredictor } from './shard-map.js';
+import { ownedBytes } from './byte-slab.js';
+import type { HashWorkers } from './hash-workers.js';
+import { userRecord, type Sink, type WireRecord } from './wire-record.js';
 
 export interface PutResult {
   shardId: string;
@@ -19,8 +23,11 @@ export interface PutResult {
   attempts: number;
 }
 
-/** One record of a PutRecords request, with the user records it carries. */
-export type KinesisBatchItem = KinesisRecord<PutResult>;
+/** One record of a PutRecords request (an aggregate, or one user record raw). */
+export type KinesisBatchItem = WireRecord<PutResult>;
+
+/** Partition keys whose entry is cached (vehicles reuse theirs); cleared when full. */
+const MAX_CACHED_KEYS = 100_000;
 
 export interface KinesisTransportOptions {
   streamName: string;
@@ -29,16 +36,24 @@ export interface KinesisTransportOptions {
   aggregation: boolean;
   aggregationMaxBytes: number;
   collectorLimits: CollectorLimits;
+  /** Hash aggregates on these workers when they keep up (undefined: on this thread). */
+  hashWorkers: HashWorkers | undefined;
 }
 
-export class KinesisTransport implements Transport<KinesisBatchItem, PutResult> {
+export class KinesisTransport implements Transport<PutResult> {
   readonly collectorLimits: CollectorLimits;
   private readonly streamName: string;
   private readonly shardMap: ShardPredictor;
   private readonly limiter: Limiter;
   private readonly aggregators = new Map<string, ShardAggregator<PutResult>>();
   private readonly queues = new Map<string, Queue<KinesisBatchItem>>();
-  private readonly parked: PendingRecord<PutResult>[] = [];
+  /** One entry per partition key: UTF-8 size, hash key, shard aggregator, index in the open aggregate. */
+  private readonly keys = new Map<string, KeyEntry<PutResult>>();
+  /** The entry knownKeyBytes() found last: the put() it checked comes next. */
+  private lastPartitionKey: string | undefined;
+  private lastKey: KeyEntry<PutResult> | undefined;
+  private readonly parked: KinesisBatchItem[] = [];
+  private readonly emit = (record: KinesisBatchItem, sealed: SealedAggregate | undefined) => this.queueForShard(record, sealed);
   private mapError: ErrorInfo | undefined;
   private rotate = 0;
 
@@ -57,7 +72,7 @@ export class KinesisTransport implements Transport<KinesisBatchItem, PutResult> 
     this.shardMap.ready().then(
       () => {
         this.mapError = undefined;
-        for (const r of this.parked.splice(0)) this.route(r);
+        for (const r of this.parked.splice(0)) this.readmit(r);
         this.context.wake();
       },
       (error: unknown) => {
@@ -74,51 +89,149 @@ export class KinesisTransport implements Transport<KinesisBatchItem, PutResult> 
     );
   }
 
-  route(record: PendingRecord<PutResult>): void {
+  add(
+    partitionKey: string,
+    explicitHashKey: string | undefined,
+    hashKey: bigint | undefined,
+    data: Uint8Array | string,
+    dataBytes: number,
+    pkBytes: number,
+    owned: boolean,
+    sink: Sink<PutResult>,
+    seq: number,
+    receivedAt: number,
+  ): void {
     if (!this.shardMap.loaded) {
-      if (this.mapError !== undefined && !this.mapError.retryable) {
-        this.context.failedTry([record], { ...this.mapError, message: `ListShards failed: ${this.mapError.message}` });
-      } else {
-        this.parked.push(record);
-      }
+      const record = userRecord(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), pkBytes, sink, seq, receivedAt, receivedAt + this.context.recordTtlMs, undefined);
+      this.park(record);
       return;
     }
-    let shard: Shard | undefined;
-    if (record.hashKey === undefined) {
-      const p = this.shardMap.predict(record.partitionKey);
-      record.hashKey = p.hashKey;
-      shard = p.shard;
+    const key = this.keyOf(partitionKey, pkBytes);
+    const aggregator = hashKey === undefined ? this.aggregatorOfKey(key) : this.aggregatorOf(this.shardMap.shardFor(hashKey));
+    if (aggregator === undefined) {
+      const record = userRecord(partitionKey, explicitHashKey, hashKey ?? key.hashKey, ownedBytes(data, owned), pkBytes, sink, seq, receivedAt, receivedAt + this.context.recordTtlMs, undefined);
+      this.inGap(record);
+      return;
+    }
+    aggregator.add(key, partitionKey, explicitHashKey, hashKey ?? key.hashKey, data, dataBytes, owned, sink, seq, receivedAt, undefined);
+  }
+
+  readmit(record: KinesisBatchItem): void {
+    if (record.members.length > 1) {
+      // An aggregate retried whole: its records succeed or fail together (a reshard splits it).
+      this.queueForShard(record, undefined);
+      return;
+    }
+    if (!this.shardMap.loaded) {
+      this.park(record);
+      return;
+    }
+    const key = this.keyOf(record.partitionKey, record.bytes - record.data.byteLength);
+    const hashKey = record.hashKey;
+    const aggregator = hashKey === undefined ? this.aggregatorOfKey(key) : this.aggregatorOf(this.shardMap.shardFor(hashKey));
+    if (aggregator === undefined) {
+      record.hashKey ??= key.hashKey;
+      this.inGap(record);
+      return;
+    }
+    const m = record.members;
+    const data = record.data;
+    aggregator.add(key, record.partitionKey, record.explicitHashKey, hashKey ?? key.hashKey, data, data.byteLength, true, m.sinks[0], m.seqs[0], m.receivedAt[0], record.attempts);
+    // It may wait in an aggregator now, which the pump looks at first: run it again.
+    this.context.wake();
+  }
+
+  split(record: KinesisBatchItem): KinesisBatchItem[] {
+    record.settled = true;
+    const m = record.members;
+    const ttl = this.context.recordTtlMs;
+    return decodeAggregated(record.data, { verifyDigest: false }).map((u, i) => {
+      const hashKey = u.explicitHashKey === undefined ? undefined : parseExplicitHashKey(u.explicitHashKey);
+      const part = userRecord(u.partitionKey, u.explicitHashKey, hashKey, u.data, utf8Size(u.partitionKey), m.sinks[i], m.seqs[i], m.receivedAt[i], m.receivedAt[i] + ttl, m.attemptsOf(i, record.attempts));
+      part.shardId = record.shardId;
+      return part;
+    });
+  }
+
+  private park(record: KinesisBatchItem): void {
+    if (this.mapError !== undefined && !this.mapError.retryable) {
+      this.context.failedTry([record], { ...this.mapError, message: `ListShards failed: ${this.mapError.message}` });
     } else {
-      shard = this.shardMap.shardFor(record.hashKey);
+      this.parked.push(record);
     }
-    if (shard === undefined) {
-      // A map caught mid-reshard: reload it and retry this record like a failed try.
-      this.shardMap.invalidate();
-      this.context.failedTry([record], {
-        code: 'WrongShard',
-        message: `WrongShard: the shard map of ${this.streamName} has no open shard for hash key ${record.hashKey}; reloading it`,
-        kind: 'retryable',
-        retryable: true,
-      });
-      return;
+  }
+
+  /** A map caught mid-reshard has no shard for the record: reload it and retry the record like a failed try. */
+  private inGap(record: KinesisBatchItem): void {
+    this.shardMap.invalidate();
+    this.context.failedTry([record], {
+      code: 'WrongShard',
+      message: `WrongShard: the shard map of ${this.streamName} has no open shard for hash key ${record.hashKey}; reloading it`,
+      kind: 'retryable',
+      retryable: true,
+    });
+  }
+
+  /** The UTF-8 size of a partition key seen before (it passed put()'s checks then), or -1. */
+  knownKeyBytes(partitionKey: string): number {
+    const key = this.keys.get(partitionKey);
+    if (key === undefined) return -1;
+    this.lastPartitionKey = partitionKey;
+    this.lastKey = key;
+    return key.pkBytes;
+  }
+
+  /** The cache entry of a partition key (predicted on first sight). */
+  private keyOf(partitionKey: string, pkBytes: number): KeyEntry<PutResult> {
+    if (partitionKey === this.lastPartitionKey) return this.lastKey as KeyEntry<PutResult>;
+    let key = this.keys.get(partitionKey);
+    if (key === undefined) {
+      if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
+      const prediction = this.shardMap.predict(partitionKey);
+      key = keyEntry(pkBytes, prediction.hashKey);
+      key.aggregator = this.aggregatorOf(prediction.shard);
+      key.version = this.shardMap.version ?? NaN;
+      this.keys.set(partitionKey, key);
     }
+    return key;
+  }
+
+  /** The aggregator of a key's shard, looked up again only when the shard map changed. */
+  private aggregatorOfKey(key: KeyEntry<PutResult>): ShardAggregator<PutResult> | undefined {
+    // A predictor without a version (NaN never equals itself) is asked every time.
+    const version = this.shardMap.version ?? NaN;
+    if (key.version !== version) {
+      key.aggregator = this.aggregatorOf(this.shardMap.shardFor(key.hashKey));
+      key.version = version;
+    }
+    return key.aggregator;
+  }
+
+  private aggregatorOf(shard: Shard | undefined): ShardAggregator<PutResult> | undefined {
+    if (shard === undefined) return undefined;
     let agg = this.aggregators.get(shard.shardId);
     if (agg === undefined) {
-      agg = new ShardAggregator<PutResult>(shard.shardId, this.options.aggregationMaxBytes, this.options.aggregation, (kr) => this.queueForShard(kr));
+      const o = this.options;
+      agg = new ShardAggregator<PutResult>(shard.shardId, o.aggregationMaxBytes, o.aggregation, this.context.recordTtlMs, this.emit, o.hashWorkers !== undefined);
       this.aggregators.set(shard.shardId, agg);
       this.limiter.forShard(shard.shardId, this.context.clock.now()); // its pace now counts in ready()
     }
-    agg.add(record);
+    return agg;
   }
 
-  /** An aggregator emitted a Kinesis record: queue it for its shard's limiter. */
-  private queueForShard(kr: KinesisBatchItem): void {
-    let queue = this.queues.get(kr.shardId);
+  /** A Kinesis record is ready (an aggregate sealed, or retried): queue it for its shard's limiter. */
+  private queueForShard(record: KinesisBatchItem, sealed: SealedAggregate | undefined): void {
+    if (sealed !== undefined) {
+      // Queued at once either way, so a shard's records keep their order; stage() waits for the digest.
+      record.hashing = this.options.hashWorkers?.hash(sealed, () => this.hashed(record)) ?? false;
+      if (!record.hashing) writeDigest(sealed);
+    }
+    let queue = this.queues.get(record.shardId);
     if (queue === undefined) {
       queue = new Queue<KinesisBatchItem>();
-      this.queues.set(kr.shardId, queue);
+      this.queues.set(record.shardId, queue);
     }
-    queue.push(kr);
+    queue.push(record);
     this.context.wake();
   }
 
@@ -140,6 +253,8 @@ export class KinesisTransport implements Transport<KinesisBatchItem, PutResult> 
       const limiter = this.limiter.forShard(shardId, now);
       while (queue.length > 0) {
         const head = queue.peek();
+        if (head.hashing) this.options.hashWorkers?.collect();
+        if (head.hashing) break; // its MD5 is still on a hash worker, whose message wakes the pump
         if (head.deadline <= now) {
           queue.shift();
           this.expireStale(head, now);
@@ -160,14 +275,23 @@ export class KinesisTransport implements Transport<KinesisBatchItem, PutResult> 
     return wake;
   }
 
+  private hashed(record: KinesisBatchItem): void {
+    record.hashing = false;
+    this.context.wake();
+  }
+
+  close(): void {
+    this.options.hashWorkers?.close();
+  }
+
   /** Fails the expired user records of a Kinesis record and re-routes the others. */
-  private expireStale(kr: KinesisBatchItem, now: number): void {
+  private expireStale(record: KinesisBatchItem, now: number): void {
     let rerouted = false;
-    for (const r of kr.records) {
-      if (r.deadline <= now) {
-        this.context.expire(r);
+    for (const part of record.members.length > 1 ? this.split(record) : [record]) {
+      if (part.deadline <= now) {
+        this.context.expire(part);
       } else {
-        this.route(r);
+        this.readmit(part);
         rerouted = true;
       }
     }
@@ -176,16 +300,12 @@ export class KinesisTransport implements Transport<KinesisBatchItem, PutResult> 
     if (rerouted) this.context.wake();
   }
 
-  recordsOf(batch: readonly KinesisBatchItem[]): readonly PendingRecord<PutResult>[] {
-    return batch.flatMap((kr) => kr.records);
-  }
-
   toCommand(batch: readonly KinesisBatchItem[]): object {
     const now = this.context.clock.now();
     for (const kr of batch) {
       if (!kr.sent) {
         kr.sent = true;
-        this.context.stats.bufferingTime.recordValueWithCount(Math.max(0, now - kr.receivedAt), kr.records.length);
+        this.context.stats.bufferingTime.recordValueWithCount(Math.max(0, now - kr.receivedAt), kr.members.length);
       }
     }
     return new PutRecordsCommand({
@@ -208,7 +328,7 @@ export class KinesisTransport implements Transport<KinesisBatchItem, PutResult> 
     if (results.length !== batch.length) {
       const error: ErrorInfo = { code: 'InternalFailure', message: `InternalFailure: PutRecords answered ${results.length} results for ${batch.length} records`, kind: 'retryable', retryable: true };
       this.requestFailed(batch, error, sentAt, now);
-      settlement.failed(this.recordsOf(batch), error);
+      for (const kr of batch) settlement.failed(kr, error);
       return;
     }
     // Per shard: records sent and throttled in this response, to size the limiter's cut.
@@ -222,17 +342,14 @@ export class KinesisTransport implements Transport<KinesisBatchItem, PutResult> 
       if (r.ErrorCode !== undefined) {
         if (isThrottle(r.ErrorCode)) s.throttled++;
         this.context.stats.error(kr.shardId, r.ErrorCode);
-        settlement.failed(kr.records, classifyCode(r.ErrorCode, r.ErrorMessage));
+        settlement.failed(kr, classifyCode(r.ErrorCode, r.ErrorMessage));
         continue;
       }
       const shardId = r.ShardId ?? kr.shardId;
       if (shardId !== kr.shardId) {
-        this.shardMap.invalidate();
+        this.shardMap.invalidate(!this.shardMap.shards().some((s) => s.shardId === shardId));
         if (kr.aggregated) {
-          // KCL consumers would drop user records outside that shard's range: send them again.
-          this.context.stats.error(kr.shardId, 'WrongShard');
-          const message = `WrongShard: an aggregated record predicted for ${kr.shardId} landed on ${shardId}; the stream was resharded, so its user records are sent again`;
-          settlement.failed(kr.records, { code: 'WrongShard', message, kind: 'retryable', retryable: true });
+          this.wrongShard(kr, shardId, r.SequenceNumber ?? '', settlement);
           continue;
         }
       }
@@ -241,15 +358,37 @@ export class KinesisTransport implements Transport<KinesisBatchItem, PutResult> 
     for (const [shardId, s] of perShard) this.limiter.forShard(shardId, sentAt).answered(s.throttled / s.sent, sentAt, now);
   }
 
+  /**
+   * An aggregate landed on another shard than predicted (the stream was resharded). KCL consumers
+   * drop user records outside the shard they read, so those are sent again; the ones inside the
+   * landing shard's range (once the map knows it) are acknowledged, which spares them a duplicate.
+   */
+  private wrongShard(kr: KinesisBatchItem, shardId: string, sequenceNumber: string, settlement: Settlement<PutResult>): void {
+    this.context.stats.error(kr.shardId, 'WrongShard');
+    const landed = this.shardMap.shards().find((s) => s.shardId === shardId);
+    const message = `WrongShard: an aggregated record predicted for ${kr.shardId} landed on ${shardId}; the stream was resharded, so its user records outside ${shardId} are sent again`;
+    const parts = this.split(kr);
+    let kept = 0;
+    let keptBytes = 0;
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      const hashKey = part.hashKey ?? this.keys.get(part.partitionKey)?.hashKey ?? hashKeyOf(part.partitionKey);
+      if (landed !== undefined && hashKey >= landed.startingHashKey && hashKey <= landed.endingHashKey) {
+        kept++;
+        keptBytes += part.dataBytes;
+        settlement.acked(part, (_j, attempts) => ({ shardId, sequenceNumber, subSequenceNumber: i, attempts }));
+      } else {
+        settlement.failed(part, { code: 'WrongShard', message, kind: 'retryable', retryable: true });
+      }
+    }
+    if (kept > 0) this.context.stats.put(shardId, kept, keptBytes, kr.bytes);
+  }
+
   private acknowledge(kr: KinesisBatchItem, shardId: string, sequenceNumber: string, settlement: Settlement<PutResult>): void {
-    const records = kr.records;
-    let userBytes = 0;
-    for (let i = 0; i < records.length; i++) userBytes += records[i].data.byteLength;
-    this.context.stats.put(shardId, records.length, userBytes, kr.bytes);
-    const attempts = (i: number) => (records[i].attempts?.length ?? 0) + 1;
+    this.context.stats.put(shardId, kr.members.length, kr.dataBytes, kr.bytes);
     settlement.acked(
-      records,
-      kr.aggregated ? (i) => ({ shardId, sequenceNumber, subSequenceNumber: i, attempts: attempts(i) }) : (i) => ({ shardId, sequenceNumber, attempts: attempts(i) }),
+      kr,
+      kr.aggregated ? (i, attempts) => ({ shardId, sequenceNumber, subSequenceNumber: i, attempts }) : (_i, attempts) => ({ shardId, sequenceNumber, attempts }),
     );
   }
 

@@ -102,10 +102,10 @@ export class ProducerMetrics {
     this.userRecordsPerKinesisRecord.recordValue(userRecords);
   }
 
-  /** A user record settled after `retries` retries. */
-  retried(retries: number): void {
-    if (retries === 0) this.firstTry++;
-    else this.retriesPerRecord.recordValue(retries);
+  /** `count` user records settled after `retries` retries each. */
+  retried(retries: number, count = 1): void {
+    if (retries === 0) this.firstTry += count;
+    else this.retriesPerRecord.recordValueWithCount(retries, count);
   }
 
   error(shardId: string | undefined, code: string, count = 1): void {

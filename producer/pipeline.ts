@@ -1,20 +1,23 @@
 // The one wiring site of a producer. A user record goes:
-//   accept (bounded buffer) → transport.route (shard, aggregate, queue) → transport.stage (pace)
+//   accept (bounded buffer) → transport.add (shard, aggregate, queue) → transport.stage (pace)
 //   → collector (one request) → sender (bounded in-flight, timeout) → transport.settle (answers)
-//   → acknowledged, or failed try → retrier (backoff, expiry, fatal) → route again.
-// Every record ends exactly once, here: acknowledged, or failed with its reason and attempts.
+//   → acknowledged, or failed try → retrier (backoff, expiry, fatal) → readmitted.
+// What moves is the wire record (an aggregate, or one user record): the user records inside it
+// succeed or fail together, and are taken out of it only to fail, expire or re-route.
+// Every user record ends exactly once, here: acknowledged, or failed with its reason and attempts.
 // The Kinesis and Firehose producers differ only in the transport they plug in.
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import { classifyRequestError, type ErrorInfo } from '../common/aws-errors.js';
 import { every, systemClock, systemScheduler, type Clock, type Random, type Scheduler } from '../common/clock.js';
 import { BufferBudget, type BufferFullPolicy } from './buffer-budget.js';
-import { Collector, type Collectable, type CollectorLimits } from './collector.js';
+import { Collector, type CollectorLimits } from './collector.js';
 import { ProducerMetrics, type MetricsSnapshot } from './metrics.js';
-import { recordAttempt, type PendingRecord } from './pending-record.js';
+import { recordAttempt, userRecord, type Sink, type WireRecord } from './wire-record.js';
 import { ProducerError } from './producer-error.js';
 import { FailureGroups, Retrier } from './retrier.js';
 import { Sender } from './sender.js';
+import { ownedBytes } from './byte-slab.js';
 import type { CommandSender } from '../common/shard-lookup.js';
 
 /** Options both producers take. */
@@ -62,12 +65,13 @@ export interface StageContext<Result> {
   readonly logger: Logger;
   readonly random: Random;
   readonly maxBufferedTimeMs: number;
+  readonly recordTtlMs: number;
   readonly requestTimeoutMs: number;
   readonly backoffMs: (attempt: number) => number;
   /** Records that failed one try (or could not be routed): retried, expired or failed. */
-  failedTry(records: readonly PendingRecord<Result>[], error: ErrorInfo): void;
+  failedTry(records: readonly WireRecord<Result>[], error: ErrorInfo): void;
   /** A record whose TTL passed while it waited in a stage. */
-  expire(record: PendingRecord<Result>): void;
+  expire(record: WireRecord<Result>): void;
   /** Something became ready to send: run the pump soon. */
   wake(): void;
   /** Whether the pipeline is closed and holds nothing, so background work may stop. */
@@ -76,29 +80,49 @@ export interface StageContext<Result> {
   flushSeq(): number;
 }
 
-/** How one answer settles: acknowledged records, and failed ones grouped by error. */
+/** How one answer settles: an acknowledged wire record, or a failed one. */
 export interface Settlement<Result> {
-  acked(records: readonly PendingRecord<Result>[], resultAt: (index: number) => Result): void;
-  failed(records: readonly PendingRecord<Result>[], error: ErrorInfo): void;
+  /** `resultAt(i, tries)`: the put() result of member i, which took `tries` tries. */
+  acked(record: WireRecord<Result>, resultAt: (index: number, tries: number) => Result): void;
+  failed(record: WireRecord<Result>, error: ErrorInfo): void;
 }
 
 /** The wire side of a producer: staging, the request, reading its answer. */
-export interface Transport<Item extends Collectable, Result> {
+export interface Transport<Result> {
   readonly collectorLimits: CollectorLimits;
-  /** Puts an accepted (or retried) record where it waits for its request. */
-  route(record: PendingRecord<Result>): void;
+  /**
+   * Takes an accepted user record (the hot path). `data` is the caller's: copied (strings written
+   * as UTF-8) unless `owned`, when the producer may keep it as it is.
+   */
+  add(
+    partitionKey: string,
+    explicitHashKey: string | undefined,
+    hashKey: bigint | undefined,
+    data: Uint8Array | string,
+    dataBytes: number,
+    pkBytes: number,
+    owned: boolean,
+    sink: Sink<Result>,
+    seq: number,
+    receivedAt: number,
+  ): void;
+  /** Takes back a wire record whose backoff has passed, or a user record on its own (its data owned). */
+  readmit(record: WireRecord<Result>): void;
+  /** The user records of a wire record of two or more, each on its own with every attempt it made; marks it settled. */
+  split(record: WireRecord<Result>): WireRecord<Result>[];
   /** Moves due, paced items into the collector; returns when to look again (ms, Infinity = no need). */
-  stage(now: number, collector: Collector<Item>): number;
-  recordsOf(batch: readonly Item[]): readonly PendingRecord<Result>[];
-  toCommand(batch: readonly Item[]): object;
+  stage(now: number, collector: Collector<WireRecord<Result>>): number;
+  toCommand(batch: readonly WireRecord<Result>[]): object;
   /** Reads an answer (limiter, metrics) and settles every item of the batch through `settlement`. */
-  settle(batch: readonly Item[], output: unknown, sentAt: number, now: number, settlement: Settlement<Result>): void;
+  settle(batch: readonly WireRecord<Result>[], output: unknown, sentAt: number, now: number, settlement: Settlement<Result>): void;
   /** A whole request failed: metrics and limiter only (the pipeline retries the records). */
-  requestFailed(batch: readonly Item[], error: ErrorInfo, sentAt: number, now: number): void;
+  requestFailed(batch: readonly WireRecord<Result>[], error: ErrorInfo, sentAt: number, now: number): void;
   /** Extra per-shard state for metrics. */
   rateFactors(): Record<string, number>;
   /** Bytes per second the transport may send at its current pace (Infinity when unpaced). */
   paceBytesPerSecond(): number;
+  /** The pipeline closed and holds nothing: release what the transport holds (workers). */
+  close(): void;
 }
 
 // ready() holds callers once the buffer holds more than this many seconds at the current pace (or a
@@ -138,12 +162,11 @@ export interface PutManyResult {
 }
 
 // Promise executors run synchronously, so one module-level executor can hand each put's
-// resolving functions to accept() without allocating a closure per put.
+// resolve function to accept() without allocating a closure per put (failures resolve it with a
+// rejected promise, so the reject function is not kept).
 let capturedResolve: (result: never) => void = () => {};
-let capturedReject: (error: ProducerError) => void = () => {};
-function captureResolvers(resolve: (result: never) => void, reject: (error: ProducerError) => void): void {
+function captureResolver(resolve: (result: never) => void): void {
   capturedResolve = resolve;
-  capturedReject = reject;
 }
 const noop = () => {};
 
@@ -153,19 +176,19 @@ interface FlushWaiter {
   resolve: () => void;
 }
 
-export class Pipeline<Item extends Collectable, Result> {
+export class Pipeline<Result> {
   readonly clock: Clock;
   readonly scheduler: Scheduler;
   readonly logger: Logger;
   readonly stats = new ProducerMetrics();
   readonly zeroCopy: boolean;
-  private readonly transport: Transport<Item, Result>;
+  private readonly transport: Transport<Result>;
   private readonly maxBufferedTimeMs: number;
   private readonly recordTtlMs: number;
   private readonly budget: BufferBudget;
   private readonly sender: Sender;
   private readonly retrier: Retrier<Result>;
-  private readonly collector: Collector<Item>;
+  private readonly collector: Collector<WireRecord<Result>>;
   private flushSeq = 0;
   private seq = 0;
   private settledCount = 0;
@@ -181,7 +204,7 @@ export class Pipeline<Item extends Collectable, Result> {
   };
   private readonly stopMetricsLog: () => void;
 
-  constructor(options: PipelineOptions, name: string, makeTransport: (context: StageContext<Result>) => Transport<Item, Result>) {
+  constructor(options: PipelineOptions, name: string, makeTransport: (context: StageContext<Result>) => Transport<Result>) {
     this.clock = options.clock ?? systemClock;
     this.scheduler = options.scheduler ?? systemScheduler;
     this.logger = options.logger ?? silentLogger;
@@ -201,10 +224,11 @@ export class Pipeline<Item extends Collectable, Result> {
       { clock: this.clock, scheduler: this.scheduler, random, baseBackoffMs: options.baseBackoffMs, maxBackoffMs: options.maxBackoffMs },
       {
         retry: (records) => {
-          for (const r of records) if (!r.settled) this.transport.route(r);
+          for (const r of records) if (!r.settled) this.transport.readmit(r);
           this.schedulePump();
         },
         fail: (record, code, message, retryable) => this.fail(record, code, message, retryable),
+        split: (record) => this.transport.split(record),
       },
     );
     this.transport = makeTransport({
@@ -214,6 +238,7 @@ export class Pipeline<Item extends Collectable, Result> {
       logger: this.logger,
       random,
       maxBufferedTimeMs: this.maxBufferedTimeMs,
+      recordTtlMs: this.recordTtlMs,
       requestTimeoutMs,
       backoffMs: (attempt) => this.retrier.backoffMs(attempt),
       failedTry: (records, error) => this.retrier.failed(records, error),
@@ -222,7 +247,7 @@ export class Pipeline<Item extends Collectable, Result> {
       idleAndClosed: () => this.closed && this.unsettled === 0,
       flushSeq: () => this.flushSeq,
     });
-    this.collector = new Collector<Item>(this.transport.collectorLimits);
+    this.collector = new Collector<WireRecord<Result>>(this.transport.collectorLimits);
     const interval = options.metricsIntervalMs ?? 60_000;
     this.stopMetricsLog =
       interval > 0
@@ -241,12 +266,15 @@ export class Pipeline<Item extends Collectable, Result> {
     return this.turnNow;
   }
 
-  /** Accepts one validated record; the promise settles once it is acknowledged or has failed. */
-  put(partitionKey: string, explicitHashKey: string | undefined, data: Uint8Array, pkBytes: number, hashKey: bigint | undefined): Promise<Result> {
+  /**
+   * Accepts one validated record; the promise settles once it is acknowledged or has failed.
+   * `owned`: the producer may keep `data` as it is (a copy already, or zeroCopy).
+   */
+  put(partitionKey: string, explicitHashKey: string | undefined, hashKey: bigint | undefined, data: Uint8Array | string, dataBytes: number, pkBytes: number, owned: boolean): Promise<Result> {
     if (this.closed) return Promise.reject(this.closedError(partitionKey, explicitHashKey, data));
     // One shared executor (no closure per put): it hands the resolving functions over here.
-    const promise = new Promise<Result>(captureResolvers);
-    this.accept(partitionKey, explicitHashKey, data, pkBytes, hashKey, capturedResolve as (result: Result) => void, capturedReject, undefined);
+    const promise = new Promise<Result>(captureResolver);
+    this.accept(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, capturedResolve as Sink<Result>);
     return promise;
   }
 
@@ -257,15 +285,24 @@ export class Pipeline<Item extends Collectable, Result> {
     return { tally: tally as PutManyTally, done };
   }
 
-  /** Accepts one validated record of a putMany() call: no promise, no result object. */
-  putInto(tally: PutManyTally, partitionKey: string, explicitHashKey: string | undefined, data: Uint8Array, pkBytes: number, hashKey: bigint | undefined): void {
+  /** Accepts one validated record of a putMany() call: no promise, no object per record. */
+  putInto(
+    tally: PutManyTally,
+    partitionKey: string,
+    explicitHashKey: string | undefined,
+    hashKey: bigint | undefined,
+    data: Uint8Array | string,
+    dataBytes: number,
+    pkBytes: number,
+    owned: boolean,
+  ): void {
     if (this.closed) {
       const e = this.closedError(partitionKey, explicitHashKey, data);
       tally.failed.push({ record: e.record, reason: e.code, message: e.message, attempts: [] });
       tally.settledOne();
       return;
     }
-    this.accept(partitionKey, explicitHashKey, data, pkBytes, hashKey, noop, noop, tally);
+    this.accept(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, tally);
   }
 
   /** Fails one record of a putMany() call at once (it did not pass validation). */
@@ -274,112 +311,100 @@ export class Pipeline<Item extends Collectable, Result> {
     tally.settledOne();
   }
 
-  private closedError(partitionKey: string, explicitHashKey: string | undefined, data: Uint8Array): ProducerError {
-    return new ProducerError('Closed', 'producer is closed: put() after close()', { partitionKey: partitionKey || undefined, explicitHashKey, data });
+  private closedError(partitionKey: string, explicitHashKey: string | undefined, data: Uint8Array | string): ProducerError {
+    return new ProducerError('Closed', 'producer is closed: put() after close()', { partitionKey: partitionKey || undefined, explicitHashKey, data: ownedBytes(data, false) });
   }
 
   private accept(
     partitionKey: string,
     explicitHashKey: string | undefined,
-    data: Uint8Array,
-    pkBytes: number,
     hashKey: bigint | undefined,
-    resolve: (result: Result) => void,
-    reject: (error: ProducerError) => void,
-    tally: PutManyTally | undefined,
+    data: Uint8Array | string,
+    dataBytes: number,
+    pkBytes: number,
+    owned: boolean,
+    sink: Sink<Result>,
   ): void {
     const now = this.now();
-    // A literal with every field (no spread) keeps one object shape on the hot path.
-    const record: PendingRecord<Result> = {
-      partitionKey,
-      explicitHashKey,
-      data,
-      bytes: data.byteLength + pkBytes,
-      pkBytes,
-      hashKey,
-      seq: ++this.seq,
-      receivedAt: now,
-      deadline: now + this.recordTtlMs,
-      attempts: undefined,
-      settled: false,
-      resolve,
-      reject,
-      tally,
-    };
+    const seq = ++this.seq;
     this.stats.received++;
-    if (this.budget.tryAcquire(record.bytes)) {
-      this.transport.route(record);
+    if (this.budget.tryAcquire(dataBytes + pkBytes)) {
+      this.transport.add(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, sink, seq, now);
       this.armWake(now + this.maxBufferedTimeMs);
-    } else if (!this.budget.waitFor(record.bytes, () => this.admitLater(record))) {
-      this.stats.dropped++;
-      this.settledCount++;
-      record.settled = true;
-      this.noteSettled(record.seq);
-      this.reportFailure(
-        record,
-        new ProducerError(
-          'BufferFull',
-          `producer buffer ${this.budget.policy === 'wait' ? 'and its wait line are' : 'is'} full (${this.budget.records} records, ${this.budget.bytes} bytes; limits maxBufferedRecords=${this.budget.maxRecords}, maxBufferedBytes=${this.budget.maxBytes}); await producer.ready() before putting more`,
-          { partitionKey: partitionKey || undefined, explicitHashKey, data },
-          [],
-          true,
-        ),
-      );
+      return;
     }
+    // Off the hot path: the record waits on its own, with its own copy of the data.
+    const record = userRecord(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), pkBytes, sink, seq, now, now + this.recordTtlMs, undefined);
+    if (this.budget.waitFor(record.userBytes, () => this.admitLater(record))) return;
+    this.stats.dropped++;
+    this.settledCount++;
+    record.settled = true;
+    this.noteSettled(seq);
+    this.reportFailure(
+      record,
+      new ProducerError(
+        'BufferFull',
+        `producer buffer ${this.budget.policy === 'wait' ? 'and its wait line are' : 'is'} full (${this.budget.records} records, ${this.budget.bytes} bytes; limits maxBufferedRecords=${this.budget.maxRecords}, maxBufferedBytes=${this.budget.maxBytes}); await producer.ready() before putting more`,
+        { partitionKey: partitionKey || undefined, explicitHashKey, data: record.data },
+        [],
+        true,
+      ),
+    );
   }
 
-  private admitLater(record: PendingRecord<Result>): void {
+  private admitLater(record: WireRecord<Result>): void {
     const now = this.clock.now();
     if (now >= record.deadline) {
       this.retrier.expire(record);
       return;
     }
-    this.transport.route(record);
+    this.transport.readmit(record);
     this.armWake(now + this.maxBufferedTimeMs);
   }
 
-  private reportFailure(record: PendingRecord<Result>, error: ProducerError): void {
-    const tally = record.tally;
-    if (tally === undefined) {
-      record.reject(error);
+  /** Reports the failure of a wire record holding one user record to its put() or putMany(). */
+  private reportFailure(record: WireRecord<Result>, error: ProducerError): void {
+    const sink = record.members.sinks[0];
+    if (typeof sink === 'function') {
+      sink(Promise.reject(error)); // the put()'s promise takes on this rejection
       return;
     }
-    tally.failed.push({ record: error.record, reason: error.code, message: error.message, attempts: error.attempts });
-    tally.settledOne();
+    sink.failed.push({ record: error.record, reason: error.code, message: error.message, attempts: error.attempts });
+    sink.settledOne();
   }
 
-  /** Settles acknowledged records: one budget release and one flush-waiter pass for all of them. */
-  private succeedAll(records: readonly PendingRecord<Result>[], resultAt: (index: number) => Result): void {
-    let bytes = 0;
-    let count = 0;
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i];
-      if (record.settled) continue;
-      bytes += record.bytes;
-      count++;
-      this.stats.retried(record.attempts?.length ?? 0);
-    }
+  /** Settles the user records of an acknowledged wire record: one budget release for all of them. */
+  private succeed(record: WireRecord<Result>, resultAt: (index: number, tries: number) => Result): void {
+    if (record.settled) return;
+    record.settled = true;
+    const members = record.members;
+    const count = members.length;
+    const failedTries = record.attempts?.length ?? 0;
     this.settledCount += count;
-    this.budget.release(bytes, count);
-    if (this.flushWaiters.length > 0) for (const record of records) if (!record.settled) this.noteSettled(record.seq);
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i];
-      if (record.settled) continue;
-      record.settled = true;
-      const tally = record.tally;
-      if (tally === undefined) {
-        record.resolve(resultAt(i));
+    this.budget.release(record.userBytes, count);
+    if (members.earlier === undefined) this.stats.retried(failedTries, count);
+    else for (let i = 0; i < count; i++) this.stats.retried(members.triesOf(i, failedTries) - 1);
+    if (this.flushWaiters.length > 0) for (const seq of members.seqs) this.noteSettled(seq);
+    const sinks = members.sinks;
+    for (let i = 0; i < count; i++) {
+      const sink = sinks[i];
+      if (typeof sink === 'function') {
+        sink(resultAt(i, members.triesOf(i, failedTries)));
       } else {
-        tally.acked++;
-        tally.settledOne();
+        sink.acked++;
+        sink.settledOne();
       }
     }
   }
 
-  private fail(record: PendingRecord<Result>, code: string, message: string, retryable: boolean): void {
+  private fail(record: WireRecord<Result>, code: string, message: string, retryable: boolean): void {
     if (record.settled) return;
+    if (record.members.length > 1) {
+      for (const part of this.transport.split(record)) this.fail(part, code, message, retryable);
+      return;
+    }
     record.settled = true;
-    this.budget.release(record.bytes);
+    this.budget.release(record.userBytes);
     this.stats.failed++;
     if (code === 'UserRecordExpired') this.stats.expired++;
     this.stats.retried(Math.max(0, (record.attempts?.length ?? 1) - 1));
@@ -453,7 +478,7 @@ export class Pipeline<Item extends Collectable, Result> {
   }
 
   /** The one send-and-settle path: request, then every record acknowledged or handed to the retrier. */
-  private async send(batch: Item[], sentAt: number): Promise<void> {
+  private async send(batch: WireRecord<Result>[], sentAt: number): Promise<void> {
     let output: unknown;
     try {
       output = await this.sender.send(this.transport.toCommand(batch));
@@ -461,24 +486,24 @@ export class Pipeline<Item extends Collectable, Result> {
       const info = classifyRequestError(error);
       this.stats.requestTime.recordValue(Math.max(0, this.clock.now() - sentAt));
       this.transport.requestFailed(batch, info, sentAt, this.clock.now());
-      this.retrier.failed(this.transport.recordsOf(batch), info);
+      this.retrier.failed(batch, info);
       return;
     }
     const now = this.clock.now();
     this.stats.requestTime.recordValue(Math.max(0, now - sentAt));
     const failures = new FailureGroups<Result>();
     this.transport.settle(batch, output, sentAt, now, {
-      acked: (records, resultAt) => this.succeedAll(records, resultAt),
-      failed: (records, error) => failures.add(error, records),
+      acked: (record, resultAt) => this.succeed(record, resultAt),
+      failed: (record, error) => failures.add(error, record),
     });
     failures.forEach((records, info) => this.retrier.failed(records, info));
   }
 
   /** A bug while handling a response: the batch's records that have not settled fail with it (none stranded). */
-  private abandon(batch: Item[], error: unknown): void {
+  private abandon(batch: WireRecord<Result>[], error: unknown): void {
     this.logger.error({ err: error }, 'producer: unexpected error while handling a response');
     const message = `ResponseHandlingFailed: an unexpected error while handling the response: ${error instanceof Error ? error.message : String(error)}`;
-    for (const record of this.transport.recordsOf(batch)) {
+    for (const record of batch) {
       if (record.settled) continue;
       recordAttempt(record, { at: this.clock.now(), code: 'ResponseHandlingFailed', message });
       this.fail(record, 'ResponseHandlingFailed', message, false);
@@ -508,6 +533,7 @@ export class Pipeline<Item extends Collectable, Result> {
     this.closed = true;
     this.budget.close(); // ready() no longer waits: later puts reject with 'Closed'
     await this.flush();
+    this.transport.close();
     this.stopMetricsLog();
     if (this.wakeTimer !== undefined) this.scheduler.clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;

@@ -1,4 +1,4 @@
-import type { Attempt } from './pending-record.js';
+import type { Attempt } from './wire-record.js';
 
 /** Codes the producer itself gives, next to AWS error codes. */
 export type ProducerErrorCode =

@@ -3,7 +3,7 @@
 // common/aws-errors.ts classifies them).
 import type { ErrorInfo } from '../common/aws-errors.js';
 import type { Clock, Random, Scheduler } from '../common/clock.js';
-import { recordAttempt, type PendingRecord } from './pending-record.js';
+import { recordAttempt, type WireRecord } from './wire-record.js';
 
 export interface RetrierOptions {
   clock: Clock;
@@ -17,9 +17,11 @@ export interface RetrierOptions {
 
 export interface RetrierCallbacks<R> {
   /** Records whose backoff has passed, to be sent again. */
-  retry(records: PendingRecord<R>[]): void;
+  retry(records: WireRecord<R>[]): void;
   /** A record that will not be tried again. */
-  fail(record: PendingRecord<R>, code: string, message: string, retryable: boolean): void;
+  fail(record: WireRecord<R>, code: string, message: string, retryable: boolean): void;
+  /** The user records of a record holding several, each on its own (with every attempt it made). */
+  split(record: WireRecord<R>): WireRecord<R>[];
 }
 
 export class Retrier<R> {
@@ -35,9 +37,9 @@ export class Retrier<R> {
   }
 
   /** Records that just failed one try with `error`: each retried, expired or failed, exactly once. */
-  failed(records: readonly PendingRecord<R>[], error: ErrorInfo): void {
+  failed(records: readonly WireRecord<R>[], error: ErrorInfo): void {
     const now = this.options.clock.now();
-    const survivors: PendingRecord<R>[] = [];
+    const survivors: WireRecord<R>[] = [];
     let attempt = 0;
     for (const record of records) {
       if (record.settled) continue;
@@ -51,17 +53,28 @@ export class Retrier<R> {
     }
     if (survivors.length === 0) return;
     const delay = this.backoffMs(attempt);
-    const live: PendingRecord<R>[] = [];
+    const live: WireRecord<R>[] = [];
     for (const record of survivors) {
-      if (now + delay >= record.deadline) this.expire(record);
-      else live.push(record);
+      if (now + delay < record.deadline) live.push(record);
+      else if (record.members.length === 1) this.expire(record);
+      // Only some of the user records inside may be that old: the others go on alone.
+      else {
+        for (const part of this.callbacks.split(record)) {
+          if (now + delay < part.deadline) live.push(part);
+          else this.expire(part);
+        }
+      }
     }
     if (live.length === 0) return;
     this.options.scheduler.setTimeout(() => this.callbacks.retry(live), delay);
   }
 
-  /** Fails a record whose TTL has passed, with its last error. */
-  expire(record: PendingRecord<R>): void {
+  /** Fails the user records of a record whose TTL has passed, with their last error. */
+  expire(record: WireRecord<R>): void {
+    if (record.members.length > 1) {
+      for (const part of this.callbacks.split(record)) this.expire(part);
+      return;
+    }
     const tries = record.attempts?.length ?? 0;
     const lastError = record.attempts?.at(-1);
     const last = lastError === undefined ? 'never sent: it waited in the buffer or rate limiter' : `last error ${lastError.message}`;
@@ -71,15 +84,15 @@ export class Retrier<R> {
 
 /** Failed records of one response grouped by error code, so each code is retried as one group. */
 export class FailureGroups<R> {
-  private readonly groups = new Map<string, { info: ErrorInfo; records: PendingRecord<R>[] }>();
+  private readonly groups = new Map<string, { info: ErrorInfo; records: WireRecord<R>[] }>();
 
-  add(info: ErrorInfo, records: readonly PendingRecord<R>[]): void {
+  add(info: ErrorInfo, record: WireRecord<R>): void {
     let group = this.groups.get(info.code);
     if (group === undefined) this.groups.set(info.code, (group = { info, records: [] }));
-    for (const r of records) group.records.push(r);
+    group.records.push(record);
   }
 
-  forEach(handle: (records: PendingRecord<R>[], info: ErrorInfo) => void): void {
+  forEach(handle: (records: WireRecord<R>[], info: ErrorInfo) => void): void {
     for (const { info, records } of this.groups.values()) handle(records, info);
   }
 }

@@ -43,11 +43,17 @@ export function checkPartitionKey(partitionKey: unknown): number {
   return utf8Size(partitionKey);
 }
 
-/** Turns data into bytes and checks data plus key against the record limit. */
-export function checkData(data: unknown, pkBytes: number, maxRecordBytes: number, zeroCopy: boolean): Uint8Array {
-  const bytes = toBytes(data, zeroCopy);
-  if (bytes.byteLength + pkBytes > maxRecordBytes) {
-    throw new InvalidArgumentError('data', bytes, `data plus partition key is ${bytes.byteLength + pkBytes} bytes, over the record limit of ${maxRecordBytes} bytes`);
+/**
+ * Checks data (bytes or a string, sent as UTF-8) plus key against the record limit; returns the
+ * data's size in bytes. Nothing is copied here: the producer writes the data where it is sent.
+ */
+export function checkData(data: unknown, pkBytes: number, maxRecordBytes: number): number {
+  let bytes: number;
+  if (data instanceof Uint8Array) bytes = data.byteLength;
+  else if (typeof data === 'string') bytes = utf8Size(data);
+  else throw new InvalidArgumentError('data', data, 'must be a Uint8Array or a string');
+  if (bytes + pkBytes > maxRecordBytes) {
+    throw new InvalidArgumentError('data', toBytes(data, true), `data plus partition key is ${bytes + pkBytes} bytes, over the record limit of ${maxRecordBytes} bytes`);
   }
   return bytes;
 }

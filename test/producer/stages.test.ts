@@ -1,34 +1,33 @@
 // Unit tests of single stages with injected clock, shard map and client.
 import { describe, expect, it } from 'vitest';
-import { ShardAggregator, type KinesisRecord } from '../../producer/aggregator.js';
+import { ShardAggregator, keyEntry } from '../../producer/aggregator.js';
 import { Collector } from '../../producer/collector.js';
 import { Retrier } from '../../producer/retrier.js';
 import { classifyCode, classifyRequestError } from '../../common/aws-errors.js';
 import { ShardMap } from '../../producer/shard-map.js';
 import { BufferBudget } from '../../producer/buffer-budget.js';
-import type { PendingRecord } from '../../producer/pending-record.js';
+import { userRecord, type WireRecord } from '../../producer/wire-record.js';
+import { writeDigest, type SealedAggregate } from '../../producer/codec.js';
 import { decodeAggregated, hashKeyOf } from '../../producer/index.js';
 import { ManualTime } from './manual-time.js';
 import { ScriptedKinesis, evenShards } from './scripted-kinesis.js';
 
-function pending(partitionKey: string, data: Uint8Array, seq = 1, now = 0): PendingRecord<unknown> {
-  const pkBytes = Buffer.byteLength(partitionKey);
-  return {
-    partitionKey,
-    explicitHashKey: undefined,
-    data,
-    bytes: data.byteLength + pkBytes,
-    pkBytes,
-    hashKey: hashKeyOf(partitionKey),
-    seq,
-    receivedAt: now,
-    deadline: now + 30_000,
-    attempts: undefined,
-    settled: false,
-    resolve: () => {},
-    reject: () => {},
-    tally: undefined,
-  };
+function pending(partitionKey: string, data: Uint8Array, seq = 1, now = 0): WireRecord<unknown> {
+  return userRecord(partitionKey, undefined, hashKeyOf(partitionKey), data, Buffer.byteLength(partitionKey), () => {}, seq, now, now + 30_000, undefined);
+}
+
+/** An aggregator whose finished records (MD5 written) land in `out`. */
+function aggregator(maxBytes: number, enabled: boolean, out: WireRecord<unknown>[]): ShardAggregator<unknown> {
+  return new ShardAggregator<unknown>('shard-0', maxBytes, enabled, 30_000, (r: WireRecord<unknown>, sealed: SealedAggregate | undefined) => {
+    if (sealed !== undefined) writeDigest(sealed);
+    out.push(r);
+  });
+}
+
+/** Adds one user record as the producer does. */
+function add(agg: ShardAggregator<unknown>, partitionKey: string, data: Uint8Array, seq = 1): void {
+  const hashKey = hashKeyOf(partitionKey);
+  agg.add(keyEntry(Buffer.byteLength(partitionKey), hashKey), partitionKey, undefined, hashKey, data, data.byteLength, false, () => {}, seq, 0, undefined);
 }
 
 describe('ShardMap', () => {
@@ -47,6 +46,21 @@ describe('ShardMap', () => {
     }
     expect(map.shardFor(0n)?.shardId).toBe(shards[0].shardId);
     expect(map.shardFor((1n << 128n) - 1n)?.shardId).toBe(shards[3].shardId);
+  });
+
+  it('reloads sooner when the map is known to be stale (a record landed on a shard it does not list)', async () => {
+    const time = new ManualTime();
+    const client = new ScriptedKinesis(evenShards(1));
+    const map = new ShardMap({ client, streamName: 's', clock: time, scheduler: time, minRefreshIntervalMs: 1000 });
+    await map.ready();
+    map.invalidate(); // an ordinary hint: a reload in 1 s
+    map.invalidate(true); // known stale: the pending reload moves up to 100 ms after the last
+    await time.advance(99);
+    expect(client.listShardsCalls).toBe(1);
+    await time.advance(2);
+    expect(client.listShardsCalls).toBe(2);
+    await time.advance(2_000);
+    expect(client.listShardsCalls).toBe(2); // the moved reload replaced the 1 s one
   });
 
   it('follows a reshard after invalidate(), at most once per interval, and re-predicts cached keys', async () => {
@@ -70,9 +84,9 @@ describe('ShardMap', () => {
 
 describe('ShardAggregator', () => {
   it('emits aggregated records within the size limit, a lone record raw, and keeps order', () => {
-    const out: KinesisRecord<unknown>[] = [];
-    const agg = new ShardAggregator<unknown>('shard-0', 2_000, true, (r) => out.push(r));
-    for (let i = 0; i < 30; i++) agg.add(pending(`k${i % 3}`, new Uint8Array(200).fill(i), i));
+    const out: WireRecord<unknown>[] = [];
+    const agg = aggregator(2_000, true, out);
+    for (let i = 0; i < 30; i++) add(agg, `k${i % 3}`, new Uint8Array(200).fill(i), i);
     agg.flush();
     expect(out.length).toBeGreaterThan(2);
     for (const r of out) expect(r.bytes).toBeLessThanOrEqual(2_000);
@@ -81,11 +95,11 @@ describe('ShardAggregator', () => {
     const aggregated = out.filter((r) => r.aggregated);
     for (const r of aggregated) {
       expect(r.partitionKey).toBe('a');
-      expect(r.explicitHashKey).toBe(hashKeyOf(r.records[0].partitionKey).toString());
+      expect(r.explicitHashKey).toBe(hashKeyOf(decodeAggregated(r.data)[0].partitionKey).toString());
     }
-    const lone: KinesisRecord<unknown>[] = [];
-    const single = new ShardAggregator<unknown>('shard-0', 2_000, true, (r) => lone.push(r));
-    single.add(pending('solo', Buffer.from('x')));
+    const lone: WireRecord<unknown>[] = [];
+    const single = aggregator(2_000, true, lone);
+    add(single, 'solo', Buffer.from('x'));
     single.flush();
     expect(lone).toHaveLength(1);
     expect(lone[0].aggregated).toBe(false);
@@ -94,20 +108,20 @@ describe('ShardAggregator', () => {
   });
 
   it('sends a record too big to aggregate raw, and every record raw when aggregation is off', () => {
-    const out: KinesisRecord<unknown>[] = [];
-    const agg = new ShardAggregator<unknown>('s', 1_000, true, (r) => out.push(r));
-    agg.add(pending('a1', new Uint8Array(10)));
-    agg.add(pending('big', new Uint8Array(5_000)));
+    const out: WireRecord<unknown>[] = [];
+    const agg = aggregator(1_000, true, out);
+    add(agg, 'a1', new Uint8Array(10));
+    add(agg, 'big', new Uint8Array(5_000));
     agg.flush();
     // The buffered record goes first (order kept), then the oversize one on its own.
     expect(out.map((r) => [r.aggregated, r.data.byteLength])).toEqual([
       [false, 10],
       [false, 5_000],
     ]);
-    const off: KinesisRecord<unknown>[] = [];
-    const raw = new ShardAggregator<unknown>('s', 50_000, false, (r) => off.push(r));
-    raw.add(pending('a', new Uint8Array(1)));
-    raw.add(pending('b', new Uint8Array(1)));
+    const off: WireRecord<unknown>[] = [];
+    const raw = aggregator(50_000, false, off);
+    add(raw, 'a', new Uint8Array(1));
+    add(raw, 'b', new Uint8Array(1));
     expect(off.map((r) => r.aggregated)).toEqual([false, false]);
   });
 });
@@ -134,9 +148,9 @@ describe('Collector', () => {
 describe('Retrier', () => {
   it('backs off exponentially with full jitter, capped', () => {
     const time = new ManualTime();
-    const r = new Retrier({ clock: time, scheduler: time, random: () => 0.999, baseBackoffMs: 100, maxBackoffMs: 1_000 }, { retry: () => {}, fail: () => {} });
+    const r = new Retrier({ clock: time, scheduler: time, random: () => 0.999, baseBackoffMs: 100, maxBackoffMs: 1_000 }, { retry: () => {}, fail: () => {}, split: (x) => [x] });
     expect([1, 2, 3, 4, 5].map((a) => r.backoffMs(a))).toEqual([99, 199, 399, 799, 999]);
-    const zero = new Retrier({ clock: time, scheduler: time, random: () => 0 }, { retry: () => {}, fail: () => {} });
+    const zero = new Retrier({ clock: time, scheduler: time, random: () => 0 }, { retry: () => {}, fail: () => {}, split: (x) => [x] });
     expect(zero.backoffMs(3)).toBe(0);
   });
 
@@ -169,7 +183,7 @@ describe('Retrier', () => {
     const time = new ManualTime();
     const failed: string[] = [];
     const retried: unknown[] = [];
-    const r = new Retrier({ clock: time, scheduler: time, random: () => 0.5 }, { retry: (x) => retried.push(...x), fail: (_rec, code) => failed.push(code) });
+    const r = new Retrier({ clock: time, scheduler: time, random: () => 0.5 }, { retry: (x) => retried.push(...x), fail: (_rec, code) => failed.push(code), split: (x) => [x] });
     const young = pending('a', new Uint8Array(1), 1, time.now());
     const old = { ...pending('b', new Uint8Array(1), 2, time.now()), deadline: time.now() + 10 };
     r.failed([young, old], { code: 'InternalFailure', message: 'InternalFailure: x', kind: 'retryable', retryable: true });
