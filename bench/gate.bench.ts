@@ -77,15 +77,17 @@ async function saturate(config: Config, producers: number, load: number, duratio
           source: `p${i}`,
         });
         await producer.close();
+        const requestMs = producer.metrics().stream.RequestTime;
         const failures: Record<string, number> = {};
         for (const s of settled) {
           if (s.error === undefined) continue;
           const code = (s.error as { code?: string }).code ?? 'unknown';
           failures[code] = (failures[code] ?? 0) + 1;
         }
-        return { offered, failures, acked: settled.filter((x) => x.error === undefined).length };
+        return { offered, failures, acked: settled.filter((x) => x.error === undefined).length, requestMs };
       }),
     );
+    if (process.env.BENCH_TRACE === '1') trace(stack, start, outcomes);
     return measure(stack, start, durationMs, outcomes);
   } finally {
     for (const c of clients) c.destroy();
@@ -121,6 +123,17 @@ function measure(stack: LocalStream, start: number, durationMs: number, outcomes
     failures,
     fairness: jain(outcomes.map((o) => o.acked)),
   };
+}
+
+/** BENCH_TRACE=1: per second from the start, each shard's accepted KiB and throttled records, and the acked records per producer. */
+function trace(stack: LocalStream, start: number, outcomes: Array<{ acked: number; requestMs: { p50: number; p99: number } }>): void {
+  const first = Math.floor(start / 1000);
+  for (const shard of stack.accounting().shards) {
+    const line = shard.seconds.map((s) => `${s.second - first}:${Math.round(s.acceptedBytes / 1024)}/${s.throttledRecords}`);
+    console.error(`${shard.shardId} KiB/throttled per second: ${line.join(' ')}`);
+  }
+  console.error(`acked per producer: ${outcomes.map((o) => o.acked).join(' ')}`);
+  console.error(`request ms p50/p99 per producer: ${outcomes.map((o) => `${o.requestMs.p50}/${o.requestMs.p99}`).join(' ')}`);
 }
 
 /** Raw PutRecords (500 × 1 KiB) from `concurrency` loops for `durationMs`; records/s stored. */

@@ -1,9 +1,9 @@
 // Per-shard pacing on bytes and records, sized like the shard's own limits so a producer paces
 // instead of relying on throttles. Adaptive, for a fleet of independent producers sharing a
-// shard: a slow start clocked by clean answers, a multiplicative cut on throttles, a jittered
-// stay at a plateau below the rate last throttled at (TCP CUBIC's W_max), a fast concave climb
-// back towards W_max when the cut fell far below it, then a probe that starts slow and
-// accelerates while no throttle comes.
+// shard: a slow start clocked by clean answers (left with a fast concave climb back towards the
+// rate it was throttled at, like TCP CUBIC towards W_max), then fair AIMD: a throttle halves the
+// pace and holds it there for a jittered while, then a probe adds the same absolute rate for
+// every producer (so shares converge), slow at first and accelerating while no throttle comes.
 
 export interface LimiterOptions {
   /** Per-shard write limit in bytes/s (data + partition key). Default 1 MiB. */
@@ -16,17 +16,20 @@ export interface LimiterOptions {
   adaptive?: boolean;
   /** Largest multiplicative cut (applied when few records were throttled). Default 0.8. */
   decrease?: number;
-  /** Seconds (± 50 % jitter) to climb from a cut back to the plateau. Default 2. */
+  /**
+   * Seconds (± 50 % jitter) to climb from a cut to the plateau (with the default plateau: to hold
+   * at the cut) before probing; at most 2 when the cut reached `minFactor`. Default 4.
+   */
   recoverySeconds?: number;
-  /** Where recovery levels off, as a fraction of the rate last throttled at. Default 0.8 (= the cut: a hold). */
+  /** Where recovery levels off, as a fraction of the rate last throttled at; never below the cut. Default 0.5 (a hold at the cut). */
   plateau?: number;
-  /** First probing speed above the plateau, as a fraction of it per second. Default 0.005. */
+  /** First probing speed above the plateau, as a fraction of it per second (when above minRecoveryPerSecond). Default 0.005. */
   probeRate?: number;
   /** The probe's speed doubles every this many seconds (± 50 % jitter) without a throttle. Default 2. */
   probeDoublingSeconds?: number;
   /**
-   * Slowest first probing speed, in fractions of the cap per second, so a producer cut to a
-   * trickle still regains a shard its peers left. Default 0.001.
+   * Slowest first probing speed, in fractions of the cap per second: the same for every producer of
+   * a fleet, so their shares converge (fair AIMD). Default 0.0005.
    */
   minRecoveryPerSecond?: number;
   /** Never cut below this fraction of the cap, so a shard keeps probing. Default 0.02. */
@@ -73,6 +76,8 @@ export class ShardLimiter {
   private doublingMs: number;
   private lastRefill: number;
   private lastCutAt = -Infinity;
+  private grewAt: number; // when a clean answer last raised the confirmed pace
+  private roundTripMs = 0; // of the last answer
   private confirmed: number; // pace last confirmed by a clean answer
   private stepReachedAt = Infinity; // when the pace reached one step above `confirmed`
   private readonly bytes: Bucket;
@@ -97,6 +102,7 @@ export class ShardLimiter {
     this.lastRefill = now;
     this.recentAt = now;
     this.bornAt = now;
+    this.grewAt = now;
     // Slow start: producers starting together must not each open at a whole shard's pace.
     const start = options.adaptive ? Math.min(1, options.startFactor) : 1;
     this.slowStart = options.adaptive;
@@ -205,10 +211,12 @@ export class ShardLimiter {
 
   /** A response to a request sent at `sentAt` carried this shard's records: `throttledFraction` of them were throttled. */
   answered(throttledFraction: number, sentAt: number, now: number): void {
+    this.roundTripMs = now - sentAt;
     if (throttledFraction > 0) this.throttled(throttledFraction, sentAt, now);
     else if (sentAt > this.lastCutAt) this.answeredClean = true;
     if (throttledFraction === 0 && sentAt >= this.stepReachedAt) {
       this.confirmed = this.nextStep();
+      this.grewAt = now;
       this.stepReachedAt = Infinity;
     }
   }
@@ -247,21 +255,31 @@ export class ShardLimiter {
     // Jitter desynchronizes producers that were throttled by the same overshoot.
     const jitter = 0.5 + o.random();
     this.plateauFactor = slowStart ? this.cutFactor : Math.max(this.cutFactor, before * o.plateau);
-    // Like CUBIC, a cut far below the rate last throttled at climbs back fast towards it; a mild
-    // cut (the plateau already near it) only probes.
-    this.fastTarget = this.plateauFactor < FAST_ZONE * before ? Math.max(this.plateauFactor, FAST_TARGET * before) : this.plateauFactor;
-    this.plateauAt = now + Math.max(1, o.recoverySeconds * 1000 * jitter);
+    // Leaving slow start, like CUBIC, climbs back fast towards the rate throttled at (the shard
+    // had room up to about there). Later cuts hold and probe: a fleet whose probes shared a
+    // shard's last bit of room would otherwise overshoot together again at once.
+    // Only a throttle that answers slow start's own doubling (the pace grew within the last
+    // OVERSHOT_MS or OVERSHOT_ROUND_TRIPS) climbs back: a producer that has sent at one pace for a
+    // while, and is throttled only now, held more than its share while its peers were cut.
+    const overshot = slowStart && now - this.grewAt < Math.max(OVERSHOT_MS, OVERSHOT_ROUND_TRIPS * this.roundTripMs);
+    this.fastTarget = overshot ? Math.max(this.plateauFactor, FAST_TARGET * before) : this.plateauFactor;
+    // A pace cut to the floor has nothing left to give the fleet: it holds briefly, so a producer
+    // starved there regains its share (or a shard its peers left) soon.
+    const holdSeconds = this.cutFactor <= o.minFactor ? Math.min(o.recoverySeconds, FLOOR_RECOVERY_SECONDS) : o.recoverySeconds;
+    this.plateauAt = now + Math.max(1, holdSeconds * 1000 * jitter);
     this.doublingMs = Math.max(1, o.probeDoublingSeconds * 1000 * jitter);
     this.probeSpeed = Math.max(o.probeRate * this.plateauFactor, o.minRecoveryPerSecond);
   }
 }
 
 const SLOW_START_DOUBLING_MS = 400;
+const FLOOR_RECOVERY_SECONDS = 2;
+const OVERSHOT_MS = 1000;
+const OVERSHOT_ROUND_TRIPS = 3;
 const SLOW_START_HEADROOM = 3;
-// The fast climb: engaged when the plateau is below FAST_ZONE of the throttled rate, it heads for
-// FAST_TARGET of it, closing 63 % of the gap every FAST_CLIMB_MS, FAST_GAP_SHARE per clean answer.
-const FAST_ZONE = 0.7;
-const FAST_TARGET = 0.9;
+// The fast climb after slow start heads for FAST_TARGET of the rate throttled at, closing 63 % of
+// the gap every FAST_CLIMB_MS, FAST_GAP_SHARE per clean answer.
+const FAST_TARGET = 0.85;
 const FAST_CLIMB_MS = 300;
 const FAST_GAP_SHARE = 0.5;
 // How far the pace may run ahead of the last pace confirmed by a clean answer.
@@ -276,11 +294,11 @@ export const LIMITER_DEFAULTS: Required<LimiterOptions> = {
   rateLimitPercent: 100,
   adaptive: true,
   decrease: 0.8,
-  recoverySeconds: 2,
-  plateau: 0.8,
+  recoverySeconds: 4,
+  plateau: 0.5,
   probeRate: 0.005,
   probeDoublingSeconds: 2,
-  minRecoveryPerSecond: 0.001,
+  minRecoveryPerSecond: 0.0005,
   minFactor: 0.02,
   startFactor: 0.03,
   burstSeconds: 1,

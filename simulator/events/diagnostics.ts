@@ -30,6 +30,19 @@ const PREVALENCE: Record<Fault, { p: number; applies: (v: DiagnosticsSpec) => bo
   can: { p: 0.02, applies: () => true },
 };
 const FAULT_BIT = Object.fromEntries(Object.keys(PREVALENCE).map((f, i) => [f, 1 << i])) as Record<Fault, number>;
+// The bits as constants for the per-step tests (a keyed lookup per test showed in profiles).
+const THERMOSTAT = FAULT_BIT.thermostat;
+const COOLING = FAULT_BIT.cooling;
+const MISFIRE = FAULT_BIT.misfire;
+const CATALYST = FAULT_BIT.catalyst;
+const VACUUM = FAULT_BIT.vacuum;
+const EVAP = FAULT_BIT.evap;
+const EGR = FAULT_BIT.egr;
+const SCR = FAULT_BIT.scr;
+const EV_PACK = FAULT_BIT.evPack;
+const EV_ISOLATION = FAULT_BIT.evIsolation;
+const WHEEL_SENSOR = FAULT_BIT.wheelSensor;
+const CAN = FAULT_BIT.can;
 const NOMINAL_PSI: Record<string, number> = { car: 35, light_truck: 35, ev: 42, van: 55, bus: 110, drayage: 105 };
 const OIL_KM = 8000;
 const SERVICE_KM = 16000;
@@ -92,8 +105,8 @@ export class Diagnostics {
     return this.n[this.base + BATTERY_HEALTH];
   }
 
-  private has(f: Fault): boolean {
-    return (this.faults & FAULT_BIT[f]) !== 0;
+  private has(bit: number): boolean {
+    return (this.faults & bit) !== 0;
   }
 
   private set(v: VehicleView, code: DtcCode, extra: Record<string, unknown> = {}): void {
@@ -121,7 +134,7 @@ export class Diagnostics {
     if (cranking < 9.6) this.set(v, 'P0562', { cranking_v: r2(cranking) });
     if (this.active?.has('P0300') && this.rng.chance(0.5)) this.clear(v, 'P0300', 'not seen this drive cycle');
     if (this.active?.has('C0035')) this.clear(v, 'C0035', 'sensor signal plausible at start-up');
-    if (this.has('evIsolation') && v.ctx.hourAt(v.simTimeS) < 10) this.set(v, 'P0AA6');
+    if (this.has(EV_ISOLATION) && v.ctx.hourAt(v.simTimeS) < 10) this.set(v, 'P0AA6');
     this.reminders(v);
   }
 
@@ -191,29 +204,29 @@ export class Diagnostics {
   }
 
   onHarshBraking(v: VehicleView): void {
-    if (this.has('wheelSensor')) this.set(v, 'C0035', { speed_kmh: r1(v.speedMps * 3.6) });
+    if (this.has(WHEEL_SENSOR)) this.set(v, 'C0035', { speed_kmh: r1(v.speedMps * 3.6) });
   }
 
   /** One step with the engine (or EV powertrain) on. */
   onStep(v: VehicleView, dt: number, speedMps: number, accel: number, fuelG: number): void {
     this.n[this.base + ENGINE_ON_S] += dt;
     if (speedMps > 0.5) this.n[this.base + DRIVEN_SINCE_START_S] += dt;
-    if (Math.floor(this.n[this.base + ENGINE_ON_S]) % 60 === 0) this.tyresAt(v);
+    if ((Math.floor(this.n[this.base + ENGINE_ON_S]) | 0) % 60 === 0) this.tyresAt(v); // int32 %: a double % is a libm call
     // Coolant warms toward 90 °C (70 °C with a stuck-open thermostat); a cooling fault overheats under load.
-    const target = this.has('thermostat') ? 70 : this.has('cooling') && (speedMps > 25 || accel > 1) ? 125 : 90;
+    const target = this.has(THERMOSTAT) ? 70 : this.has(COOLING) && (speedMps > 25 || accel > 1) ? 125 : 90;
     this.n[this.base + COOLANT_C] += (target - this.n[this.base + COOLANT_C]) * (dt / 240);
     if (!v.isEv) {
-      if (this.has('thermostat') && this.n[this.base + ENGINE_ON_S] > 900) this.set(v, 'P0128', { coolant_c: r1(this.n[this.base + COOLANT_C]) });
+      if (this.has(THERMOSTAT) && this.n[this.base + ENGINE_ON_S] > 900) this.set(v, 'P0128', { coolant_c: r1(this.n[this.base + COOLANT_C]) });
       if (this.n[this.base + COOLANT_C] > 112) this.set(v, 'P0217', { coolant_c: r1(this.n[this.base + COOLANT_C]) });
       else if (this.n[this.base + COOLANT_C] < 100 && this.active?.has('P0217')) this.clear(v, 'P0217', 'coolant back below 100 C');
-      if (this.has('misfire') && accel > 1.2 && this.rng.chance(0.05)) this.set(v, 'P0300', { rpm_band: 'high_load' });
-      if (this.has('catalyst') && this.n[this.base + ENGINE_ON_S] > 900 && speedMps > 8) this.set(v, 'P0420');
+      if (this.has(MISFIRE) && accel > 1.2 && this.rng.chance(0.05)) this.set(v, 'P0300', { rpm_band: 'high_load' });
+      if (this.has(CATALYST) && this.n[this.base + ENGINE_ON_S] > 900 && speedMps > 8) this.set(v, 'P0420');
       this.n[this.base + IDLE_S] = speedMps < 0.1 ? this.n[this.base + IDLE_S] + dt : 0;
-      if (this.has('vacuum') && this.n[this.base + IDLE_S] > 60) this.set(v, 'P0171', { idle_s: r1(this.n[this.base + IDLE_S]) });
+      if (this.has(VACUUM) && this.n[this.base + IDLE_S] > 60) this.set(v, 'P0171', { idle_s: r1(this.n[this.base + IDLE_S]) });
     }
     if (v.isDiesel) this.dieselStep(v, dt, speedMps, fuelG);
-    if (this.has('evIsolation') && this.n[this.base + DRIVEN_SINCE_START_S] > 600) this.clear(v, 'P0AA6', 'isolation resistance recovered');
-    if (this.has('can') && speedMps > 27 && this.rng.chance(0.01)) this.set(v, 'U0100');
+    if (this.has(EV_ISOLATION) && this.n[this.base + DRIVEN_SINCE_START_S] > 600) this.clear(v, 'P0AA6', 'isolation resistance recovered');
+    if (this.has(CAN) && speedMps > 27 && this.rng.chance(0.01)) this.set(v, 'U0100');
     else if (this.active?.has('U0100') && v.simTimeS - (this.active.get('U0100') ?? 0) > 60) this.clear(v, 'U0100', 'communication restored');
     if (this.active?.has('P0562') && this.n[this.base + DRIVEN_SINCE_START_S] > 60) this.clear(v, 'P0562', 'charging voltage normal');
     if (accel < 0 && speedMps > 0) this.n[this.base + BRAKE_WEAR_PCT] += -accel * speedMps * dt * 2e-6;
@@ -225,8 +238,8 @@ export class Diagnostics {
 
   private dieselStep(v: VehicleView, dt: number, speedMps: number, fuelG: number): void {
     this.n[this.base + CRUISE_S] = speedMps > 22 ? this.n[this.base + CRUISE_S] + dt : 0;
-    if (this.has('egr') && this.n[this.base + CRUISE_S] > 120) this.set(v, 'P0401');
-    if (this.has('scr') && this.n[this.base + ENGINE_ON_S] > 1200) this.set(v, 'P20EE');
+    if (this.has(EGR) && this.n[this.base + CRUISE_S] > 120) this.set(v, 'P0401');
+    if (this.has(SCR) && this.n[this.base + ENGINE_ON_S] > 1200) this.set(v, 'P20EE');
     // Soot loads with fuel burnt (~450 km per full filter for a tractor); active regeneration needs sustained speed.
     this.n[this.base + DPF_LOAD] += fuelG / 150_000;
     if (!this.regenerating && this.n[this.base + DPF_LOAD] >= 0.8 && speedMps > 16) {
@@ -246,10 +259,10 @@ export class Diagnostics {
 
   /** Ignition off: the evaporative-system monitor runs after a warm drive. */
   onIgnitionOff(v: VehicleView, tripS: number): void {
-    if (this.has('evap') && tripS > 600) this.set(v, 'P0442');
+    if (this.has(EVAP) && tripS > 600) this.set(v, 'P0442');
   }
 
   onChargeStart(v: VehicleView): void {
-    if (this.has('evPack')) this.set(v, 'P0A80', { soc_pct: r1(v.socPct()) });
+    if (this.has(EV_PACK)) this.set(v, 'P0A80', { soc_pct: r1(v.socPct()) });
   }
 }

@@ -1,7 +1,6 @@
 // Events that follow from where the vehicle is: freeway on/off, limit changes, the I-15 Express
 // Lanes toll, freeway congestion and the neighbourhood geofences.
 import type { VehicleView } from '../fleet/vehicle-view.js';
-import { distanceM } from '../roads/geo.js';
 import { isFreewayKind } from '../roads/graph.js';
 import { r1, r2, r3 } from './round.js';
 
@@ -58,10 +57,15 @@ export class RoadWatch {
   }
 
   private fencesAround(v: VehicleView): number {
-    const { lon, lat } = v.truePosition();
+    const x = v.x;
+    const y = v.y;
     let now = 0;
     const fences = v.fences;
-    for (let i = 0; i < fences.length; i++) if (distanceM(lon, lat, fences[i].lon, fences[i].lat) < fences[i].radiusM) now |= 1 << i;
+    for (let i = 0; i < fences.length; i++) {
+      const dx = x - fences[i].x;
+      const dy = y - fences[i].y;
+      if (dx * dx + dy * dy < fences[i].radius2) now |= 1 << i;
+    }
     return now;
   }
 

@@ -1,6 +1,8 @@
+import type { VehicleClass } from '../emissions/index.js';
 import type { RoadGraph } from '../roads/graph.js';
 import type { RouteBook } from '../roads/route.js';
 import type { Places } from '../trips/places.js';
+import type { VehicleIdentity } from './identity.js';
 
 /** What every vehicle shares: the city, the clock and the scenario's knobs. */
 export interface SimContext {
@@ -13,6 +15,10 @@ export interface SimContext {
   readonly hourAt: (simS: number) => number;
   /** Peak-hour intensity 0…1 at a local hour (motion/congestion.ts), cached per step. */
   readonly peakAt: (hour: number) => number;
+  /** Departures per parked private vehicle per hour at a local hour (trips/demand.ts), remembered. */
+  readonly departureRate: (hour: number) => number;
+  /** Vehicle i's identity, drawn from its own stream (the same whenever it is drawn). */
+  readonly identityOf: (index: number, vehicleClass: VehicleClass, vehicleId: string) => VehicleIdentity;
   readonly dtS: number;
   readonly gpsNoiseM: number;
   readonly everySteps: number;

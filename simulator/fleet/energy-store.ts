@@ -11,13 +11,29 @@ const DIESEL_KG_PER_L = 0.832;
 const TANK_L: Record<VehicleClass, number> = { car: 50, light_truck: 80, ev: 0, van: 95, bus: 450, drayage: 900 };
 export const EV_BATTERY_WH = 65_000;
 const FUEL_LOW_PCT = 12;
+
+/** A class's tank: shared by its vehicles (three doubles per vehicle were ~50 B of boxed numbers). */
+interface Tank {
+  readonly tankKg: number;
+  readonly kgPerL: number;
+  readonly defTankL: number;
+}
+const TANKS = new Map<string, Tank>();
+function tankOf(vehicleClass: VehicleClass, isDiesel: boolean): Tank {
+  const key = `${vehicleClass}/${isDiesel}`;
+  let tank = TANKS.get(key);
+  if (!tank) {
+    const kgPerL = isDiesel ? DIESEL_KG_PER_L : GASOLINE_KG_PER_L;
+    tank = { kgPerL, tankKg: TANK_L[vehicleClass] * kgPerL, defTankL: vehicleClass === 'bus' ? 40 : 87 };
+    TANKS.set(key, tank);
+  }
+  return tank;
+}
 const SOC_LOW_PCT = 20;
 const DEF_LOW_PCT = 10;
 
 export class EnergyStore {
-  private readonly tankKg: number;
-  private readonly kgPerL: number;
-  private readonly defTankL: number;
+  private readonly tank: Tank;
   private fuelLowSent = false;
   private socLowSent = false;
   private defLowSent = false;
@@ -31,10 +47,8 @@ export class EnergyStore {
     private readonly isDiesel: boolean,
     rng: Rng,
   ) {
-    this.kgPerL = isDiesel ? DIESEL_KG_PER_L : GASOLINE_KG_PER_L;
-    this.tankKg = TANK_L[vehicleClass] * this.kgPerL;
-    this.defTankL = vehicleClass === 'bus' ? 40 : 87;
-    st.fuelKg[slot] = this.tankKg * rng.range(0.08, 1);
+    this.tank = tankOf(vehicleClass, isDiesel);
+    st.fuelKg[slot] = this.tank.tankKg * rng.range(0.08, 1);
     st.socWh[slot] = EV_BATTERY_WH * rng.range(0.12, 0.95);
     st.defPct[slot] = isDiesel ? rng.range(6, 100) : 0;
   }
@@ -49,7 +63,7 @@ export class EnergyStore {
     return (this.st.socWh[this.slot] / EV_BATTERY_WH) * 100;
   }
   fuelPct(): number {
-    return (this.st.fuelKg[this.slot] / this.tankKg) * 100;
+    return (this.st.fuelKg[this.slot] / this.tank.tankKg) * 100;
   }
   defPct(): number {
     return this.st.defPct[this.slot];
@@ -61,7 +75,7 @@ export class EnergyStore {
     const i = this.slot;
     if (this.isEv) st.socWh[i] = Math.max(0, Math.min(EV_BATTERY_WH, st.socWh[i] - e.energy_wh));
     else st.fuelKg[i] = Math.max(0, st.fuelKg[i] - e.fuel_g / 1000);
-    if (this.isDiesel) st.defPct[i] = Math.max(0, st.defPct[i] - (e.fuel_g * 0.03 * 100) / (1.09 * 1000 * this.defTankL));
+    if (this.isDiesel) st.defPct[i] = Math.max(0, st.defPct[i] - (e.fuel_g * 0.03 * 100) / (1.09 * 1000 * this.tank.defTankL));
   }
 
   /** Raises each low-level alert once until refilled (recharged). */
@@ -90,14 +104,14 @@ export class EnergyStore {
 
   /** Fills the tank; returns the litres added. */
   refill(): number {
-    const liters = (this.tankKg - this.st.fuelKg[this.slot]) / this.kgPerL;
-    this.st.fuelKg[this.slot] = this.tankKg;
+    const liters = (this.tank.tankKg - this.st.fuelKg[this.slot]) / this.tank.kgPerL;
+    this.st.fuelKg[this.slot] = this.tank.tankKg;
     this.fuelLowSent = false;
     return liters;
   }
 
   refillDef(): number {
-    const liters = ((100 - this.defPct()) / 100) * this.defTankL;
+    const liters = ((100 - this.defPct()) / 100) * this.tank.defTankL;
     this.st.defPct[this.slot] = 100;
     this.defLowSent = false;
     return liters;

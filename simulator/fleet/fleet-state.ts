@@ -5,7 +5,7 @@
 import { type IntervalEmissions, zeroEmissions } from '../emissions/index.js';
 import { DIAGNOSTICS_NUMBERS } from '../events/diagnostics.js';
 import { PROFILE_NUMBERS } from '../motion/driver-profile.js';
-import { type MotionLimits, type MotionResult, newMotionResult } from '../motion/follower.js';
+import { type Kinematics, type MotionLimits, type MotionResult, newMotionResult } from '../motion/follower.js';
 import { Outbox } from '../telemetry/outbox.js';
 import { TRIP_NUMBERS } from './trip-ledger.js';
 
@@ -13,7 +13,7 @@ export const PARKED = 0;
 export const DRIVING = 1;
 export const DWELL = 2;
 
-export class FleetState {
+export class FleetState implements Kinematics {
   /** Simulated seconds since the start: the step being run (the same for every vehicle). */
   now = 0;
   /** Where the vehicles' events go; the runner drains it after each vehicle step (and may replace it). */
@@ -30,6 +30,10 @@ export class FleetState {
   /** Steps run with the vehicle awake (telemetry every `everySteps` of them). */
   readonly steps: Int32Array;
   readonly speedMps: Float64Array;
+  /** The motion model's distance along the route, speed and acceleration while driving (Kinematics). */
+  readonly s: Float64Array;
+  readonly v: Float64Array;
+  readonly a: Float64Array;
   readonly odometerKm: Float64Array;
   /** Position in the graph's metric plane, and heading in degrees. */
   readonly x: Float64Array;
@@ -65,6 +69,9 @@ export class FleetState {
     this.seq = new Int32Array(size);
     this.steps = new Int32Array(size);
     this.speedMps = new Float64Array(size);
+    this.s = new Float64Array(size);
+    this.v = new Float64Array(size);
+    this.a = new Float64Array(size);
     this.odometerKm = new Float64Array(size);
     this.x = new Float64Array(size);
     this.y = new Float64Array(size);

@@ -7,7 +7,7 @@ import { createRng } from '../../common/rng.js';
 import type { Scenario } from '../scenario.js';
 import { assignClasses } from './class-mix.js';
 import type { SimContext } from './context.js';
-import { createIdentityDrawer, type VehicleIdentity } from './identity.js';
+import type { VehicleIdentity } from './identity.js';
 import { belongsTo, type WorkerSlice } from './partition.js';
 import { FleetState } from './fleet-state.js';
 import { Vehicle } from './vehicle.js';
@@ -32,10 +32,9 @@ export function buildFleet(scenario: Scenario, ctx: SimContext, worker: WorkerSl
   let size = 0;
   for (let i = 0; i < classes.length; i++) if (belongsTo(i, worker)) size++;
   const state = new FleetState(size);
-  const drawIdentity = createIdentityDrawer(ctx.seed);
   for (let i = 0; i < classes.length; i++) {
     if (!belongsTo(i, worker)) continue;
-    vehicles.push(new Vehicle(i, drawIdentity(i, classes[i]), classes[i], ctx, createRng(ctx.seed, i + 1), fences, state, vehicles.length));
+    vehicles.push(new Vehicle(i, classes[i], ctx, createRng(ctx.seed, i + 1), fences, state, vehicles.length));
   }
   return { vehicles, state };
 }

@@ -41,10 +41,10 @@ export function flat(s: string): string {
  * Draws identities with faker's generators over an sfc32 stream keyed by (seed, index): re-seeding
  * faker's own Mersenne Twister per vehicle cost about 80 % of building a fleet.
  */
-export function createIdentityDrawer(seed: number): (index: number, vehicleClass: VehicleClass) => VehicleIdentity {
+export function createIdentityDrawer(seed: number): (index: number, vehicleClass: VehicleClass, vehicleId?: string) => VehicleIdentity {
   let rng = createRng(seed, 0);
   const faker = new Faker({ locale: [en_US, en], randomizer: { next: () => rng.next(), seed: () => undefined } });
-  return (index, vehicleClass) => {
+  return (index, vehicleClass, vehicleId = vehicleIdOf(index)) => {
     rng = createRng(seed, -1 - index); // vehicles' own streams are 1, 2, …
     const [make, model] = faker.helpers.arrayElement(MODELS[vehicleClass]);
     const digit = String(faker.number.int({ min: 1, max: 9 }));
@@ -53,7 +53,7 @@ export function createIdentityDrawer(seed: number): (index: number, vehicleClass
       ? `${digit}${faker.string.alpha({ length: 1, casing: 'upper' })}${faker.string.numeric(5)}`
       : `${digit}${faker.string.alpha({ length: 3, casing: 'upper' })}${faker.string.numeric(3)}`;
     return {
-      vehicle_id: vehicleIdOf(index),
+      vehicle_id: vehicleId,
       vin: flat(faker.vehicle.vin()),
       make,
       model,

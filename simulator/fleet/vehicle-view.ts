@@ -7,6 +7,7 @@ import type { VehicleIdentity } from './identity.js';
 
 export interface VehicleView {
   readonly index: number;
+  readonly vehicleId: string;
   readonly identity: VehicleIdentity;
   readonly vehicleClass: VehicleClass;
   readonly isEv: boolean;
@@ -20,7 +21,9 @@ export interface VehicleView {
   readonly speedMps: number;
   /** Position as sent (6 decimals). */
   here(): { lat: number; lon: number };
-  truePosition(): { lat: number; lon: number };
+  /** True position (no GPS noise) in the graph's metric plane (roads/geo.ts). */
+  readonly x: number;
+  readonly y: number;
   roadName(): string | null;
   /** Metres left on the current route (0 when not driving). */
   remainingM(): number;

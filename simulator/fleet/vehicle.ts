@@ -22,7 +22,7 @@ import { DriverHours, HOS_BREAK_DUE_S } from './driver-hours.js';
 import { EnergyStore } from './energy-store.js';
 import { DRIVING, DWELL, type FleetState, PARKED } from './fleet-state.js';
 import { IdleWatch } from './idle-watch.js';
-import type { VehicleIdentity } from './identity.js';
+import { type VehicleIdentity, vehicleIdOf } from './identity.js';
 import { TripLedger } from './trip-ledger.js';
 import { ACCEL_MPS2, CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, FUEL_LEVEL_PCT, HC_G, HEADING_DEG, LAT, LON, NOX_G, ODOMETER_KM, PM25_G, SOC_PCT, SPEED_KMH, SPEED_LIMIT_KMH } from '../telemetry/wire.js';
 import type { VehicleView } from './vehicle-view.js';
@@ -61,10 +61,11 @@ export class Vehicle implements VehicleView {
   private charge: ChargeSession | undefined;
   private plugged = false;
   private begun = false;
+  private drawn: VehicleIdentity | undefined;
+  readonly vehicleId: string;
 
   constructor(
     readonly index: number,
-    readonly identity: VehicleIdentity,
     vehicleClass: VehicleClass,
     readonly ctx: SimContext,
     private readonly rng: Rng,
@@ -73,6 +74,7 @@ export class Vehicle implements VehicleView {
     private readonly slot: number,
   ) {
     this.vehicleClass = vehicleClass;
+    this.vehicleId = vehicleIdOf(index);
     const cp = CLASS_PROFILES[vehicleClass];
     this.isEv = vehicleClass === 'ev';
     this.isDiesel = cp.isDiesel;
@@ -88,7 +90,7 @@ export class Vehicle implements VehicleView {
     st.odometerKm[slot] = rng.range(2000, 180_000) * (vehicleClass === 'drayage' || vehicleClass === 'bus' ? 3 : 1);
     this.energy = new EnergyStore(st, slot, vehicleClass, this.isEv, this.isDiesel, rng);
     this.hours = new DriverHours(vehicleClass === 'drayage' || vehicleClass === 'van' ? rng.range(0, HOS_BREAK_DUE_S) : 0);
-    this.trips = new TripLedger(identity.vehicle_id, st, slot);
+    this.trips = new TripLedger(this.vehicleId, st, slot);
     this.diagnostics = new Diagnostics({ vehicleClass, isEv: this.isEv, isDiesel: this.isDiesel, odometerKm: st.odometerKm[slot] }, rng, ctx.faultRate, st.diagnostics, slot * DIAGNOSTICS_NUMBERS);
     this.plan = planFor(vehicleClass, index, ctx.places, rng);
     this.at = this.plan.start;
@@ -101,6 +103,14 @@ export class Vehicle implements VehicleView {
   }
 
   // ---- VehicleView: what detectors and plans read ------------------------------------------
+  /**
+   * Drawn on first use (a driver's login, a toll, `sim.vehicles`): drawing every vehicle's with faker
+   * was most of a fleet's build, and most private cars never need theirs.
+   */
+  get identity(): VehicleIdentity {
+    this.drawn ??= this.ctx.identityOf(this.index, this.vehicleClass, this.vehicleId);
+    return this.drawn;
+  }
   get home(): Anchor {
     return this.plan.start;
   }
@@ -119,14 +129,17 @@ export class Vehicle implements VehicleView {
   here(): { lat: number; lon: number } {
     return { lat: r6(latOf(this.st.y[this.slot])), lon: r6(lonOf(this.st.x[this.slot])) };
   }
-  truePosition(): { lat: number; lon: number } {
-    return { lat: latOf(this.st.y[this.slot]), lon: lonOf(this.st.x[this.slot]) };
+  get x(): number {
+    return this.st.x[this.slot];
+  }
+  get y(): number {
+    return this.st.y[this.slot];
   }
   roadName(): string | null {
     return this.follow ? this.ctx.graph.names[this.follow.route.segName[this.follow.seg]] : null;
   }
   remainingM(): number {
-    return this.follow ? this.follow.route.lengthM - this.follow.s : 0;
+    return this.follow ? this.follow.route.lengthM - this.st.s[this.slot] : 0;
   }
   socPct(): number {
     return this.energy.socPct();
@@ -142,7 +155,7 @@ export class Vehicle implements VehicleView {
   }
 
   emit(name: string, fields: Record<string, unknown> = {}): void {
-    this.st.out.event({ event_uuid: uuidFrom(this.rng), event_name: name, created_at: this.stamp(), vehicle_id: this.identity.vehicle_id, seq: ++this.st.seq[this.slot], ...fields });
+    this.st.out.event({ event_uuid: uuidFrom(this.rng), event_name: name, created_at: this.stamp(), vehicle_id: this.vehicleId, seq: ++this.st.seq[this.slot], ...fields });
   }
 
   private stamp(): number {
@@ -210,24 +223,26 @@ export class Vehicle implements VehicleView {
     lim.comfortDecelMps2 = drivers[p + COMFORT_DECEL_MPS2];
     lim.lateralAccelMps2 = drivers[p + LATERAL_ACCEL_MPS2];
     lim.runsAmber = drivers[p + RUNS_AMBER] === 1;
-    const m = stepMotion(f, lim, st.motion);
+    const m = stepMotion(f, st, lim, st.motion);
+    const fv = st.v[i];
+    const fa = st.a[i];
     const seg = f.seg;
     const segStart = route.s[seg];
     const segLen = route.s[seg + 1] - segStart;
-    const u = segLen > 0 ? Math.min(1, (f.s - segStart) / segLen) : 0;
+    const u = segLen > 0 ? Math.min(1, (st.s[i] - segStart) / segLen) : 0;
     st.x[i] = route.x[seg] + u * (route.x[seg + 1] - route.x[seg]);
     st.y[i] = route.y[seg] + u * (route.y[seg + 1] - route.y[seg]);
     st.heading[i] = route.segHeadingDeg[seg];
-    st.odometerKm[i] += (f.v + st.speedMps[i]) * 0.5 * ctx.dtS * 0.001;
-    st.speedMps[i] = f.v;
-    const speedKmh = f.v * KMH;
+    st.odometerKm[i] += (fv + st.speedMps[i]) * 0.5 * ctx.dtS * 0.001;
+    st.speedMps[i] = fv;
+    const speedKmh = fv * KMH;
     const limitKmh = m.limitMps * KMH;
-    this.behaviour.step(this, this.diagnostics, t, m, speedKmh, limitKmh, f.a);
+    this.behaviour.step(this, this.diagnostics, t, m, speedKmh, limitKmh, fa);
     this.road.step(this, t, seg, speedKmh, limitKmh, route.segKind[seg], ctx.graph.names[route.segName[seg]]);
-    this.hours.step(this, ctx.dtS, f.v);
+    this.hours.step(this, ctx.dtS, fv);
     this.trips.speed(speedKmh);
     const arrived = m.arrived; // read before the engine step: the motion scratch is shared
-    this.engineStep(t, f.v, f.a, limitKmh);
+    this.engineStep(t, fv, fa, limitKmh);
     if (arrived) this.arrive(t);
   }
 
@@ -248,13 +263,20 @@ export class Vehicle implements VehicleView {
     const st = this.st;
     const i = this.slot;
     const noise = this.ctx.gpsNoiseM;
-    const nx = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
-    const ny = noise > 0 ? clip(this.rng.normal(), 2.5) * noise : 0;
+    let nx = 0;
+    let ny = 0;
+    if (noise > 0) {
+      // Both offsets from one Box–Muller pair: two uniforms, one log and one sqrt per reading.
+      const r = Math.sqrt(-2 * Math.log(1 - this.rng.next()));
+      const angle = 2 * Math.PI * this.rng.next();
+      nx = clip(r * Math.cos(angle), 2.5) * noise;
+      ny = clip(r * Math.sin(angle), 2.5) * noise;
+    }
     const f = st.mode[i] === DRIVING ? this.follow : undefined;
     const r = st.out.reading;
     const n = r.n;
     n[CREATED_AT] = this.stamp();
-    r.vehicle_id = this.identity.vehicle_id;
+    r.vehicle_id = this.vehicleId;
     r.seq = ++st.seq[i];
     r.vehicle_class = this.vehicleClass;
     r.trip_id = this.trips.id;
@@ -298,8 +320,8 @@ export class Vehicle implements VehicleView {
   private startLeg(t: number, leg: Leg): void {
     this.leg = leg;
     const route = this.ctx.routes.route(this.at.node, leg.to.node);
-    if (route.points < 2) throw new Error(`${this.identity.vehicle_id}: empty route from ${this.at.name} to ${leg.to.name}`); // plans never pick the place they are at
-    this.follow = startFollowing(route);
+    if (route.points < 2) throw new Error(`${this.vehicleId}: empty route from ${this.at.name} to ${leg.to.name}`); // plans never pick the place they are at
+    this.follow = startFollowing(route, this.st, this.slot);
     this.st.mode[this.slot] = DRIVING;
     const tripId = this.trips.start(t, this.odometerKm);
     this.behaviour.resetTrip();

@@ -4,16 +4,23 @@
 import type { Route } from '../roads/route.js';
 import { AMBER, GREEN, RED, amberLeftS, signalPhase } from '../roads/signals.js';
 
+/** Where a vehicle is on its route. Its distance, speed and acceleration are in `Kinematics` (slot i). */
 export interface FollowerState {
   route: Route;
-  s: number;
+  /** The vehicle's slot in the kinematics arrays. */
+  readonly i: number;
   seg: number;
-  v: number;
-  a: number;
   /** Index into route.signalPoints of the next signal ahead. */
   nextSignal: number;
   /** The next signal has been committed to (entered on amber); cleared when crossed. */
   committed: boolean;
+}
+
+/** Distance along the route (m), speed (m/s) and acceleration (m/s²) of every vehicle, by slot. */
+export interface Kinematics {
+  readonly s: Float64Array;
+  readonly v: Float64Array;
+  readonly a: Float64Array;
 }
 
 export interface MotionLimits {
@@ -44,8 +51,12 @@ export interface MotionResult {
   limitMps: number;
 }
 
-export function startFollowing(route: Route): FollowerState {
-  return { route, s: 0, seg: 0, v: 0, a: 0, nextSignal: 0, committed: false };
+/** Starts slot i at the beginning of `route`, at rest. */
+export function startFollowing(route: Route, k: Kinematics, i: number): FollowerState {
+  k.s[i] = 0;
+  k.v[i] = 0;
+  k.a[i] = 0;
+  return { route, i, seg: 0, nextSignal: 0, committed: false };
 }
 
 export function newMotionResult(): MotionResult {
@@ -55,10 +66,11 @@ export function newMotionResult(): MotionResult {
 const STOP_LINE_M = 2;
 
 /** Advances one step and fills `result` (reused by the caller: no allocation per step). */
-export function stepMotion(st: FollowerState, m: MotionLimits, result: MotionResult): MotionResult {
+export function stepMotion(st: FollowerState, k: Kinematics, m: MotionLimits, result: MotionResult): MotionResult {
   const r = st.route;
   const dt = m.dtS;
-  const v = st.v;
+  const v = k.v[st.i];
+  let s = k.s[st.i];
   const b = Math.min(m.comfortDecelMps2, m.maxDecelMps2);
   const factor = m.speedFactor;
   const limit = r.segSpeedMps[st.seg];
@@ -67,14 +79,14 @@ export function stepMotion(st: FollowerState, m: MotionLimits, result: MotionRes
   let vAllowed = Infinity;
   const horizon = (v * v) / (2 * b) + 40;
   const last = r.points - 1;
-  for (let i = st.seg + 1; i < last && r.s[i] - st.s <= horizon; i++) {
-    const d = r.s[i] - st.s;
+  for (let i = st.seg + 1; i < last && r.s[i] - s <= horizon; i++) {
+    const d = r.s[i] - s;
     const vl = Math.min(r.segSpeedMps[i] * factor, m.capMps);
     if (vl < vDesired) vAllowed = Math.min(vAllowed, Math.sqrt(vl * vl + 2 * b * d));
     const R = r.turnRadiusM[i];
     if (R !== Infinity) vAllowed = Math.min(vAllowed, Math.sqrt(m.lateralAccelMps2 * R + 2 * b * d));
   }
-  const dEnd = r.lengthM - st.s;
+  const dEnd = r.lengthM - s;
   if (dEnd <= horizon) vAllowed = Math.min(vAllowed, stopSpeed(v, dEnd - 0.5, b, dt));
 
   result.ranRed = false;
@@ -86,7 +98,7 @@ export function stepMotion(st: FollowerState, m: MotionLimits, result: MotionRes
   if (st.nextSignal < r.signalPoints.length) {
     const sp = r.signalPoints[st.nextSignal];
     signalNode = r.node[sp];
-    const d = r.s[sp] - st.s - STOP_LINE_M;
+    const d = r.s[sp] - s - STOP_LINE_M;
     if (!st.committed && d <= horizon + 10) {
       const phase = signalPhase(signalNode, m.simTimeS);
       if (phase !== GREEN) {
@@ -122,12 +134,13 @@ export function stepMotion(st: FollowerState, m: MotionLimits, result: MotionRes
     ds = stopAt;
     vNew = 0;
   }
-  if (st.s + ds > r.lengthM) ds = r.lengthM - st.s;
-  st.a = (vNew - v) / dt;
-  st.v = vNew;
-  st.s += ds;
+  if (s + ds > r.lengthM) ds = r.lengthM - s;
+  s += ds;
+  k.a[st.i] = (vNew - v) / dt;
+  k.v[st.i] = vNew;
+  k.s[st.i] = s;
   if (stopAt !== Infinity && vNew === 0 && v > 0) result.stoppedAtSignal = true;
-  while (st.seg < last - 1 && st.s >= r.s[st.seg + 1]) {
+  while (st.seg < last - 1 && s >= r.s[st.seg + 1]) {
     st.seg++;
     const R = r.turnRadiusM[st.seg];
     if (R !== Infinity) result.lateralAccelMps2 = Math.max(result.lateralAccelMps2, (vNew * vNew) / R);
@@ -137,7 +150,7 @@ export function stepMotion(st: FollowerState, m: MotionLimits, result: MotionRes
       st.committed = false;
     }
   }
-  result.arrived = st.s >= r.lengthM - 0.5 && vNew < 0.5;
+  result.arrived = s >= r.lengthM - 0.5 && vNew < 0.5;
   result.limitMps = r.segSpeedMps[st.seg];
   return result;
 }

@@ -114,14 +114,14 @@ describe('Limiter adaptation', () => {
     expect(before).toBeLessThan(0.12);
     limiter.answered(0.1, now - 10, now);
     expect(limiter.factor).toBeCloseTo(before * 0.8, 2);
-    // Plateau: for recoverySeconds (2 s with this jitter draw) it stays at 80 % of the throttled rate.
-    drive(limiter, now, now + 2_000);
+    // Plateau: for recoverySeconds (4 s with this jitter draw) it stays at 80 % of the throttled rate.
+    drive(limiter, now, now + 4_000);
     expect(limiter.factor).toBeCloseTo(before * 0.8, 3);
-    // Slow probe: its first second adds about 0.1 % of the shard (2 % for a fleet of 20).
-    drive(limiter, now + 2_000, now + 3_000);
+    // Slow probe: its first second adds about 0.05 % of the shard (1 % for a fleet of 20).
+    drive(limiter, now + 4_000, now + 5_000);
     expect(limiter.factor - before * 0.8).toBeLessThan(0.0015);
     // Still clean 15 s later: the probe accelerated (the fleet left), well past the old rate.
-    drive(limiter, now + 3_000, now + 18_000);
+    drive(limiter, now + 5_000, now + 20_000);
     expect(limiter.factor).toBeGreaterThan(before * 2);
   });
 
@@ -134,14 +134,30 @@ describe('Limiter adaptation', () => {
     expect(before).toBeGreaterThan(0.08);
     limiter.answered(1, now - 10, now);
     expect(limiter.factor).toBeCloseTo(before * 0.5, 2);
-    // The hold (2 s with this jitter draw), then 2 s of clean answers: above 80 % of the old rate.
-    drive(limiter, now, now + 4_000);
+    // The hold (4 s with this jitter draw), then 2 s of clean answers: above 80 % of the old rate.
+    drive(limiter, now, now + 6_000);
     expect(limiter.factor).toBeGreaterThan(0.8 * before);
     expect(limiter.factor).toBeLessThan(before);
     // Near the old rate only the slow probe is left: its next second adds under 5 % of that rate.
     const near = limiter.factor;
-    drive(limiter, now + 4_000, now + 5_000);
+    drive(limiter, now + 6_000, now + 7_000);
     expect(limiter.factor - near).toBeLessThan(0.05 * before);
+  });
+
+  it('a first throttle long after the pace stopped growing (the producer had all it wanted while its peers were cut) halves and holds, with no climb back', () => {
+    const limiter = shard();
+    // 5 % of a shard for 5 s, every answer clean: slow start, held back by demand, not by the pace.
+    for (let t = 0; t < 5_000; t += 100) {
+      limiter.tryTake(RECORD * 5, t);
+      limiter.answered(0, t, t + 20);
+    }
+    const before = limiter.measuredFactor(5_000);
+    expect(before).toBeGreaterThan(0.04);
+    limiter.answered(1, 4_990, 5_000);
+    expect(limiter.factor).toBeCloseTo(before / 2, 2);
+    // The hold (4 s with this jitter draw), then 2 s of the slow probe: still near half, not back near `before`.
+    drive(limiter, 5_000, 11_000);
+    expect(limiter.factor).toBeLessThan(0.6 * before);
   });
 
   it('a throttle before any clean answer (the shard already full) keeps slow start: alone, the producer has the whole shard 3 s later', () => {
@@ -165,6 +181,35 @@ describe('Limiter adaptation', () => {
     expect(limiter.factor).toBe(0.02);
     drive(limiter, 8_000, 28_000, { rttMs: 1_000, recordBytes: 51_200 });
     expect(limiter.factor).toBeGreaterThanOrEqual(0.05);
+  });
+
+  it('fair AIMD: a throttle halves the pace and holds it, then producers at unequal paces probe by the same absolute rate', () => {
+    // Two producers with all the demand they want, out of slow start at different paces.
+    const big = shard();
+    const small = shard();
+    drive(big, 0, 1_000);
+    big.answered(1, 990, 1_000);
+    drive(small, 0, 500);
+    small.answered(1, 490, 500);
+    drive(big, 1_000, 8_000);
+    drive(small, 500, 8_000);
+    expect(big.factor).toBeGreaterThan(1.5 * small.factor);
+    // Both throttled at 8 s (the shard was full): each pace halves and holds (4 s with this draw).
+    const before = [big.factor, small.factor];
+    big.answered(1, 7_990, 8_000);
+    small.answered(1, 7_990, 8_000);
+    const cut = [big.factor, small.factor];
+    expect(cut[0]).toBeCloseTo(before[0] / 2, 2);
+    expect(cut[1]).toBeCloseTo(before[1] / 2, 2);
+    drive(big, 8_000, 11_900);
+    drive(small, 8_000, 11_900);
+    expect([big.factor, small.factor]).toEqual(cut);
+    // Then each probe adds the same absolute rate, whatever the pace: the gap the cut halved is
+    // not widened again (a probe proportional to the pace would keep the ratio).
+    drive(big, 11_900, 18_000);
+    drive(small, 11_900, 18_000);
+    expect(big.factor - cut[0]).toBeGreaterThan(0.001);
+    expect(big.factor - cut[0]).toBeCloseTo(small.factor - cut[1], 4);
   });
 
   it('jitter comes from the injected RNG: different draws desynchronize, the same draws repeat', () => {
