@@ -2,7 +2,7 @@
 // PutRecords requests, and reading their answers (throttles to the limiter, wrong shards re-sent).
 import { PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { classifyCode, classifyRequestError, isThrottle, type ErrorInfo } from '../common/aws-errors.js';
-import { parseExplicitHashKey } from '../common/hash-key.js';
+import { hashKeyOf, parseExplicitHashKey } from '../common/hash-key.js';
 import { ShardAggregator, keyEntry, type KeyEntry } from './aggregator.js';
 import { decodeAggregated, utf8Size, writeDigest, type SealedAggregate } from './codec.js';
 import type { Collector, CollectorLimits } from './collector.js';
@@ -347,18 +347,41 @@ export class KinesisTransport implements Transport<PutResult> {
       }
       const shardId = r.ShardId ?? kr.shardId;
       if (shardId !== kr.shardId) {
-        this.shardMap.invalidate();
+        this.shardMap.invalidate(!this.shardMap.shards().some((s) => s.shardId === shardId));
         if (kr.aggregated) {
-          // KCL consumers would drop user records outside that shard's range: send them again.
-          this.context.stats.error(kr.shardId, 'WrongShard');
-          const message = `WrongShard: an aggregated record predicted for ${kr.shardId} landed on ${shardId}; the stream was resharded, so its user records are sent again`;
-          for (const part of this.split(kr)) settlement.failed(part, { code: 'WrongShard', message, kind: 'retryable', retryable: true });
+          this.wrongShard(kr, shardId, r.SequenceNumber ?? '', settlement);
           continue;
         }
       }
       this.acknowledge(kr, shardId, r.SequenceNumber ?? '', settlement);
     }
     for (const [shardId, s] of perShard) this.limiter.forShard(shardId, sentAt).answered(s.throttled / s.sent, sentAt, now);
+  }
+
+  /**
+   * An aggregate landed on another shard than predicted (the stream was resharded). KCL consumers
+   * drop user records outside the shard they read, so those are sent again; the ones inside the
+   * landing shard's range (once the map knows it) are acknowledged, which spares them a duplicate.
+   */
+  private wrongShard(kr: KinesisBatchItem, shardId: string, sequenceNumber: string, settlement: Settlement<PutResult>): void {
+    this.context.stats.error(kr.shardId, 'WrongShard');
+    const landed = this.shardMap.shards().find((s) => s.shardId === shardId);
+    const message = `WrongShard: an aggregated record predicted for ${kr.shardId} landed on ${shardId}; the stream was resharded, so its user records outside ${shardId} are sent again`;
+    const parts = this.split(kr);
+    let kept = 0;
+    let keptBytes = 0;
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      const hashKey = part.hashKey ?? this.keys.get(part.partitionKey)?.hashKey ?? hashKeyOf(part.partitionKey);
+      if (landed !== undefined && hashKey >= landed.startingHashKey && hashKey <= landed.endingHashKey) {
+        kept++;
+        keptBytes += part.dataBytes;
+        settlement.acked(part, (_j, attempts) => ({ shardId, sequenceNumber, subSequenceNumber: i, attempts }));
+      } else {
+        settlement.failed(part, { code: 'WrongShard', message, kind: 'retryable', retryable: true });
+      }
+    }
+    if (kept > 0) this.context.stats.put(shardId, kept, keptBytes, kr.bytes);
   }
 
   private acknowledge(kr: KinesisBatchItem, shardId: string, sequenceNumber: string, settlement: Settlement<PutResult>): void {

@@ -22,8 +22,11 @@ export interface ShardPredictor {
   predict(partitionKey: string): Prediction;
   /** The open shard owning a hash key; undefined in a gap (a map caught mid-reshard). */
   shardFor(hashKey: bigint): Shard | undefined;
-  /** A record landed where the map did not expect, or a reshard happened: reload soon. */
-  invalidate(): void;
+  /**
+   * A record landed where the map did not expect, or a reshard happened: reload soon. `stale`: the
+   * map is known to be out of date (a record landed on a shard it does not list), so reload sooner.
+   */
+  invalidate(stale?: boolean): void;
   shards(): readonly Shard[];
 }
 
@@ -43,12 +46,17 @@ interface CacheEntry extends Prediction {
   version: number;
 }
 
+/** Reload floor while the map is known to be stale (ListShards allows 1000 calls/s per stream). */
+const STALE_REFRESH_MS = 100;
+
 export class ShardMap implements ShardPredictor {
   private open: Shard[] = [];
   private readonly cache = new Map<string, CacheEntry>();
   private loading: Promise<void> | undefined;
   private lastLoadAt = -Infinity;
-  private pendingInvalidate = false;
+  /** When the scheduled reload runs (Infinity: none scheduled). */
+  private pendingAt = Infinity;
+  private pendingTimer: unknown;
   loaded = false;
   /** Increases whenever the map changes, so cached predictions can be checked. */
   version = 0;
@@ -71,14 +79,20 @@ export class ShardMap implements ShardPredictor {
     return this.loading;
   }
 
-  invalidate(): void {
-    const wait = this.lastLoadAt + (this.options.minRefreshIntervalMs ?? 1000) - this.options.clock.now();
+  invalidate(stale = false): void {
+    // A reshard splits shards one after another, so a map read mid-reshard goes stale again soon;
+    // while records land on shards it does not list, waiting a full interval re-sends all of them.
+    const interval = this.options.minRefreshIntervalMs ?? 1000;
+    const wait = this.lastLoadAt + (stale ? Math.min(interval, STALE_REFRESH_MS) : interval) - this.options.clock.now();
+    const now = this.options.clock.now();
     if (wait <= 0) {
       this.refresh().catch((error: unknown) => this.options.onError?.(error));
-    } else if (!this.pendingInvalidate) {
-      this.pendingInvalidate = true;
-      this.options.scheduler.setTimeout(() => {
-        this.pendingInvalidate = false;
+    } else if (now + wait < this.pendingAt) {
+      if (this.pendingTimer !== undefined) this.options.scheduler.clearTimeout(this.pendingTimer);
+      this.pendingAt = now + wait;
+      this.pendingTimer = this.options.scheduler.setTimeout(() => {
+        this.pendingAt = Infinity;
+        this.pendingTimer = undefined;
         this.refresh().catch((error: unknown) => this.options.onError?.(error));
       }, wait);
     }

@@ -2,16 +2,16 @@
 import { createLocalHour, parseLocalStart } from './clock.js';
 import type { EventSink } from './events/event.js';
 import type { SimContext } from './fleet/context.js';
-import { buildFleet, infoOf, type VehicleInfo } from './fleet/fleet.js';
+import { buildFleet, infosOf, type VehicleInfo } from './fleet/fleet.js';
 import { createIdentityDrawer } from './fleet/identity.js';
 import { checkWorker, type WorkerSlice } from './fleet/partition.js';
 import { createPeakIntensity } from './motion/congestion.js';
+import { rememberLast } from './remember-last.js';
 import { loadRoadGraph } from './roads/graph.js';
 import { createRouteBook, type RouteBook } from './roads/route.js';
 import { createRouter } from './roads/router.js';
 import { runFleet, type RunOptions, type RunSummary } from './runner.js';
 import { type Scenario, ScenarioSchema } from './scenario.js';
-import { createDepartureRates } from './trips/demand.js';
 import { placesOf } from './trips/places.js';
 
 export { bundledScenarios, loadScenario, resolveScenario, ScenarioSchema, type BundledScenario, type Scenario, type ScenarioInput } from './scenario.js';
@@ -48,19 +48,6 @@ function sharedRoutes(): RouteBook {
   return routes;
 }
 
-/** f, remembering its last answer: every driving vehicle asks for the hour of the same step. */
-function rememberLast(f: (x: number) => number): (x: number) => number {
-  let lastX = NaN;
-  let last = 0;
-  return (x) => {
-    if (x !== lastX) {
-      lastX = x;
-      last = f(x);
-    }
-    return last;
-  };
-}
-
 export function createSimulation(scenario: Scenario, options: SimulationOptions = {}): Simulation {
   const sc = ScenarioSchema.parse(scenario); // also fills defaults for hand-built objects
   const seed = options.seed ?? sc.seed;
@@ -77,7 +64,6 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
     epochStartMs,
     hourAt: rememberLast((s) => localHour(epochStartMs + s * 1000)),
     peakAt: createPeakIntensity(),
-    departureRate: createDepartureRates(),
     identityOf: createIdentityDrawer(seed),
     dtS: sc.stepS,
     gpsNoiseM: sc.telemetry.gpsNoiseM,
@@ -95,7 +81,7 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
     worker,
     // Built when asked for: 100k info objects held for the whole run were ~100 B per vehicle.
     get vehicles() {
-      infos ??= fleet.vehicles.map(infoOf);
+      infos ??= infosOf(fleet.vehicles, seed);
       return infos;
     },
     async run(sink, opts) {

@@ -15,8 +15,6 @@ export interface SimContext {
   readonly hourAt: (simS: number) => number;
   /** Peak-hour intensity 0…1 at a local hour (motion/congestion.ts), cached per step. */
   readonly peakAt: (hour: number) => number;
-  /** Departures per parked private vehicle per hour at a local hour (trips/demand.ts), remembered. */
-  readonly departureRate: (hour: number) => number;
   /** Vehicle i's identity, drawn from its own stream (the same whenever it is drawn). */
   readonly identityOf: (index: number, vehicleClass: VehicleClass, vehicleId: string) => VehicleIdentity;
   readonly dtS: number;

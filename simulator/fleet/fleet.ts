@@ -7,12 +7,12 @@ import { createRng } from '../../common/rng.js';
 import type { Scenario } from '../scenario.js';
 import { assignClasses } from './class-mix.js';
 import type { SimContext } from './context.js';
-import type { VehicleIdentity } from './identity.js';
+import { createDetailsDrawer, type VehicleDetails, type VehicleIdentity } from './identity.js';
 import { belongsTo, type WorkerSlice } from './partition.js';
 import { FleetState } from './fleet-state.js';
 import { Vehicle } from './vehicle.js';
 
-export interface VehicleInfo extends VehicleIdentity {
+export interface VehicleInfo extends VehicleIdentity, VehicleDetails {
   index: number;
   vehicle_class: VehicleClass;
   home: string;
@@ -39,6 +39,12 @@ export function buildFleet(scenario: Scenario, ctx: SimContext, worker: WorkerSl
   return { vehicles, state };
 }
 
-export function infoOf(v: Vehicle): VehicleInfo {
-  return { index: v.index, ...v.identity, vehicle_class: v.vehicleClass, home: v.home.name, home_neighbourhood: v.home.neighbourhood };
+/** The vehicle list (`sim.vehicles`): identity and details, class and home. */
+export function infosOf(vehicles: readonly Vehicle[], seed: number): VehicleInfo[] {
+  const detailsOf = createDetailsDrawer(seed);
+  return vehicles.map((v) => {
+    const { vehicle_id, plate, driver_id } = v.identity;
+    const { vin, make, model, model_year } = detailsOf(v.index, v.vehicleClass);
+    return { index: v.index, vehicle_id, vin, make, model, model_year, plate, driver_id, vehicle_class: v.vehicleClass, home: v.home.name, home_neighbourhood: v.home.neighbourhood };
+  });
 }

@@ -1,17 +1,22 @@
-// Stable identity per vehicle from seeded faker: a stream keyed by (seed, index) makes a vehicle's
-// identity independent of fleet size and worker split.
+// Stable identity per vehicle from its own random streams keyed by (seed, index), so a vehicle's
+// identity does not depend on fleet size, worker split or when it is drawn.
 import { Faker, en, en_US } from '@faker-js/faker';
-import { createRng } from '../../common/rng.js';
+import { createRng, type Rng } from '../../common/rng.js';
 import type { VehicleClass } from '../emissions/index.js';
 
+/** What the event stream carries: the id, the plate (toll transponders) and the driver (logins). */
 export interface VehicleIdentity {
   vehicle_id: string;
+  plate: string;
+  driver_id: string;
+}
+
+/** What only the vehicle list shows (`sim.vehicles`). */
+export interface VehicleDetails {
   vin: string;
   make: string;
   model: string;
   model_year: number;
-  plate: string;
-  driver_id: string;
 }
 
 const MODELS: Record<VehicleClass, readonly (readonly [string, string])[]> = {
@@ -37,29 +42,40 @@ export function flat(s: string): string {
   return Buffer.from(s, 'latin1').toString('latin1');
 }
 
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const DIGITS = '0123456789';
+const ALPHANUMERIC = UPPER + DIGITS;
+/** Stream of vehicle i's details: far from its own (1, 2, …) and its identity's (−1, −2, …). */
+const DETAILS_STREAM = -(2 ** 30);
+
+/** n characters of `alphabet`, uniformly, as one flat string. */
+function charsOf(rng: Rng, alphabet: string, n: number): string {
+  const codes: number[] = [];
+  for (let i = 0; i < n; i++) codes.push(alphabet.charCodeAt(rng.int(alphabet.length)));
+  return String.fromCharCode(...codes);
+}
+
 /**
- * Draws identities with faker's generators over an sfc32 stream keyed by (seed, index): re-seeding
- * faker's own Mersenne Twister per vehicle cost about 80 % of building a fleet.
+ * Draws identities from the stream (seed, −1 − index). Plates and driver ids are drawn directly:
+ * faker's string helpers took ~10 µs per identity, and a fleet draws 100k of them while it starts.
  */
 export function createIdentityDrawer(seed: number): (index: number, vehicleClass: VehicleClass, vehicleId?: string) => VehicleIdentity {
+  return (index, vehicleClass, vehicleId = vehicleIdOf(index)) => {
+    const rng = createRng(seed, -1 - index); // vehicles' own streams are 1, 2, …
+    const digit = charsOf(rng, '123456789', 1);
+    // California formats: passenger 1ABC234, commercial 1A23456.
+    const plate = COMMERCIAL.has(vehicleClass) ? flat(digit + charsOf(rng, UPPER, 1) + charsOf(rng, DIGITS, 5)) : flat(digit + charsOf(rng, UPPER, 3) + charsOf(rng, DIGITS, 3));
+    return { vehicle_id: vehicleId, plate, driver_id: flat(`DRV-${charsOf(rng, ALPHANUMERIC, 8)}`) };
+  };
+}
+
+/** Make, model, year and a VIN (with its check digit) by faker, for the vehicle list only. */
+export function createDetailsDrawer(seed: number): (index: number, vehicleClass: VehicleClass) => VehicleDetails {
   let rng = createRng(seed, 0);
   const faker = new Faker({ locale: [en_US, en], randomizer: { next: () => rng.next(), seed: () => undefined } });
-  return (index, vehicleClass, vehicleId = vehicleIdOf(index)) => {
-    rng = createRng(seed, -1 - index); // vehicles' own streams are 1, 2, …
+  return (index, vehicleClass) => {
+    rng = createRng(seed, DETAILS_STREAM - index);
     const [make, model] = faker.helpers.arrayElement(MODELS[vehicleClass]);
-    const digit = String(faker.number.int({ min: 1, max: 9 }));
-    // California formats: passenger 1ABC234, commercial 1A23456.
-    const plate = COMMERCIAL.has(vehicleClass)
-      ? `${digit}${faker.string.alpha({ length: 1, casing: 'upper' })}${faker.string.numeric(5)}`
-      : `${digit}${faker.string.alpha({ length: 3, casing: 'upper' })}${faker.string.numeric(3)}`;
-    return {
-      vehicle_id: vehicleId,
-      vin: flat(faker.vehicle.vin()),
-      make,
-      model,
-      model_year: faker.number.int({ min: vehicleClass === 'ev' ? 2018 : 2010, max: 2026 }),
-      plate: flat(plate),
-      driver_id: flat(`DRV-${faker.string.alphanumeric({ length: 8, casing: 'upper' })}`),
-    };
+    return { vin: faker.vehicle.vin(), make, model, model_year: faker.number.int({ min: vehicleClass === 'ev' ? 2018 : 2010, max: 2026 }) };
   };
 }

@@ -1,21 +1,11 @@
 // Time-of-day congestion: the fraction of the free-flow speed traffic allows, by local hour and road.
 // Peaks follow SANDAG's usual commute pattern (AM 7–9, PM 16–18:30); freeways suffer most.
 import { isFreewayKind } from '../roads/graph.js';
+import { rememberLast } from '../remember-last.js';
 
-/**
- * 0 (free flow) … 1 (peak of the peak) at local hour h, remembering the last answer: every driving
- * vehicle asks for the same hour within a step (three exp saved per vehicle).
- */
+/** 0 (free flow) … 1 (peak of the peak) at local hour h, remembering the last answer (motion asks per vehicle). */
 export function createPeakIntensity(): (h: number) => number {
-  let lastHour = NaN;
-  let lastPeak = 0;
-  return (h) => {
-    if (h !== lastHour) {
-      lastHour = h;
-      lastPeak = peakIntensity(h);
-    }
-    return lastPeak;
-  };
+  return rememberLast(peakIntensity);
 }
 
 export function peakIntensity(h: number): number {

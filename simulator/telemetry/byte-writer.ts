@@ -10,6 +10,7 @@ const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 /** Byte b as its two hex characters, as a little-endian 16-bit store. */
 const HEX2 = Uint16Array.from({ length: 256 }, (_, b) => HEX[b >> 4] | (HEX[b & 15] << 8));
 const SCALE = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
+const INVERSE = SCALE.map((s) => 1 / s);
 // Fast path below these (per decimals): the whole part fits int32, and n = round(x·10^d) has ≤ 15
 // digits, so its decimal is the shortest text of n / 10^d (what JSON.stringify prints).
 const FAST_LIMIT = SCALE.map((s) => Math.min(1e15, 2 ** 31 * s));
@@ -133,9 +134,18 @@ export class ByteWriter {
       this.pos = p + 1;
       return;
     }
-    const whole = Math.floor(n / scale);
+    // n / scale by a multiply (a double divide is ~4× slower); the exact remainder corrects it.
+    let whole = Math.floor(n * INVERSE[decimals]);
+    let rest = n - whole * scale; // exact: integers below 2^53
+    if (rest < 0) {
+      whole--;
+      rest += scale;
+    } else if (rest >= scale) {
+      whole++;
+      rest -= scale;
+    }
     let w = whole | 0;
-    let frac = (n - whole * scale) | 0; // < 10^6
+    let frac = rest | 0; // < 10^6
     let places = 0;
     if (frac !== 0) {
       places = decimals;

@@ -46,6 +46,6 @@ export class PrivatePlan implements Plan {
   }
 
   private departIn(v: VehicleView, t: number): number {
-    return nextDepartureDelayS((s) => v.ctx.hourAt(t + s), this.rng, v.ctx.tripRate, v.ctx.departureRate);
+    return nextDepartureDelayS((s) => v.ctx.hourAt(t + s), this.rng, v.ctx.tripRate);
   }
 }

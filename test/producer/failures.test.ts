@@ -3,7 +3,7 @@
 import { ListShardsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../producer/index.js';
-import { KinesisProducer, ProducerError, ShardMap, deaggregate, isAggregated, type KinesisProducerOptions, type PutResult } from '../../producer/index.js';
+import { KinesisProducer, ProducerError, ShardMap, deaggregate, hashKeyOf, isAggregated, type KinesisProducerOptions, type PutResult } from '../../producer/index.js';
 import { ManualTime, settle } from './manual-time.js';
 import { ScriptedKinesis, evenShards } from './scripted-kinesis.js';
 
@@ -145,6 +145,40 @@ describe('KinesisProducer failure handling', () => {
     await time.advance(1_500); // the map reload is rate-limited to one per second
     expect(client.listShardsCalls).toBeGreaterThan(1);
     expect(reconcile(producer, 40).ErrorsByCode.WrongShard).toBeGreaterThan(0);
+  });
+
+  it('after a reshard, acknowledges the members of a misplaced aggregate that the landing shard owns and re-sends only the rest', async () => {
+    const time = new ManualTime();
+    const client = new ScriptedKinesis(evenShards(1));
+    const shardMap = new ShardMap({ client, streamName: 'test', clock: time, scheduler: time });
+    const producer = new KinesisProducer({ client, streamName: 'test', shardMap, clock: time, scheduler: time, metricsIntervalMs: 0 });
+    await shardMap.ready();
+    // The first PutRecords waits while the stream splits its one shard and the map learns the children.
+    let release = () => {};
+    client.beforeCall = (call) => (call === 0 ? new Promise<void>((resolve) => (release = resolve)) : undefined);
+    const outcomes = putMany(producer, 60, (i) => `vehicle-${i}`);
+    await time.runUntil(() => client.calls.length === 1, 5_000);
+    const [lower, upper] = evenShards(2);
+    client.shards = [{ ...client.shards[0], closed: true }, { ...lower, shardId: 'shardId-child-0' }, { ...upper, shardId: 'shardId-child-1' }];
+    await shardMap.refresh();
+    release();
+    await time.runUntil(() => outcomes.every((o) => o.settledTimes > 0), 10_000);
+
+    expect(outcomes.every((o) => o.settledTimes === 1 && o.ok !== undefined)).toBe(true);
+    // Every acknowledgement names a shard that owns the record's hash key (what a KCL consumer keeps).
+    for (let i = 0; i < 60; i++) {
+      const owner = client.shards.find((s) => !s.closed && hashKeyOf(`vehicle-${i}`) >= s.start && hashKeyOf(`vehicle-${i}`) <= s.end);
+      expect(outcomes[i].ok?.shardId).toBe(owner?.shardId);
+    }
+    const kept = outcomes.filter((o) => o.ok?.attempts === 1).length;
+    const resent = outcomes.filter((o) => (o.ok?.attempts ?? 0) >= 2).length;
+    expect(kept).toBeGreaterThan(0); // acknowledged where they landed: no duplicate for them
+    expect(resent).toBeGreaterThan(0);
+    expect(kept + resent).toBe(60);
+    // Only the misplaced members went out again.
+    const userRecordsSent = client.calls.flatMap((c) => c.Records ?? []).reduce((n, r) => n + (isAggregated(r.Data!) ? deaggregate(r.Data!, r.PartitionKey!).length : 1), 0);
+    expect(userRecordsSent).toBe(60 + resent);
+    expect(reconcile(producer, 60).ErrorsByCode.WrongShard).toBeGreaterThan(0);
   });
 
   it('fails the unsettled records of a batch whose response handling throws, so flush() and close() resolve', async () => {

@@ -48,6 +48,21 @@ describe('ShardMap', () => {
     expect(map.shardFor((1n << 128n) - 1n)?.shardId).toBe(shards[3].shardId);
   });
 
+  it('reloads sooner when the map is known to be stale (a record landed on a shard it does not list)', async () => {
+    const time = new ManualTime();
+    const client = new ScriptedKinesis(evenShards(1));
+    const map = new ShardMap({ client, streamName: 's', clock: time, scheduler: time, minRefreshIntervalMs: 1000 });
+    await map.ready();
+    map.invalidate(); // an ordinary hint: a reload in 1 s
+    map.invalidate(true); // known stale: the pending reload moves up to 100 ms after the last
+    await time.advance(99);
+    expect(client.listShardsCalls).toBe(1);
+    await time.advance(2);
+    expect(client.listShardsCalls).toBe(2);
+    await time.advance(2_000);
+    expect(client.listShardsCalls).toBe(2); // the moved reload replaced the 1 s one
+  });
+
   it('follows a reshard after invalidate(), at most once per interval, and re-predicts cached keys', async () => {
     const time = new ManualTime();
     const client = new ScriptedKinesis(evenShards(1));

@@ -57,6 +57,9 @@ describe('run --target local with producers: 3 and a reshard 2 → 4 under load'
     // shard are sent again. Each acknowledged record is in the lake; the rest are those copies.
     expect(summary.lake).toMatchObject({ missing: 0, processing_failed: 0, unreadable: 0 });
     expect(summary.lake!.delivered).toBe(summary.records.acked + summary.lake!.duplicates);
+    // Copies come only from the moments the producers' maps trail the reshard (they reload within
+    // 100 ms of a record landing on an unknown shard): a few percent, not the 20–50 % of a 1 s wait.
+    expect(summary.lake!.duplicates).toBeLessThanOrEqual(summary.records.acked * 0.1);
     expect(summary).toMatchObject({ verdict: 'ok', verdict_reasons: [] });
   });
 
