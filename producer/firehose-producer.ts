@@ -1,13 +1,12 @@
 // Firehose direct PUT: newline-delimited records in PutRecordBatch requests (500 records, 4 MiB,
 // 1000 KiB per record), paced by the adaptive limiter, retrying what FailedPutCount reports.
 // Same pipeline as the Kinesis producer, with the Firehose transport.
-import type { Histogram } from 'hdr-histogram-js';
 import { copyBytes } from './byte-slab.js';
 import { FirehoseTransport, type FirehosePutResult } from './firehose-transport.js';
 import { InvalidArgumentError } from './invalid-argument-error.js';
 import { Limiter, type LimiterOptions } from './limiter.js';
-import type { MetricsSnapshot } from './metrics.js';
 import { Pipeline, type PipelineOptions, type PutManyResult } from './pipeline.js';
+import { ProducerFacade } from './producer-facade.js';
 import { putManyRefusal } from './put-many.js';
 import { MiB, checkPositive, checkPutInput, toBytes } from './validation.js';
 
@@ -37,7 +36,7 @@ export interface FirehoseProducerOptions extends PipelineOptions {
   limiter?: LimiterOptions;
 }
 
-export class FirehoseProducer {
+export class FirehoseProducer extends ProducerFacade<FirehosePutResult> {
   readonly deliveryStreamName: string;
   private readonly pipeline: Pipeline<FirehosePutResult>;
   private readonly delimiter: Uint8Array;
@@ -47,14 +46,16 @@ export class FirehoseProducer {
       throw new InvalidArgumentError('deliveryStreamName', options.deliveryStreamName, 'must name the Firehose delivery stream');
     }
     const name = options.deliveryStreamName;
-    this.deliveryStreamName = name;
-    this.delimiter = new TextEncoder().encode(options.delimiter ?? '\n');
     const collectorLimits = {
       maxCount: checkPositive(options.collectionMaxCount, 500, 'collectionMaxCount', 500),
       maxBytes: checkPositive(options.collectionMaxBytes, 4 * MiB, 'collectionMaxBytes', 4 * MiB),
     };
     const limiter = new Limiter({ ...FIREHOSE_LIMITS, ...options.limiter, adaptive: options.adaptive ?? options.limiter?.adaptive, random: options.random ?? options.limiter?.random });
-    this.pipeline = new Pipeline(options, name, (context) => new FirehoseTransport(context, name, limiter, collectorLimits));
+    const pipeline = new Pipeline<FirehosePutResult>(options, name, (context) => new FirehoseTransport(context, name, limiter, collectorLimits));
+    super(pipeline);
+    this.pipeline = pipeline;
+    this.deliveryStreamName = name;
+    this.delimiter = new TextEncoder().encode(options.delimiter ?? '\n');
   }
 
   /** Validates and delimits one record; throws an InvalidArgumentError naming the field. */
@@ -104,31 +105,5 @@ export class FirehoseProducer {
     out.set(data, 0);
     out.set(d, data.byteLength);
     return out;
-  }
-
-  flush(): Promise<void> {
-    return this.pipeline.flush();
-  }
-
-  close(): Promise<void> {
-    return this.pipeline.close();
-  }
-
-  ready(): Promise<void> {
-    return this.pipeline.ready();
-  }
-
-  metrics(): MetricsSnapshot {
-    return this.pipeline.metrics();
-  }
-
-  /** Read-only, for live views (observe/): requests sent and not yet answered. */
-  get inFlight(): number {
-    return this.pipeline.inFlight;
-  }
-
-  /** Read-only, for live views (observe/): a copy of the cumulative RequestTime histogram in ms. */
-  requestTimeHistogram(): Histogram {
-    return this.pipeline.stats.requestTimeCopy();
   }
 }

@@ -1,12 +1,11 @@
 // The KPL-compatible producer: put() / putMany() checks, then the pipeline with the Kinesis transport.
 import { availableParallelism } from 'node:os';
-import type { Histogram } from 'hdr-histogram-js';
 import { HashWorkers } from './hash-workers.js';
 import { InvalidArgumentError } from './invalid-argument-error.js';
 import { KinesisTransport, type PutResult } from './kinesis-transport.js';
 import { Limiter, type LimiterOptions } from './limiter.js';
-import type { MetricsSnapshot } from './metrics.js';
 import { Pipeline, type PipelineOptions, type PutManyResult } from './pipeline.js';
+import { ProducerFacade } from './producer-facade.js';
 import { sendWithTimeout } from './sender.js';
 import { ShardMap, type ShardPredictor } from './shard-map.js';
 import { MiB, checkData, checkExplicitHashKey, checkPartitionKey, checkPositive, checkPutInput, checkRecordLimit, type PutInput } from './validation.js';
@@ -49,7 +48,7 @@ function hashWorkerCount(option: number | 'auto' | undefined): number {
   return option;
 }
 
-export class KinesisProducer {
+export class KinesisProducer extends ProducerFacade<PutResult> {
   readonly streamName: string;
   private readonly pipeline: Pipeline<PutResult>;
   private readonly transport: KinesisTransport;
@@ -60,13 +59,12 @@ export class KinesisProducer {
       throw new InvalidArgumentError('streamName', options.streamName, 'must name the Kinesis stream');
     }
     const streamName = options.streamName;
-    this.streamName = streamName;
-    this.maxRecordBytes = checkRecordLimit(options.maxRecordBytes ?? MiB);
+    const maxRecordBytes = checkRecordLimit(options.maxRecordBytes ?? MiB);
     const collectorLimits = {
       maxCount: checkPositive(options.collectionMaxCount, 500, 'collectionMaxCount', 500),
       maxBytes: checkPositive(options.collectionMaxBytes, 5 * MiB, 'collectionMaxBytes', 5 * MiB),
     };
-    const aggregationMaxBytes = Math.min(checkPositive(options.aggregationMaxBytes, 51_200, 'aggregationMaxBytes', this.maxRecordBytes), this.maxRecordBytes);
+    const aggregationMaxBytes = Math.min(checkPositive(options.aggregationMaxBytes, 51_200, 'aggregationMaxBytes', maxRecordBytes), maxRecordBytes);
     const limiter = new Limiter({
       ...options.limiter,
       rateLimitPercent: checkPositive(options.rateLimitPercent ?? options.limiter?.rateLimitPercent, 100, 'rateLimitPercent'),
@@ -75,7 +73,7 @@ export class KinesisProducer {
     });
     const workers = hashWorkerCount(options.hashWorkers);
     let transport: KinesisTransport | undefined;
-    this.pipeline = new Pipeline(options, streamName, (context) => {
+    const pipeline = new Pipeline<PutResult>(options, streamName, (context) => {
       const shardMap =
         options.shardMap ??
         new ShardMap({
@@ -90,7 +88,11 @@ export class KinesisProducer {
       transport = new KinesisTransport(context, { streamName, shardMap, limiter, aggregation: options.aggregation ?? true, aggregationMaxBytes, collectorLimits, hashWorkers });
       return transport;
     });
+    super(pipeline);
+    this.pipeline = pipeline;
     this.transport = transport as unknown as KinesisTransport;
+    this.streamName = streamName;
+    this.maxRecordBytes = maxRecordBytes;
   }
 
   /**
@@ -142,34 +144,5 @@ export class KinesisProducer {
       this.pipeline.putInto(tally, input.partitionKey, input.explicitHashKey, hashKey, input.data, dataBytes, pkBytes, zeroCopy);
     }
     return done;
-  }
-
-  /** Sends everything buffered now and resolves once those records have all settled. */
-  flush(): Promise<void> {
-    return this.pipeline.flush();
-  }
-
-  /** Flushes, then refuses further puts and stops timers; resolves within recordTtlMs + requestTimeoutMs. */
-  close(): Promise<void> {
-    return this.pipeline.close();
-  }
-
-  /** Resolves when the buffer has room again, or the producer is closed (await it between puts for backpressure). */
-  ready(): Promise<void> {
-    return this.pipeline.ready();
-  }
-
-  metrics(): MetricsSnapshot {
-    return this.pipeline.metrics();
-  }
-
-  /** Read-only, for live views (observe/): requests sent and not yet answered. */
-  get inFlight(): number {
-    return this.pipeline.inFlight;
-  }
-
-  /** Read-only, for live views (observe/): a copy of the cumulative RequestTime histogram in ms. */
-  requestTimeHistogram(): Histogram {
-    return this.pipeline.stats.requestTimeCopy();
   }
 }
