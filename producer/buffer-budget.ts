@@ -19,15 +19,16 @@ export class BufferBudget {
   private closed = false;
 
   /**
-   * @param drainableBytes bytes the producer can send within a share of the TTL at its current
-   *   pace: ready() holds the caller beyond it, so a producer whose share of a shard is small is
-   *   slowed down instead of expiring its records (backpressure, not loss).
+   * @param overPace whether what the producer holds (`bufferedBytes`, and its per-shard queues) takes
+   *   longer than a share of the TTL to send at its current pace: ready() then holds the caller, so
+   *   a producer whose share of a shard is small is slowed down instead of expiring its records
+   *   (backpressure, not loss).
    */
   constructor(
     readonly maxBytes: number,
     readonly maxRecords: number,
     readonly policy: BufferFullPolicy,
-    private readonly drainableBytes: () => number = () => Infinity,
+    private readonly overPace: (bufferedBytes: number) => boolean = () => false,
   ) {}
 
   /** One record always fits into an empty buffer, so an oversize limit cannot block forever. */
@@ -37,7 +38,7 @@ export class BufferBudget {
 
   get hasRoom(): boolean {
     if (this.waiters.length > 0) return false;
-    return this.records === 0 || (this.records < this.maxRecords && this.bytes < this.maxBytes && this.bytes < this.drainableBytes());
+    return this.records === 0 || (this.records < this.maxRecords && this.bytes < this.maxBytes && !this.overPace(this.bytes));
   }
 
   /** Counts the record in when it fits now (and nobody waits before it). */

@@ -47,6 +47,8 @@ export class KinesisTransport implements Transport<PutResult> {
   private readonly limiter: Limiter;
   private readonly aggregators = new Map<string, ShardAggregator<PutResult>>();
   private readonly queues = new Map<string, Queue<KinesisBatchItem>>();
+  /** Bytes waiting in each shard's queue, for backlogSeconds(). */
+  private readonly queuedBytes = new Map<string, number>();
   /** One entry per partition key: UTF-8 size, hash key, shard aggregator, index in the open aggregate. */
   private readonly keys = new Map<string, KeyEntry<PutResult>>();
   /** The entry knownKeyBytes() found last: the put() it checked comes next. */
@@ -232,7 +234,28 @@ export class KinesisTransport implements Transport<PutResult> {
       this.queues.set(record.shardId, queue);
     }
     queue.push(record);
+    this.queuedBytes.set(record.shardId, (this.queuedBytes.get(record.shardId) ?? 0) + record.bytes);
     this.context.wake();
+  }
+
+  private dequeue(shardId: string, queue: Queue<KinesisBatchItem>): KinesisBatchItem {
+    const record = queue.shift();
+    this.queuedBytes.set(shardId, (this.queuedBytes.get(shardId) ?? 0) - record.bytes);
+    return record;
+  }
+
+  /**
+   * The longest a shard's queue takes to drain at that shard's current pace. One producer's shards
+   * share its buffer, so a shard cut to a small share could otherwise fill it with records that
+   * cannot be sent within their TTL while the other shards' pace keeps ready() open.
+   */
+  backlogSeconds(now: number): number {
+    let longest = 0;
+    for (const [shardId, bytes] of this.queuedBytes) {
+      if (bytes <= 0) continue;
+      longest = Math.max(longest, bytes / this.limiter.forShard(shardId, now).bytesPerSecond);
+    }
+    return longest;
   }
 
   stage(now: number, collector: Collector<KinesisBatchItem>): number {
@@ -256,7 +279,7 @@ export class KinesisTransport implements Transport<PutResult> {
         if (head.hashing) this.options.hashWorkers?.collect();
         if (head.hashing) break; // its MD5 is still on a hash worker, whose message wakes the pump
         if (head.deadline <= now) {
-          queue.shift();
+          this.dequeue(shardId, queue);
           this.expireStale(head, now);
           continue;
         }
@@ -269,7 +292,7 @@ export class KinesisTransport implements Transport<PutResult> {
           wake = Math.min(wake, now + limiter.waitMs(head.bytes, now), head.deadline);
           break;
         }
-        collector.offer(queue.shift());
+        collector.offer(this.dequeue(shardId, queue));
       }
     }
     return wake;

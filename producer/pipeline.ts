@@ -121,6 +121,8 @@ export interface Transport<Result> {
   rateFactors(): Record<string, number>;
   /** Bytes per second the transport may send at its current pace (Infinity when unpaced). */
   paceBytesPerSecond(): number;
+  /** Optional: the longest any of its queues (a shard's) takes to drain at its own pace, in seconds. */
+  backlogSeconds?(now: number): number;
   /** The pipeline closed and holds nothing: release what the transport holds (workers). */
   close(): void;
 }
@@ -217,7 +219,11 @@ export class Pipeline<Result> {
       options.maxBufferedBytes ?? 32 * 1024 * 1024,
       options.maxBufferedRecords ?? 100_000,
       options.onBufferFull ?? 'wait',
-      () => this.transport.paceBytesPerSecond() * Math.min(BUFFERED_SECONDS_OF_PACE, this.recordTtlMs / 3000),
+      (bufferedBytes) => {
+        const seconds = Math.min(BUFFERED_SECONDS_OF_PACE, this.recordTtlMs / 3000);
+        if (bufferedBytes >= this.transport.paceBytesPerSecond() * seconds) return true;
+        return (this.transport.backlogSeconds?.(this.clock.now()) ?? 0) >= seconds;
+      },
     );
     this.sender = new Sender(options.client, this.scheduler, options.maxInFlight ?? 24, requestTimeoutMs);
     this.retrier = new Retrier<Result>(

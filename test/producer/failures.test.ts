@@ -181,6 +181,53 @@ describe('KinesisProducer failure handling', () => {
     expect(reconcile(producer, 60).ErrorsByCode.WrongShard).toBeGreaterThan(0);
   });
 
+  it('holds ready() while a shard cut to a small share has more queued than it sends in 2 s, so nothing expires', async () => {
+    // One producer, two shards: shard 1 is shared with others, so this producer gets only 20 KB/s of
+    // it (a token bucket throttles the rest); shard 0 is its own. The caller honours ready() and
+    // offers both shards alike. The old ready() looked at the whole buffer against the sum of the
+    // shards' paces, so shard 1's records piled up past what it drains within the TTL.
+    // Aggregates of at most 8 KB, so one fits the 20 KB bucket.
+    const { time, client, producer } = setup({ recordTtlMs: 30_000, aggregationMaxBytes: 8_000 }, 2);
+    const [, upper] = evenShards(2);
+    const keys: string[][] = [[], []];
+    for (let i = 0; keys[0].length < 20 || keys[1].length < 20; i++) keys[hashKeyOf(`v-${i}`) >= upper.start ? 1 : 0].push(`v-${i}`);
+    const share = 20_000; // bytes per second of shard 1 for this producer
+    let tokens = 0;
+    let refilledAt = time.now();
+    client.perRecord = (entry) => {
+      if (client.shardOf(entry) !== upper.shardId) return undefined;
+      tokens = Math.min(share, tokens + ((time.now() - refilledAt) * share) / 1000);
+      refilledAt = time.now();
+      const bytes = (entry.Data as Uint8Array).byteLength;
+      if (bytes > tokens) return THROTTLED;
+      tokens -= bytes;
+      return undefined;
+    };
+    const data = 'x'.repeat(1000);
+    const counts = { acked: 0, expired: 0, other: 0 };
+    const end = time.now() + 60_000;
+    for (let i = 0; time.now() < end; ) {
+      let ready = false;
+      void producer.ready().then(() => (ready = true));
+      await time.runUntil(() => ready, 60_000, 10);
+      for (let j = 0; j < 50; j++, i++) {
+        producer.put({ partitionKey: keys[i % 2][i % 20], data }).then(
+          () => counts.acked++,
+          (e: ProducerError) => (e.code === 'UserRecordExpired' ? counts.expired++ : counts.other++),
+        );
+      }
+      await time.advance(20);
+    }
+    let closed = false;
+    void producer.close().then(() => (closed = true));
+    await time.runUntil(() => closed, 120_000, 50);
+    expect(closed).toBe(true);
+    expect(counts).toMatchObject({ expired: 0, other: 0 });
+    // Shard 1 delivered most of its share; the caller, offering both alike, was held to about that pace.
+    expect(producer.metrics().shards[upper.shardId].UserRecordsDataPut).toBeGreaterThan(0.6 * 60 * share);
+    reconcile(producer, counts.acked);
+  });
+
   it('fails the unsettled records of a batch whose response handling throws, so flush() and close() resolve', async () => {
     const { time, client, producer } = setup();
     // A malformed answer (null entries) makes reading the response throw.

@@ -130,7 +130,12 @@ export function simulateFleet(options: FleetOptions): FleetResult {
       index,
       start,
       limiter,
-      budget: new BufferBudget(Math.max(MiB, (4 * MiB) / options.producers), 100_000, 'wait', () => limiter.bytesPerSecond() * Math.min(BUFFERED_SECONDS_OF_PACE, ttl / 3000)),
+      // As the pipeline: over pace when the buffer, or any shard's queue at that shard's pace, takes too long to send.
+      budget: new BufferBudget(Math.max(MiB, (4 * MiB) / options.producers), 100_000, 'wait', (bufferedBytes) => {
+        const seconds = Math.min(BUFFERED_SECONDS_OF_PACE, ttl / 3000);
+        if (bufferedBytes >= limiter.bytesPerSecond() * seconds) return true;
+        return producer.queues.some((queue, shard) => queue.reduce((n, c) => n + c.bytes, 0) >= limiter.forShard(shardIds[shard], now).bytesPerSecond * seconds);
+      }),
       offered: 0,
       acked: 0,
       aggregators: shardIds.map(() => []),
