@@ -370,9 +370,11 @@ export class KinesisTransport implements Transport<PutResult> {
       }
       const shardId = r.ShardId ?? kr.shardId;
       if (shardId !== kr.shardId) {
-        this.shardMap.invalidate(!this.shardMap.shards().some((s) => s.shardId === shardId));
+        // A landing shard the map does not list means the map is stale: reload it sooner.
+        const landed = this.shardMap.shards().find((s) => s.shardId === shardId);
+        this.shardMap.invalidate(landed === undefined);
         if (kr.aggregated) {
-          this.wrongShard(kr, shardId, r.SequenceNumber ?? '', settlement);
+          this.wrongShard(kr, shardId, landed, r.SequenceNumber ?? '', settlement);
           continue;
         }
       }
@@ -386,9 +388,8 @@ export class KinesisTransport implements Transport<PutResult> {
    * drop user records outside the shard they read, so those are sent again; the ones inside the
    * landing shard's range (once the map knows it) are acknowledged, which spares them a duplicate.
    */
-  private wrongShard(kr: KinesisBatchItem, shardId: string, sequenceNumber: string, settlement: Settlement<PutResult>): void {
+  private wrongShard(kr: KinesisBatchItem, shardId: string, landed: Shard | undefined, sequenceNumber: string, settlement: Settlement<PutResult>): void {
     this.context.stats.error(kr.shardId, 'WrongShard');
-    const landed = this.shardMap.shards().find((s) => s.shardId === shardId);
     const message = `WrongShard: an aggregated record predicted for ${kr.shardId} landed on ${shardId}; the stream was resharded, so its user records outside ${shardId} are sent again`;
     const parts = this.split(kr);
     let kept = 0;
