@@ -1,6 +1,6 @@
 // The KPL aggregated record format: magic F3 89 9A C2, a protobuf AggregatedRecord, then the
 // MD5 of the protobuf bytes. Hand-written protobuf so the producer carries no protobuf library.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const AGGREGATED_MAGIC = Uint8Array.of(0xf3, 0x89, 0x9a, 0xc2);
 const MAGIC_BYTES = 4;
@@ -173,7 +173,8 @@ export interface SealedAggregate {
 
 /** Writes the MD5 of a sealed aggregate's protobuf body into its last 16 bytes. */
 export function writeDigest(sealed: SealedAggregate): Buffer {
-  createHash('md5').update(sealed.bytes.subarray(MAGIC_BYTES, sealed.digestAt)).digest().copy(sealed.bytes, sealed.digestAt);
+  // One-shot hash(): no Hash object per aggregate.
+  sealed.bytes.set(hash('md5', sealed.bytes.subarray(MAGIC_BYTES, sealed.digestAt), 'buffer'), sealed.digestAt);
   return sealed.bytes;
 }
 
@@ -454,7 +455,7 @@ export function decodeAggregated(bytes: Uint8Array, options: { verifyDigest?: bo
   }
   const bodyEnd = bytes.byteLength - DIGEST_BYTES;
   const body = bytes.subarray(MAGIC_BYTES, bodyEnd);
-  if (options.verifyDigest !== false && !createHash('md5').update(body).digest().equals(bytes.subarray(bodyEnd))) {
+  if (options.verifyDigest !== false && !hash('md5', body, 'buffer').equals(bytes.subarray(bodyEnd))) {
     throw new AggregatedRecordError('bad-md5', 'bad MD5: checksum does not match the protobuf body (corrupt or truncated)');
   }
   const pkTable: string[] = [];
