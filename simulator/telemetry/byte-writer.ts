@@ -97,6 +97,31 @@ export class ByteWriter {
     this.pos = p;
   }
 
+  /**
+   * A non-negative int32 with at least `min` digits (zero-padded): ids and counters, from small
+   * integers V8 passes unboxed.
+   */
+  digits(n: number, min: number): void {
+    let d = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+    if (d < min) d = min;
+    const buf = this.buf;
+    const view = this.view;
+    const p = this.pos;
+    let e = p + d;
+    this.pos = e;
+    while (n >= 100) {
+      const q = (n / 100) | 0;
+      e -= 2;
+      view.setUint16(e, PAIRS[n - q * 100], true);
+      n = q;
+    }
+    if (n >= 10) {
+      e -= 2;
+      view.setUint16(e, PAIRS[n], true);
+    } else buf[--e] = ZERO + n;
+    while (e > p) buf[--e] = ZERO;
+  }
+
   /** A non-negative integer below 1e15. */
   uint(n: number): void {
     this.scratch[0] = n;
