@@ -89,6 +89,25 @@ export class ByteWriter {
     this.pos = p + len;
   }
 
+  /**
+   * `length` bytes kept by `keep` (whole 32-bit words: up to 3 bytes past them are overwritten, and
+   * the caller writes over those next; needs that much room past `length`).
+   */
+  words(words: Int32Array, length: number): void {
+    const view = this.view;
+    const p = this.pos;
+    for (let i = 0, o = 0; o < length; i++, o += 4) view.setInt32(p + o, words[i], true);
+    this.pos = p + length;
+  }
+
+  /** Keeps buf[from, pos) as words for `words` (into `into`, which holds at least that many). */
+  keep(from: number, into: Int32Array): number {
+    const view = this.view;
+    const length = this.pos - from;
+    for (let i = 0, o = 0; o < length; i++, o += 4) into[i] = view.getInt32(from + o, true);
+    return length;
+  }
+
   /** A string known to be ASCII (our own ids and class names). */
   ascii(s: string): void {
     const buf = this.buf;

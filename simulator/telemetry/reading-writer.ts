@@ -38,6 +38,18 @@ const QUOTE = 0x22;
 const CLOSE = 0x7d;
 /** The longest reading without its ids and road: 20 numbers of ≤ 25 characters and the keys. */
 const FIXED_BYTES = 1024;
+/** The emissions block `,"co2_g":…` up to the fuel (or energy) figure: six numbers of ≤ 25 characters and their keys. */
+const BLOCK_WORDS = 64;
+
+/**
+ * A class's last emissions block and its bytes: an idling vehicle's emissions are its class's idle
+ * rates, the same every step (about half of all readings), so they are printed once, then copied.
+ */
+class EmissionsBlock {
+  readonly vals = new Float64Array(6).fill(NaN);
+  readonly words = new Int32Array(BLOCK_WORDS);
+  length = 0;
+}
 
 /**
  * Writes readings; remembers each road name's JSON bytes by its index (a few thousand names, escaped
@@ -47,6 +59,8 @@ export class ReadingWriter {
   private readonly roads: (ConstBytes | undefined)[] = [];
   private readonly classes: string[] = [];
   private readonly classBytes: ConstBytes[] = [];
+  /** By class index × 2 (+1 for an EV's energy block). */
+  private readonly blocks: EmissionsBlock[] = [];
 
   constructor(readonly out: ByteWriter) {}
 
@@ -60,6 +74,7 @@ export class ReadingWriter {
     const n = r.n;
     w.reserve(FIXED_BYTES + road.length + r.vehicle_id.length + r.vehicle_class.length + (r.trip_id?.length ?? 0));
     const start = w.pos;
+    let block: EmissionsBlock | undefined;
     w.bytes(HEAD);
     const u = r.uuid;
     w.uuid(u[0], u[1], u[2], u[3]);
@@ -72,7 +87,9 @@ export class ReadingWriter {
       w.digits(r.index, VEHICLE_ID_DIGITS);
       w.bytes(K_SEQ);
       w.digits(r.seq, 1);
-      w.bytes(this.classHead(r.vehicle_class));
+      const k = this.classIndex(r.vehicle_class);
+      w.bytes(this.classBytes[k]);
+      block = this.blocks[2 * k + (r.ev ? 1 : 0)];
       if (r.trip === 0) w.bytes(NULL);
       else {
         w.bytes(TRIP_PREFIX);
@@ -112,24 +129,43 @@ export class ReadingWriter {
     w.bytes(road);
     w.bytes(K_LIMIT);
     w.fixedAt(n, SPEED_LIMIT_KMH, D.speed_limit_kmh); // NaN prints null
-    w.bytes(K_CO2);
-    w.fixedAt(n, CO2_G, D.co2_g);
-    w.bytes(K_NOX);
-    w.fixedAt(n, NOX_G, D.nox_g);
-    w.bytes(K_PM25);
-    w.fixedAt(n, PM25_G, D.pm25_g);
-    w.bytes(K_CO);
-    w.fixedAt(n, CO_G, D.co_g);
-    w.bytes(K_HC);
-    w.fixedAt(n, HC_G, D.hc_g);
+    const power = r.ev ? ENERGY_WH : FUEL_G;
+    const v = block?.vals;
+    if (block !== undefined && v !== undefined && n[CO2_G] === v[0] && n[NOX_G] === v[1] && n[PM25_G] === v[2] && n[CO_G] === v[3] && n[HC_G] === v[4] && n[power] === v[5]) {
+      w.words(block.words, block.length);
+    } else {
+      const from = w.pos;
+      w.bytes(K_CO2);
+      w.fixedAt(n, CO2_G, D.co2_g);
+      w.bytes(K_NOX);
+      w.fixedAt(n, NOX_G, D.nox_g);
+      w.bytes(K_PM25);
+      w.fixedAt(n, PM25_G, D.pm25_g);
+      w.bytes(K_CO);
+      w.fixedAt(n, CO_G, D.co_g);
+      w.bytes(K_HC);
+      w.fixedAt(n, HC_G, D.hc_g);
+      if (r.ev) {
+        w.bytes(K_ENERGY);
+        w.fixedAt(n, ENERGY_WH, D.energy_wh);
+      } else {
+        w.bytes(K_FUEL);
+        w.fixedAt(n, FUEL_G, D.fuel_g);
+      }
+      if (block !== undefined && v !== undefined) {
+        v[0] = n[CO2_G];
+        v[1] = n[NOX_G];
+        v[2] = n[PM25_G];
+        v[3] = n[CO_G];
+        v[4] = n[HC_G];
+        v[5] = n[power];
+        block.length = w.keep(from, block.words);
+      }
+    }
     if (r.ev) {
-      w.bytes(K_ENERGY);
-      w.fixedAt(n, ENERGY_WH, D.energy_wh);
       w.bytes(K_SOC);
       w.fixedAt(n, SOC_PCT, D.soc_pct);
     } else {
-      w.bytes(K_FUEL);
-      w.fixedAt(n, FUEL_G, D.fuel_g);
       w.bytes(K_FUEL_LEVEL);
       w.fixedAt(n, FUEL_LEVEL_PCT, D.fuel_level_pct);
     }
@@ -144,13 +180,13 @@ export class ReadingWriter {
     return b;
   }
 
-  private classHead(vehicleClass: string): ConstBytes {
+  private classIndex(vehicleClass: string): number {
     const classes = this.classes;
-    for (let k = 0; k < classes.length; k++) if (classes[k] === vehicleClass) return this.classBytes[k];
+    for (let k = 0; k < classes.length; k++) if (classes[k] === vehicleClass) return k;
     classes.push(vehicleClass);
-    const b = ConstBytes.ascii(`,"vehicle_class":"${vehicleClass}","trip_id":`);
-    this.classBytes.push(b);
-    return b;
+    this.classBytes.push(ConstBytes.ascii(`,"vehicle_class":"${vehicleClass}","trip_id":`));
+    this.blocks.push(new EmissionsBlock(), new EmissionsBlock());
+    return classes.length - 1;
   }
 }
 
