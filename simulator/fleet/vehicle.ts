@@ -24,6 +24,7 @@ import { DRIVING, DWELL, type FleetState, PARKED } from './fleet-state.js';
 import { IdleWatch } from './idle-watch.js';
 import { type VehicleIdentity, vehicleIdOf } from './identity.js';
 import { TripLedger } from './trip-ledger.js';
+import { eventKey, uuidOf } from '../telemetry/event-line.js';
 import { ACCEL_MPS2, CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, FUEL_LEVEL_PCT, HC_G, HEADING_DEG, LAT, LON, NOX_G, ODOMETER_KM, PM25_G, SOC_PCT, SPEED_KMH, SPEED_LIMIT_KMH } from '../telemetry/wire.js';
 import type { VehicleView } from './vehicle-view.js';
 
@@ -34,6 +35,13 @@ const KMH = 3.6;
  */
 export const STARTUP_SPREAD_S = 10;
 const CHARGE_BELOW_PCT = 60;
+const K_LAT = eventKey('lat');
+const K_LON = eventKey('lon');
+const K_ODOMETER = eventKey('odometer_km');
+const K_SOC = eventKey('soc_pct');
+const K_FUEL_LEVEL = eventKey('fuel_level_pct');
+const K_RUN = eventKey('run_s');
+const K_DRIVER = eventKey('driver_id');
 const REFUEL_BELOW_PCT = 15;
 
 export class Vehicle implements VehicleView {
@@ -156,6 +164,61 @@ export class Vehicle implements VehicleView {
 
   emit(name: string, fields: Record<string, unknown> = {}): void {
     this.st.out.event({ event_uuid: uuidFrom(this.rng), event_name: name, created_at: this.stamp(), vehicle_id: this.vehicleId, seq: ++this.st.seq[this.slot], ...fields });
+  }
+
+  // Start-up and shut-down events (doors, ignition, engine, driver: most of a fleet's first seconds)
+  // are written as bytes by the outbox's event line, and their objects built without spread.
+
+  /** Begins a line with what `emit` draws, in its order: the UUID's words, the stamp, the next seq. */
+  private beginLine(name: string): number {
+    const rng = this.rng;
+    const a = rng.u32();
+    const b = rng.u32();
+    const c = rng.u32();
+    const d = rng.u32();
+    const seq = ++this.st.seq[this.slot];
+    this.st.out.line.begin(name, a, b, c, d, this.stamp(), this.index, seq);
+    return seq;
+  }
+
+  /** An event with no fields of its own (doors, seatbelt). */
+  private signal(name: string): void {
+    const seq = this.beginLine(name);
+    const json = this.st.out.line.end();
+    this.st.out.event({ event_uuid: uuidOf(json), event_name: name, created_at: this.stamp(), vehicle_id: this.vehicleId, seq }, json);
+  }
+
+  /** ignition:on and ignition:off: the position and the odometer. */
+  private ignitionEvent(name: string): void {
+    const seq = this.beginLine(name);
+    const line = this.st.out.line;
+    const lat = r6(latOf(this.st.y[this.slot]));
+    const lon = r6(lonOf(this.st.x[this.slot]));
+    const odometer = r3(this.odometerKm);
+    line.number(K_LAT, lat, 6);
+    line.number(K_LON, lon, 6);
+    line.number(K_ODOMETER, odometer, 3);
+    const json = line.end();
+    this.st.out.event({ event_uuid: uuidOf(json), event_name: name, created_at: this.stamp(), vehicle_id: this.vehicleId, seq, lat, lon, odometer_km: odometer }, json);
+  }
+
+  /** engine:started / powertrain:ready (the tank's or battery's level) and engine:stopped / powertrain:off (run time). */
+  private engineEvent(name: string, field: 'soc_pct' | 'fuel_level_pct' | 'run_s', value: number): void {
+    const seq = this.beginLine(name);
+    const line = this.st.out.line;
+    const x = r1(value);
+    line.number(field === 'soc_pct' ? K_SOC : field === 'fuel_level_pct' ? K_FUEL_LEVEL : K_RUN, x, 1);
+    const json = line.end();
+    this.st.out.event({ event_uuid: uuidOf(json), event_name: name, created_at: this.stamp(), vehicle_id: this.vehicleId, seq, [field]: x }, json);
+  }
+
+  /** driver:login and driver:logout. */
+  private driverEvent(name: string): void {
+    const seq = this.beginLine(name);
+    const driverId = this.identity.driver_id;
+    this.st.out.line.text(K_DRIVER, driverId);
+    const json = this.st.out.line.end();
+    this.st.out.event({ event_uuid: uuidOf(json), event_name: name, created_at: this.stamp(), vehicle_id: this.vehicleId, seq, driver_id: driverId }, json);
   }
 
   private stamp(): number {
@@ -407,13 +470,14 @@ export class Vehicle implements VehicleView {
     this.engineOn = true;
     this.engineOnSince = t;
     this.model.reset();
-    this.emit('door:unlocked');
-    this.emit('door:opened:driver');
-    this.emit('door:closed:driver');
-    this.emit('ignition:on', { ...this.here(), odometer_km: r3(this.odometerKm) });
-    this.emit(this.isEv ? 'powertrain:ready' : 'engine:started', { soc_pct: this.isEv ? r1(this.socPct()) : undefined, fuel_level_pct: this.isEv ? undefined : r1(this.fuelPct()) });
-    if (this.plan.fleetDriver) this.emit('driver:login', { driver_id: this.identity.driver_id });
-    if (this.buckles) this.emit('driver:seatbelt:fastened');
+    this.signal('door:unlocked');
+    this.signal('door:opened:driver');
+    this.signal('door:closed:driver');
+    this.ignitionEvent('ignition:on');
+    if (this.isEv) this.engineEvent('powertrain:ready', 'soc_pct', this.socPct());
+    else this.engineEvent('engine:started', 'fuel_level_pct', this.fuelPct());
+    if (this.plan.fleetDriver) this.driverEvent('driver:login');
+    if (this.buckles) this.signal('driver:seatbelt:fastened');
     this.diagnostics.onIgnitionOn(this, t - this.parkedSince);
   }
 
@@ -423,13 +487,13 @@ export class Vehicle implements VehicleView {
     this.engineOn = false;
     this.parkedSince = t;
     this.diagnostics.onIgnitionOff(this, t - this.engineOnSince);
-    this.emit(this.isEv ? 'powertrain:off' : 'engine:stopped', { run_s: r1(t - this.engineOnSince) });
-    this.emit('ignition:off', { ...this.here(), odometer_km: r3(this.odometerKm) });
-    if (this.buckles) this.emit('driver:seatbelt:unfastened');
-    if (this.plan.fleetDriver) this.emit('driver:logout', { driver_id: this.identity.driver_id });
-    this.emit('door:opened:driver');
-    this.emit('door:closed:driver');
-    this.emit('door:locked');
+    this.engineEvent(this.isEv ? 'powertrain:off' : 'engine:stopped', 'run_s', t - this.engineOnSince);
+    this.ignitionEvent('ignition:off');
+    if (this.buckles) this.signal('driver:seatbelt:unfastened');
+    if (this.plan.fleetDriver) this.driverEvent('driver:logout');
+    this.signal('door:opened:driver');
+    this.signal('door:closed:driver');
+    this.signal('door:locked');
   }
 
   private placeAt(a: Anchor): void {
