@@ -24,7 +24,7 @@ import { DRIVING, DWELL, type FleetState, PARKED } from './fleet-state.js';
 import { IdleWatch } from './idle-watch.js';
 import { type VehicleIdentity, vehicleIdOf } from './identity.js';
 import { TripLedger } from './trip-ledger.js';
-import { eventKey, uuidOf } from '../telemetry/event-line.js';
+import { type EventLine, eventKey, KEYS } from '../telemetry/event-line.js';
 import { ACCEL_MPS2, CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, FUEL_LEVEL_PCT, HC_G, HEADING_DEG, LAT, LON, NOX_G, ODOMETER_KM, PM25_G, SOC_PCT, SPEED_KMH, SPEED_LIMIT_KMH } from '../telemetry/wire.js';
 import type { VehicleView } from './vehicle-view.js';
 
@@ -35,13 +35,16 @@ const KMH = 3.6;
  */
 export const STARTUP_SPREAD_S = 10;
 const CHARGE_BELOW_PCT = 60;
-const K_LAT = eventKey('lat');
-const K_LON = eventKey('lon');
-const K_ODOMETER = eventKey('odometer_km');
-const K_SOC = eventKey('soc_pct');
-const K_FUEL_LEVEL = eventKey('fuel_level_pct');
 const K_RUN = eventKey('run_s');
 const K_DRIVER = eventKey('driver_id');
+const K_BATTERY_V = eventKey('battery_v');
+const K_CHARGING = eventKey('charging');
+const K_TRIP = eventKey('trip_id');
+const K_PURPOSE = eventKey('purpose');
+const K_ORIGIN = eventKey('origin');
+const K_DESTINATION = eventKey('destination');
+const K_PLANNED_KM = eventKey('planned_distance_km');
+const K_PLANNED_S = eventKey('planned_duration_s');
 const REFUEL_BELOW_PCT = 15;
 
 export class Vehicle implements VehicleView {
@@ -166,59 +169,17 @@ export class Vehicle implements VehicleView {
     this.st.out.event({ event_uuid: uuidFrom(this.rng), event_name: name, created_at: this.stamp(), vehicle_id: this.vehicleId, seq: ++this.st.seq[this.slot], ...fields });
   }
 
-  // Start-up and shut-down events (doors, ignition, engine, driver: most of a fleet's first seconds)
-  // are written as bytes by the outbox's event line, and their objects built without spread.
-
-  /** Begins a line with what `emit` draws, in its order: the UUID's words, the stamp, the next seq. */
-  private beginLine(name: string): number {
-    const rng = this.rng;
+  line(name: string): EventLine {
+    const rng = this.rng; // what emit draws, in its order: the UUID's words, the stamp, the next seq
     const a = rng.u32();
     const b = rng.u32();
     const c = rng.u32();
     const d = rng.u32();
-    const seq = ++this.st.seq[this.slot];
-    this.st.out.line.begin(name, a, b, c, d, this.stamp(), this.index, seq);
-    return seq;
+    return this.st.out.line.begin(name, a, b, c, d, this.stamp(), this.index, this.vehicleId, ++this.st.seq[this.slot]);
   }
 
-  /** An event with no fields of its own (doors, seatbelt). */
-  private signal(name: string): void {
-    const seq = this.beginLine(name);
-    const json = this.st.out.line.end();
-    this.st.out.event({ event_uuid: uuidOf(json), event_name: name, created_at: this.stamp(), vehicle_id: this.vehicleId, seq }, json);
-  }
-
-  /** ignition:on and ignition:off: the position and the odometer. */
-  private ignitionEvent(name: string): void {
-    const seq = this.beginLine(name);
-    const line = this.st.out.line;
-    const lat = r6(latOf(this.st.y[this.slot]));
-    const lon = r6(lonOf(this.st.x[this.slot]));
-    const odometer = r3(this.odometerKm);
-    line.number(K_LAT, lat, 6);
-    line.number(K_LON, lon, 6);
-    line.number(K_ODOMETER, odometer, 3);
-    const json = line.end();
-    this.st.out.event({ event_uuid: uuidOf(json), event_name: name, created_at: this.stamp(), vehicle_id: this.vehicleId, seq, lat, lon, odometer_km: odometer }, json);
-  }
-
-  /** engine:started / powertrain:ready (the tank's or battery's level) and engine:stopped / powertrain:off (run time). */
-  private engineEvent(name: string, field: 'soc_pct' | 'fuel_level_pct' | 'run_s', value: number): void {
-    const seq = this.beginLine(name);
-    const line = this.st.out.line;
-    const x = r1(value);
-    line.number(field === 'soc_pct' ? K_SOC : field === 'fuel_level_pct' ? K_FUEL_LEVEL : K_RUN, x, 1);
-    const json = line.end();
-    this.st.out.event({ event_uuid: uuidOf(json), event_name: name, created_at: this.stamp(), vehicle_id: this.vehicleId, seq, [field]: x }, json);
-  }
-
-  /** driver:login and driver:logout. */
-  private driverEvent(name: string): void {
-    const seq = this.beginLine(name);
-    const driverId = this.identity.driver_id;
-    this.st.out.line.text(K_DRIVER, driverId);
-    const json = this.st.out.line.end();
-    this.st.out.event({ event_uuid: uuidOf(json), event_name: name, created_at: this.stamp(), vehicle_id: this.vehicleId, seq, driver_id: driverId }, json);
+  lineAt(name: string): EventLine {
+    return this.line(name).number(KEYS.lat, latOf(this.st.y[this.slot]), 6).number(KEYS.lon, lonOf(this.st.x[this.slot]), 6);
   }
 
   private stamp(): number {
@@ -247,8 +208,9 @@ export class Vehicle implements VehicleView {
     }
     if (t >= st.nextHeartbeat[i]) {
       st.nextHeartbeat[i] = t + this.ctx.heartbeatS;
-      const energy = this.isEv ? { soc_pct: r1(this.socPct()), charging: this.charge !== undefined } : { fuel_level_pct: r1(this.fuelPct()) };
-      this.emit('vehicle:heartbeat', { ...this.here(), odometer_km: r3(this.odometerKm), battery_v: r2(12.2 + 0.5 * this.diagnostics.batteryHealth), ...energy });
+      const line = this.lineAt('vehicle:heartbeat').number(KEYS.odometer_km, this.odometerKm, 3).number(K_BATTERY_V, 12.2 + 0.5 * this.diagnostics.batteryHealth, 2);
+      if (this.isEv) line.number(KEYS.soc_pct, this.socPct(), 1).flag(K_CHARGING, this.charge !== undefined).end();
+      else line.number(KEYS.fuel_level_pct, this.fuelPct(), 1).end();
     }
     if (t < st.wakeAt[i]) return;
     if (this.begun) this.depart(t);
@@ -391,15 +353,14 @@ export class Vehicle implements VehicleView {
     this.st.mode[this.slot] = DRIVING;
     const tripId = this.trips.start(t, this.odometerKm);
     this.behaviour.resetTrip();
-    this.emit('trip:started', {
-      ...this.here(),
-      trip_id: tripId,
-      purpose: leg.purpose,
-      origin: this.at.name,
-      destination: leg.to.name,
-      planned_distance_km: r3(route.lengthM / 1000),
-      planned_duration_s: Math.round(route.freeFlowS),
-    });
+    this.lineAt('trip:started')
+      .id(K_TRIP, tripId)
+      .text(K_PURPOSE, leg.purpose)
+      .text(K_ORIGIN, this.at.name)
+      .text(K_DESTINATION, leg.to.name)
+      .number(K_PLANNED_KM, route.lengthM / 1000, 3)
+      .number(K_PLANNED_S, route.freeFlowS, 0)
+      .end();
   }
 
   private arrive(t: number): void {
@@ -470,14 +431,14 @@ export class Vehicle implements VehicleView {
     this.engineOn = true;
     this.engineOnSince = t;
     this.model.reset();
-    this.signal('door:unlocked');
-    this.signal('door:opened:driver');
-    this.signal('door:closed:driver');
-    this.ignitionEvent('ignition:on');
-    if (this.isEv) this.engineEvent('powertrain:ready', 'soc_pct', this.socPct());
-    else this.engineEvent('engine:started', 'fuel_level_pct', this.fuelPct());
-    if (this.plan.fleetDriver) this.driverEvent('driver:login');
-    if (this.buckles) this.signal('driver:seatbelt:fastened');
+    this.line('door:unlocked').end();
+    this.line('door:opened:driver').end();
+    this.line('door:closed:driver').end();
+    this.lineAt('ignition:on').number(KEYS.odometer_km, this.odometerKm, 3).end();
+    if (this.isEv) this.line('powertrain:ready').number(KEYS.soc_pct, this.socPct(), 1).end();
+    else this.line('engine:started').number(KEYS.fuel_level_pct, this.fuelPct(), 1).end();
+    if (this.plan.fleetDriver) this.line('driver:login').id(K_DRIVER, this.identity.driver_id).end();
+    if (this.buckles) this.line('driver:seatbelt:fastened').end();
     this.diagnostics.onIgnitionOn(this, t - this.parkedSince);
   }
 
@@ -487,13 +448,13 @@ export class Vehicle implements VehicleView {
     this.engineOn = false;
     this.parkedSince = t;
     this.diagnostics.onIgnitionOff(this, t - this.engineOnSince);
-    this.engineEvent(this.isEv ? 'powertrain:off' : 'engine:stopped', 'run_s', t - this.engineOnSince);
-    this.ignitionEvent('ignition:off');
-    if (this.buckles) this.signal('driver:seatbelt:unfastened');
-    if (this.plan.fleetDriver) this.driverEvent('driver:logout');
-    this.signal('door:opened:driver');
-    this.signal('door:closed:driver');
-    this.signal('door:locked');
+    this.line(this.isEv ? 'powertrain:off' : 'engine:stopped').number(K_RUN, t - this.engineOnSince, 1).end();
+    this.lineAt('ignition:off').number(KEYS.odometer_km, this.odometerKm, 3).end();
+    if (this.buckles) this.line('driver:seatbelt:unfastened').end();
+    if (this.plan.fleetDriver) this.line('driver:logout').id(K_DRIVER, this.identity.driver_id).end();
+    this.line('door:opened:driver').end();
+    this.line('door:closed:driver').end();
+    this.line('door:locked').end();
   }
 
   private placeAt(a: Anchor): void {

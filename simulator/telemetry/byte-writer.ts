@@ -63,6 +63,21 @@ export class ByteWriter {
     }
   }
 
+  /**
+   * Room for `n` more bytes for a line begun at `start` in the current chunk: if it does not fit, the
+   * line so far moves to a new chunk. Returns where the line now starts.
+   */
+  reserveFrom(start: number, n: number): number {
+    if (this.pos + n <= this.buf.length) return start;
+    const old = this.buf;
+    const length = this.pos - start;
+    this.pos = this.buf.length; // a full chunk: reserve begins a new one
+    this.reserve(length + n);
+    old.copy(this.buf, 0, start, start + length);
+    this.pos = length;
+    return 0;
+  }
+
   /** Writes from the start of the current chunk again: only once nothing written to it is needed. */
   rewind(): void {
     this.pos = 0;

@@ -29,16 +29,16 @@ export class Outbox {
   /** The reading to fill before `telemetry()`; reused, so nothing is allocated per reading. */
   readonly reading: Reading = newReading();
   private readonly writer: ReadingWriter;
-  /** Writes fixed-shape events as bytes into the same chunks as the readings. */
+  /** Writes events as bytes into the same chunks as the readings, then adds them with their text. */
   readonly line: EventLine;
 
   /** @param reuseBytes overwrite the bytes of drained readings (the sink does not keep them). */
   constructor(private readonly reuseBytes = false) {
     this.writer = new ReadingWriter(new ByteWriter(reuseBytes ? 64 * 1024 : undefined));
-    this.line = new EventLine(this.writer.out);
+    this.line = new EventLine(this.writer.out, (ev, json) => this.event(ev, json));
   }
 
-  /** An event object; `json` is its text when already written (by `line`). */
+  /** An event object; `json` is its text when already written (by `line`), else encodeEvent's. */
   event(ev: FleetEvent, json?: string): void {
     this.texts[this.count] = json;
     this.items[this.count++] = ev;

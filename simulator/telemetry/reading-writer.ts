@@ -22,8 +22,8 @@ const K_HEADING = ascii(',"heading_deg":');
 const K_SPEED = ascii(',"speed_kmh":');
 const K_ACCEL = ascii(',"accel_mps2":');
 const K_ODOMETER = ascii(',"odometer_km":');
-const K_ROAD = ascii(',"road":');
-const K_LIMIT = ascii(',"speed_limit_kmh":');
+/** `,"road":…,"speed_limit_kmh":` for a road (cached per road) or none. */
+const NO_ROAD = ascii(',"road":null,"speed_limit_kmh":');
 const K_CO2 = ascii(',"co2_g":');
 const K_NOX = ascii(',"nox_g":');
 const K_PM25 = ascii(',"pm25_g":');
@@ -42,8 +42,8 @@ const FIXED_BYTES = 1024;
 const BLOCK_WORDS = 64;
 
 /**
- * A class's last emissions block and its bytes: an idling vehicle's emissions are its class's idle
- * rates, the same every step (about half of all readings), so they are printed once, then copied.
+ * A class's last idle emissions block and its bytes: an idling vehicle's emissions are its class's
+ * idle rates, the same every step (about half of all readings), so they are printed once, then copied.
  */
 class EmissionsBlock {
   readonly vals = new Float64Array(6).fill(NaN);
@@ -69,7 +69,7 @@ export class ReadingWriter {
    * loop over the schema's slots measured ~5 % slower (V8 inlines less of it).
    */
   write(r: Reading): number {
-    const road = r.roadId >= 0 ? (this.roads[r.roadId] ?? this.cacheRoad(r.roadId, r.road as string)) : r.road === null ? NULL : jsonBytes(r.road);
+    const road = r.roadId >= 0 ? (this.roads[r.roadId] ?? this.cacheRoad(r.roadId, r.road as string)) : r.road === null ? NO_ROAD : roadBytes(r.road);
     const w = this.out;
     const n = r.n;
     w.reserve(FIXED_BYTES + road.length + r.vehicle_id.length + r.vehicle_class.length + (r.trip_id?.length ?? 0));
@@ -125,9 +125,7 @@ export class ReadingWriter {
     w.fixedAt(n, ACCEL_MPS2, D.accel_mps2);
     w.bytes(K_ODOMETER);
     w.fixedAt(n, ODOMETER_KM, D.odometer_km);
-    w.bytes(K_ROAD);
     w.bytes(road);
-    w.bytes(K_LIMIT);
     w.fixedAt(n, SPEED_LIMIT_KMH, D.speed_limit_kmh); // NaN prints null
     const power = r.ev ? ENERGY_WH : FUEL_G;
     const v = block?.vals;
@@ -152,7 +150,7 @@ export class ReadingWriter {
         w.bytes(K_FUEL);
         w.fixedAt(n, FUEL_G, D.fuel_g);
       }
-      if (block !== undefined && v !== undefined) {
+      if (block !== undefined && v !== undefined && n[SPEED_KMH] === 0) {
         v[0] = n[CO2_G];
         v[1] = n[NOX_G];
         v[2] = n[PM25_G];
@@ -174,7 +172,7 @@ export class ReadingWriter {
   }
 
   private cacheRoad(id: number, name: string): ConstBytes {
-    const b = jsonBytes(name);
+    const b = roadBytes(name);
     while (this.roads.length <= id) this.roads.push(undefined); // packed, never a sparse dictionary
     this.roads[id] = b;
     return b;
@@ -190,6 +188,6 @@ export class ReadingWriter {
   }
 }
 
-function jsonBytes(text: string): ConstBytes {
-  return new ConstBytes(Buffer.from(JSON.stringify(text)));
+function roadBytes(name: string): ConstBytes {
+  return new ConstBytes(Buffer.from(`,"road":${JSON.stringify(name)},"speed_limit_kmh":`));
 }

@@ -82,7 +82,9 @@ describe('event stream', () => {
     const wrong = full.events.filter((ev, i) => full.lines[i] !== JSON.stringify(ev));
     expect(wrong).toEqual([]);
     const names = new Set(full.events.map((ev) => ev.event_name));
-    for (const name of ['door:unlocked', 'ignition:on', 'engine:started', 'powertrain:ready', 'driver:login', 'ignition:off', 'driver:logout']) expect(names).toContain(name);
+    for (const name of ['door:unlocked', 'ignition:on', 'engine:started', 'powertrain:ready', 'driver:login', 'ignition:off', 'driver:logout', 'trip:started', 'vehicle:heartbeat', 'road:speed_limit:changed', 'traffic:signal:stopped', 'battery:voltage:reading']) {
+      expect(names).toContain(name);
+    }
   });
 
   it('splits the fleet by --worker i/n into disjoint sets that reproduce the full run per vehicle', async () => {

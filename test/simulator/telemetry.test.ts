@@ -6,7 +6,9 @@ import { createRng } from '../../common/rng.js';
 import { createSimulation, loadScenario } from '../../simulator/index.js';
 import { uuidFrom } from '../../simulator/events/uuid.js';
 import { createNdjsonSink } from '../../simulator/sinks/ndjson-sink.js';
+import type { FleetEvent } from '../../simulator/index.js';
 import { ByteWriter } from '../../simulator/telemetry/byte-writer.js';
+import { EventLine, eventKey } from '../../simulator/telemetry/event-line.js';
 import { capture } from './support.js';
 
 const text = (write: (w: ByteWriter) => void): string => {
@@ -49,6 +51,21 @@ describe('byte writer', () => {
     w.ascii('abcdefghij');
     expect(w.buf).not.toBe(first);
     expect(first.toString('latin1', 0, 10)).toBe('0123456789');
+  });
+});
+
+describe('event line', () => {
+  it('writes what JSON.stringify prints for the object it builds, also when a long text moves the line to a new chunk', () => {
+    const got: [FleetEvent, string][] = [];
+    const w = new ByteWriter(1200);
+    const line = new EventLine(w, (ev, json) => got.push([{ ...ev }, json]));
+    const long = 'Café "Ocean" Beach\\\n'.repeat(150);
+    for (const text of ['Park Boulevard', long, null]) {
+      line.begin('trip:started', 1, 2, 3, 4, 1772560802.041, 42, 'SD000042', 7).number(eventKey('lat'), 32.71234567, 6).text(eventKey('origin'), text).id(eventKey('trip_id'), 'SD000042-T3').flag(eventKey('charging'), true).number(eventKey('planned_duration_s'), 611.5, 0).end();
+    }
+    expect(got.map(([, json]) => json)).toEqual(got.map(([ev]) => JSON.stringify(ev)));
+    expect(got[1][0]).toMatchObject({ event_name: 'trip:started', vehicle_id: 'SD000042', seq: 7, lat: 32.712346, origin: long, trip_id: 'SD000042-T3', charging: true, planned_duration_s: 612 });
+    expect(got[0][0].event_uuid).toBe(text((bw) => bw.uuid(1, 2, 3, 4)));
   });
 });
 
