@@ -38,6 +38,14 @@ export function vehicleIdOf(index: number): string {
   return flat(`${VEHICLE_ID_PREFIX}${String(index).padStart(VEHICLE_ID_DIGITS, '0')}`);
 }
 
+/** The index in a vehicle id of ours (`vehicleIdOf(index) === id`), or −1. */
+export function indexOfVehicleId(id: string): number {
+  const digits = id.slice(VEHICLE_ID_PREFIX.length);
+  if (!id.startsWith(VEHICLE_ID_PREFIX) || !/^\d+$/.test(digits)) return -1;
+  const index = Number(digits);
+  return index <= 2 ** 30 && vehicleIdOf(index) === id ? index : -1;
+}
+
 /**
  * The same text as one flat string. A template or `+` gives a rope (a cons string per piece, ~20 B
  * each), and a string kept per vehicle for the whole run should not carry its pieces along.

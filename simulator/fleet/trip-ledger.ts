@@ -21,6 +21,14 @@ export const TRIP_NUMBERS = 11;
 /** Trip n of a vehicle is `${vehicleId}${TRIP_ID_INFIX}${n}` (the reading writer prints it from the numbers). */
 export const TRIP_ID_INFIX = '-T';
 
+/** n when `tripId` is trip n of `vehicleId` as the ledger names it, else −1. */
+export function tripNumberOf(vehicleId: string, tripId: string): number {
+  const prefix = `${vehicleId}${TRIP_ID_INFIX}`;
+  if (!tripId.startsWith(prefix)) return -1;
+  const n = Number(tripId.slice(prefix.length));
+  return Number.isInteger(n) && n > 0 && n <= 2 ** 30 && `${prefix}${n}` === tripId ? n : -1;
+}
+
 /** Counts a trip summary reports from the driver-behaviour watch. */
 export interface TripBehaviour {
   readonly harshBrakes: number;

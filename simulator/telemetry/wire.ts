@@ -2,6 +2,8 @@
 // The byte writer prints from this table, and `TelemetryEvent` (what a consumer parses) is derived
 // from it, so the two cannot drift apart.
 import type { FleetEvent } from '../events/fleet-event.js';
+import { indexOfVehicleId } from '../fleet/identity.js';
+import { tripNumberOf } from '../fleet/trip-ledger.js';
 
 /**
  * Numeric fields after the header, in wire order, with their decimals: lat/lon 6 (≈ 0.1 m), grams
@@ -109,6 +111,13 @@ export function readingOf(e: TelemetryEvent, uuidWords: readonly number[]): Read
   r.vehicle_class = e.vehicle_class;
   r.trip_id = e.trip_id;
   r.road = e.road;
+  // Our own ids print from their numbers, as the simulator writes them.
+  const index = indexOfVehicleId(e.vehicle_id);
+  const trip = e.trip_id === null ? 0 : tripNumberOf(e.vehicle_id, e.trip_id);
+  if (index >= 0 && trip >= 0 && Number.isInteger(e.seq) && e.seq >= 0 && e.seq < 2 ** 31) {
+    r.index = index;
+    r.trip = trip;
+  }
   r.ev = e.energy_wh !== undefined;
   return r;
 }
