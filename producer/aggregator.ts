@@ -31,7 +31,8 @@ let aggregates = 0;
 
 export class ShardAggregator<Result> {
   private readonly writer: AggregateWriter;
-  private readonly limit: number;
+  private readonly maxLimit: number;
+  private limit: number;
   private aggregateId = ++aggregates;
   /** Explicit hash keys given by callers, indexed in the aggregate being built (rare). */
   private ehkIndex: Map<string, number> | undefined;
@@ -61,13 +62,18 @@ export class ShardAggregator<Result> {
     private readonly ttlMs: number,
     private readonly emit: (record: WireRecord<Result>, sealed: SealedAggregate | undefined) => void,
   ) {
-    this.limit = maxBytes - AGGREGATE_PARTITION_KEY.length;
+    this.limit = this.maxLimit = maxBytes - AGGREGATE_PARTITION_KEY.length;
     // Room for a whole aggregate (plus its digest), so it is never copied to grow.
     this.writer = new AggregateWriter(Math.min(maxBytes + 64, 1024 * 1024));
   }
 
   get count(): number {
     return this.writer.count;
+  }
+
+  /** Aggregates built from now on hold at most `bytes` (never more than `maxBytes`): the transport sizes them to the shard's pace. */
+  limitTo(bytes: number): void {
+    this.limit = Math.min(this.maxLimit, bytes - AGGREGATE_PARTITION_KEY.length);
   }
 
   /** Receive time and sequence of the oldest record waiting here. */

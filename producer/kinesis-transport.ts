@@ -218,7 +218,8 @@ export class KinesisTransport implements Transport<PutResult> {
       const o = this.options;
       agg = new ShardAggregator<PutResult>(shard.shardId, o.aggregationMaxBytes, o.aggregation, this.context.recordTtlMs, this.emit);
       this.aggregators.set(shard.shardId, agg);
-      this.limiter.forShard(shard.shardId, this.context.clock.now()); // its pace now counts in ready()
+      // Its pace now counts in ready(), and sizes its aggregates (see stage()).
+      agg.limitTo(this.limiter.forShard(shard.shardId, this.context.clock.now()).aggregateBytes(this.context.maxBufferedTimeMs));
     }
     return agg;
   }
@@ -273,6 +274,8 @@ export class KinesisTransport implements Transport<PutResult> {
     const flushSeq = this.context.flushSeq();
     let wake = Infinity;
     for (const agg of this.aggregators.values()) {
+      // Aggregates sized to the shard's pace: see ShardLimiter.aggregateBytes.
+      agg.limitTo(this.limiter.forShard(agg.shardId, now).aggregateBytes(maxBufferedTimeMs));
       if (agg.count === 0) continue;
       if (now - agg.oldestReceivedAt >= maxBufferedTimeMs || agg.oldestSeq <= flushSeq) agg.flush();
       else wake = Math.min(wake, agg.oldestReceivedAt + maxBufferedTimeMs);
