@@ -20,6 +20,11 @@ export const systemScheduler: Scheduler = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/** Resolves after `ms` on `scheduler`. */
+export function delay(scheduler: Scheduler, ms: number): Promise<void> {
+  return new Promise((resolve) => scheduler.setTimeout(resolve, ms));
+}
+
 /**
  * Runs `callback` every `ms` on `scheduler` until the returned stop function is called. With the
  * system scheduler the timer does not keep the process alive (like an unref'd setInterval).

@@ -43,7 +43,11 @@ export function createSimulatorSource(options: SimulatorSourceOptions): Source {
         return sink.accept({ vehicleId, seq, json });
       };
       const summary = await sim.run(
-        { write: (ev, json) => send(ev.vehicle_id, ev.seq, json), writeTelemetry: (json, vehicleId, seq) => send(vehicleId, seq, json) },
+        {
+          write: (ev, json) => send(ev.vehicle_id, ev.seq, json),
+          // Readings come as bytes: one skipped during the fast-forward never becomes a string.
+          writeTelemetryBytes: (buf, start, end, vehicleId, seq) => (emitted < options.skip ? void emitted++ : send(vehicleId, seq, buf.toString('utf8', start, end))),
+        },
         {
           pace: 'max',
           durationS: options.durationS ?? (options.maxRecords !== undefined ? Infinity : sc.stop.durationS),

@@ -175,6 +175,7 @@ export class ShardAggregator<Result> {
       this.emit(record, undefined);
       return;
     }
+    members.trim();
     const explicitHashKey = this.firstExplicitHashKey ?? (first.hashKeyText ??= first.hashKey.toString());
     const record: WireRecord<Result> = {
       shardId: this.shardId,
@@ -194,9 +195,11 @@ export class ShardAggregator<Result> {
       settled: false,
       sent: false,
       hashing: false,
+      buffer: undefined,
     };
     const sealed = w.seal();
     record.data = sealed.bytes;
+    record.buffer = sealed.buffer;
     record.bytes = sealed.bytes.byteLength + AGGREGATE_PARTITION_KEY.length;
     this.reset();
     this.emit(record, sealed);
@@ -206,7 +209,7 @@ export class ShardAggregator<Result> {
     this.writer.reset();
     this.aggregateId = ++aggregates;
     this.ehkIndex?.clear();
-    this.members = new Members<Result>();
+    this.members = new Members<Result>(this.members.length);
     this.first = undefined;
     this.userBytes = 0;
     this.dataBytes = 0;

@@ -6,6 +6,8 @@ export interface Collectable {
   receivedAt: number;
   /** Receive order of the oldest user record inside (for flush()). */
   seq: number;
+  /** A KPL aggregated record: finished when it reaches the collector (it cannot grow any more). */
+  aggregated?: boolean;
 }
 
 export interface CollectorLimits {
@@ -19,6 +21,8 @@ export class Collector<T extends Collectable> {
   /** Oldest receive time and lowest sequence among collected items. */
   oldestReceivedAt = Infinity;
   oldestSeq = Infinity;
+  /** Aggregated records collected (each one finished: waiting longer only makes the request bigger). */
+  aggregates = 0;
   /** Set when an item did not fit: the batch must go before anything else can join. */
   private sealed = false;
 
@@ -50,6 +54,7 @@ export class Collector<T extends Collectable> {
     }
     this.items.push(item);
     this.bytes += item.bytes;
+    if (item.aggregated === true) this.aggregates++;
     if (item.receivedAt < this.oldestReceivedAt) this.oldestReceivedAt = item.receivedAt;
     if (item.seq < this.oldestSeq) this.oldestSeq = item.seq;
     return true;
@@ -62,6 +67,7 @@ export class Collector<T extends Collectable> {
     this.bytes = 0;
     this.oldestReceivedAt = Infinity;
     this.oldestSeq = Infinity;
+    this.aggregates = 0;
     this.sealed = false;
     return batch;
   }

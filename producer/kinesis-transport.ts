@@ -4,7 +4,7 @@ import { PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client
 import { classifyCode, classifyRequestError, isThrottle, type ErrorInfo } from '../common/aws-errors.js';
 import { hashKeyOf, parseExplicitHashKey } from '../common/hash-key.js';
 import { ShardAggregator, keyEntry, type KeyEntry } from './aggregator.js';
-import { decodeAggregated, utf8Size, writeDigest, type SealedAggregate } from './codec.js';
+import { decodeAggregated, reuseAggregateBuffer, utf8Size, writeDigest, type SealedAggregate } from './codec.js';
 import type { Collector, CollectorLimits } from './collector.js';
 import type { Limiter } from './limiter.js';
 import type { Settlement, StageContext, Transport } from './pipeline.js';
@@ -38,6 +38,8 @@ export interface KinesisTransportOptions {
   collectorLimits: CollectorLimits;
   /** Hash aggregates on these workers when they keep up (undefined: on this thread). */
   hashWorkers: HashWorkers | undefined;
+  /** Write new aggregates into the buffers of acknowledged ones (the client keeps no reference to what it sent). */
+  reuseBuffers: boolean;
 }
 
 export class KinesisTransport implements Transport<PutResult> {
@@ -413,10 +415,14 @@ export class KinesisTransport implements Transport<PutResult> {
 
   private acknowledge(kr: KinesisBatchItem, shardId: string, sequenceNumber: string, settlement: Settlement<PutResult>): void {
     this.context.stats.put(shardId, kr.members.length, kr.dataBytes, kr.bytes);
+    // Acknowledged whole (a split record's parts still hold its bytes): nothing reads them any more.
+    const reusable = this.options.reuseBuffers && !kr.settled ? kr.buffer : undefined;
+    kr.buffer = undefined;
     settlement.acked(
       kr,
       kr.aggregated ? (i, attempts) => ({ shardId, sequenceNumber, subSequenceNumber: i, attempts }) : (_i, attempts) => ({ shardId, sequenceNumber, attempts }),
     );
+    if (reusable !== undefined) reuseAggregateBuffer(reusable);
   }
 
   rateFactors(): Record<string, number> {

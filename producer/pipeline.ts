@@ -336,7 +336,9 @@ export class Pipeline<Result> {
     this.stats.received++;
     if (this.budget.tryAcquire(dataBytes + pkBytes)) {
       this.transport.add(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, sink, seq, now);
-      this.armWake(now + this.maxBufferedTimeMs);
+      // Compared here, not in armWake(): a double passed to a call is boxed, garbage on every put.
+      const wakeBy = now + this.maxBufferedTimeMs;
+      if (wakeBy < this.wakeAt) this.armWake(wakeBy);
       return;
     }
     // Off the hot path: the record waits on its own, with its own copy of the data.
@@ -390,7 +392,7 @@ export class Pipeline<Result> {
     this.budget.release(record.userBytes, count);
     if (members.earlier === undefined) this.stats.retried(failedTries, count);
     else for (let i = 0; i < count; i++) this.stats.retried(members.triesOf(i, failedTries) - 1);
-    if (this.flushWaiters.length > 0) for (const seq of members.seqs) this.noteSettled(seq);
+    if (this.flushWaiters.length > 0) for (let i = 0; i < count; i++) this.noteSettled(members.seqs[i]);
     const sinks = members.sinks;
     for (let i = 0; i < count; i++) {
       const sink = sinks[i];
@@ -435,10 +437,17 @@ export class Pipeline<Result> {
     if (done) this.flushWaiters = this.flushWaiters.filter((w) => w.remaining > 0);
   }
 
-  /** Whether the collector's batch should go now. */
+  /**
+   * Whether the collector's batch should go now: full, due, or holding a finished aggregate while
+   * nothing is in flight. An aggregate reaches the collector sealed (full, or its buffer time is
+   * up), so waiting only makes the request bigger: an idle connection sends it at once, and batches
+   * grow while requests are out (as with Nagle's algorithm). Lower latency, and put()s settle
+   * sooner, so fewer of their promises outlive a young-generation GC. Raw records (aggregation
+   * off, Firehose) still wait for a full batch or their buffer time.
+   */
   private batchDue(now: number): boolean {
     const c = this.collector;
-    return c.count > 0 && (c.full || now - c.oldestReceivedAt >= this.maxBufferedTimeMs || c.oldestSeq <= this.flushSeq);
+    return c.count > 0 && (c.full || (c.aggregates > 0 && this.sender.inFlight === 0) || now - c.oldestReceivedAt >= this.maxBufferedTimeMs || c.oldestSeq <= this.flushSeq);
   }
 
   /** Runs the pump soon (once per turn of the event loop, however many events asked). */

@@ -1,5 +1,6 @@
 // Where a run sends: the four targets share this shape; each records outcomes into `Outcomes`.
 import type { FirehoseProducer, KinesisProducer, MetricsSnapshot } from '../producer/index.js';
+import { isThrottle } from '../common/aws-errors.js';
 
 export type TargetKind = 'local' | 'kinesis' | 'firehose' | 'file';
 export const TARGET_KINDS: readonly TargetKind[] = ['local', 'kinesis', 'firehose', 'file'];
@@ -39,12 +40,11 @@ export interface Target {
   dispose(): Promise<void>;
 }
 
-// Answers that mean "slow down": Kinesis per-record and request throttles, Firehose's.
-const THROTTLE_CODES = ['ProvisionedThroughputExceededException', 'ThrottlingException', 'Throttling', 'ServiceUnavailableException', 'LimitExceededException'];
-
+/** Attempts answered "slow down" (Kinesis and Firehose throttles, as the producers classify them). */
 export function throttledAttemptsOf(metrics: MetricsSnapshot): number {
-  const byCode = metrics.stream.ErrorsByCode;
-  return THROTTLE_CODES.reduce((n, code) => n + (byCode[code] ?? 0), 0);
+  let n = 0;
+  for (const [code, count] of Object.entries(metrics.stream.ErrorsByCode)) if (isThrottle(code)) n += count;
+  return n;
 }
 
 const SHARD_BYTES_PER_S = 1024 * 1024;

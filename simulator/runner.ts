@@ -89,7 +89,7 @@ export async function runFleet(fleet: Fleet, ctx: SimContext, sink: EventSink, o
         telemetry++;
       } else {
         seq = item.seq;
-        pending = sink.write(item, encodeEvent(item));
+        pending = sink.write(item, out.texts[k] ?? encodeEvent(item));
         byType.set(item.event_name, (byType.get(item.event_name) ?? 0) + 1);
       }
       records++;

@@ -1,4 +1,5 @@
 import { silentLogger, type Logger } from '../../common/logger.js';
+import { delay, systemClock, systemScheduler, type Clock, type Scheduler } from '../../common/clock.js';
 import type { Bucket } from '../lake/bucket.js';
 import { createFirehoseHandler, failureReason } from '../transform/firehose-handler.js';
 import { DYNAMIC_PARTITIONING_FLOOR, LAMBDA_HINTS, resolveHints, S3_HINTS, type BufferHints } from './buffer-hints.js';
@@ -29,7 +30,9 @@ export interface DeliveryOptions {
   maxBufferedBytes?: number;
   region?: string;
   account?: string;
-  now?: () => number;
+  clock?: Clock;
+  /** Times the delivery loop's passes and the Lambda retries. */
+  scheduler?: Scheduler;
   random?: () => number;
   logger?: Logger;
 }
@@ -81,7 +84,8 @@ const TICK_MS = 25;
 export class DeliveryCore {
   readonly tracker = new CheckpointTracker();
   readonly logger: Logger;
-  readonly now: () => number;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
   readonly counts = { read: 0, transformedOk: 0, failed: 0, dropped: 0, corruptAggregated: 0 };
   private readonly lambdaHints: BufferHints;
   private readonly maxBufferedBytes: number;
@@ -94,7 +98,8 @@ export class DeliveryCore {
 
   constructor(options: DeliveryOptions, name: string, sourceKinesisStreamArn: string | undefined) {
     this.logger = options.logger ?? silentLogger;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
+    this.scheduler = options.scheduler ?? systemScheduler;
     const region = options.region ?? 'us-west-2';
     const account = options.account ?? '000000000000';
     const prefix = new PrefixTemplate(options.prefix ?? DEFAULT_PREFIX, 'prefix');
@@ -112,7 +117,7 @@ export class DeliveryCore {
       hints: s3Hints,
       lambdaArn,
       parquet: this.parquet,
-      now: this.now,
+      clock: this.clock,
       random: options.random,
       logger: this.logger,
       onWritten: (records) => records.forEach((r) => this.tracker.settle(r.batch)),
@@ -124,7 +129,8 @@ export class DeliveryCore {
       sourceKinesisStreamArn,
       region,
       retries: options.lambdaRetries,
-      now: this.now,
+      clock: this.clock,
+      scheduler: this.scheduler,
       logger: this.logger,
     });
   }
@@ -132,7 +138,7 @@ export class DeliveryCore {
   /** Records read or put, in order, into the Lambda buffer (their batch already counts them). */
   enqueue(records: SourceRecord[]): void {
     this.counts.read += records.length;
-    if (records.length > 0 && this.lambdaBuffer.length === 0) this.lambdaOpenedAt = this.now();
+    if (records.length > 0 && this.lambdaBuffer.length === 0) this.lambdaOpenedAt = this.clock.now();
     for (const record of records) {
       this.lambdaBuffer.push(record);
       this.lambdaBytes += record.data.byteLength;
@@ -152,7 +158,7 @@ export class DeliveryCore {
   /** Invokes the Lambda when its hints say so and writes the objects that are due; `force` delivers everything. */
   async deliver(force: boolean): Promise<void> {
     const overfull = this.overfull;
-    const due = force || overfull || this.lambdaBytes >= this.lambdaHints.sizeBytes || this.now() - this.lambdaOpenedAt >= this.lambdaHints.intervalMs;
+    const due = force || overfull || this.lambdaBytes >= this.lambdaHints.sizeBytes || this.clock.now() - this.lambdaOpenedAt >= this.lambdaHints.intervalMs;
     if (this.lambdaBuffer.length > 0 && due) await this.invokeLambda();
     await this.writer.flush(force || overfull ? 'all' : 'due');
   }
@@ -214,7 +220,7 @@ export function runDelivery(core: DeliveryCore, source: DeliverySource): Deliver
         core.logger.error({ err: (err as Error).message }, 'delivery pass failed; retrying in 1 s');
         pauseMs = 1000;
       }
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      await delay(core.scheduler, pauseMs);
     }
   })();
 

@@ -74,7 +74,7 @@ async function checkIdentity(store: CheckpointStore, actual: StreamIdentity, has
 
 /** Reads every shard (parents before children), de-aggregates, and checkpoints what the core settled. */
 function kinesisSource(options: DeliveryStreamOptions, core: DeliveryCore, store: CheckpointStore, checkpoints: Map<string, Checkpoint>): DeliverySource {
-  const { tracker, logger, now } = core;
+  const { tracker, logger, clock } = core;
   const finished = new Set([...checkpoints.values()].filter((c) => c.finished).map((c) => c.shardId));
   const readers = new Map<string, ShardReader>();
   const counts = { kinesisRecords: 0, checkpointsSaved: 0 };
@@ -82,7 +82,7 @@ function kinesisSource(options: DeliveryStreamOptions, core: DeliveryCore, store
 
   async function refreshShards(): Promise<void> {
     const lineage = await listShardLineage(options.client, options.streamName);
-    lineageAt = now();
+    lineageAt = clock.now();
     for (const shardId of readyShards(lineage, finished, new Set(readers.keys()))) {
       readers.set(
         shardId,
@@ -92,7 +92,7 @@ function kinesisSource(options: DeliveryStreamOptions, core: DeliveryCore, store
           shardId,
           afterSequenceNumber: checkpoints.get(shardId)?.sequenceNumber,
           idlePollMs: options.idlePollMs,
-          now,
+          clock,
           logger,
         }),
       );
@@ -101,7 +101,7 @@ function kinesisSource(options: DeliveryStreamOptions, core: DeliveryCore, store
   }
 
   async function readDueShards(): Promise<void> {
-    const due = [...readers.values()].filter((r) => r.nextReadAt <= now());
+    const due = [...readers.values()].filter((r) => r.nextReadAt <= clock.now());
     const reads = await Promise.all(due.map(async (reader) => ({ reader, read: await reader.read() })));
     let shardEnded = false;
     for (const { reader, read } of reads) {
@@ -121,7 +121,7 @@ function kinesisSource(options: DeliveryStreamOptions, core: DeliveryCore, store
           errorCode: 'Kinesis.CorruptAggregatedRecord',
           errorMessage: `${corrupt.error.message}; rawData is the whole Kinesis record`,
           attemptsMade: 0,
-          attemptEndingMs: now(),
+          attemptEndingMs: clock.now(),
         });
       }
       tracker.add(batch, records.length);
@@ -138,7 +138,7 @@ function kinesisSource(options: DeliveryStreamOptions, core: DeliveryCore, store
 
   return {
     async read() {
-      if (now() - lineageAt >= (options.shardRefreshMs ?? 10_000)) await refreshShards();
+      if (clock.now() - lineageAt >= (options.shardRefreshMs ?? 10_000)) await refreshShards();
       await readDueShards();
     },
     async save() {

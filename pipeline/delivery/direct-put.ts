@@ -35,7 +35,7 @@ export function startDirectPutDelivery(options: DirectPutDeliveryOptions): Direc
   });
   return {
     ...delivery,
-    put(records, arrivalMs = core.now()) {
+    put(records, arrivalMs = core.clock.now()) {
       const batch = core.tracker.open(DIRECT_PUT_SOURCE, undefined, records.length, false);
       core.enqueue(
         records.map((data): SourceRecord => {

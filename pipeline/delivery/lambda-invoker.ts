@@ -6,6 +6,7 @@ import type {
   FirehoseTransformationResultRecord,
 } from 'aws-lambda';
 import { silentLogger, type Logger } from '../../common/logger.js';
+import { delay, systemClock, systemScheduler, type Clock, type Scheduler } from '../../common/clock.js';
 import { checkResponse, InvocationError, MAX_PAYLOAD_BYTES, type CheckedResult } from './response-contract.js';
 import type { SourceRecord } from './source-record.js';
 
@@ -41,9 +42,9 @@ export interface LambdaInvokerOptions {
   region: string;
   /** Retries after a failed invocation (Firehose default 3, so up to 4 attempts). */
   retries?: number;
-  /** Waits between attempts; injectable so tests don't sleep. */
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
+  clock?: Clock;
+  /** Times the waits between attempts; injectable so tests don't sleep. */
+  scheduler?: Scheduler;
   newId?: () => string;
   /**
    * Firehose passes no reason for a `ProcessingFailed` record; a handler that knows one can put it
@@ -64,15 +65,15 @@ const EVENT_OVERHEAD = 1024;
  */
 export class LambdaInvoker {
   private readonly retries: number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly now: () => number;
+  private readonly scheduler: Scheduler;
+  private readonly clock: Clock;
   private readonly newId: () => string;
   private readonly logger: Logger;
 
   constructor(private readonly options: LambdaInvokerOptions) {
     this.retries = options.retries ?? 3;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.now = options.now ?? Date.now;
+    this.scheduler = options.scheduler ?? systemScheduler;
+    this.clock = options.clock ?? systemClock;
     this.newId = options.newId ?? randomUUID;
     this.logger = options.logger ?? silentLogger;
   }
@@ -110,7 +111,7 @@ export class LambdaInvoker {
       } catch (err) {
         last = err instanceof InvocationError ? err : new InvocationError('Lambda.FunctionError', err instanceof Error ? err.message : String(err));
         this.logger.warn({ invocationId: event.invocationId, attempt, errorCode: last.errorCode, err: last.message }, 'lambda invocation failed');
-        if (attempt <= this.retries) await this.sleep(Math.min(1000, 50 * 2 ** (attempt - 1)));
+        if (attempt <= this.retries) await delay(this.scheduler, Math.min(1000, 50 * 2 ** (attempt - 1)));
       }
     }
     for (const record of records) outcome.failed.push(this.fail(record, last!.errorCode, last!.message, this.retries + 1));
@@ -136,7 +137,7 @@ export class LambdaInvoker {
   }
 
   private fail(source: SourceRecord, errorCode: string, errorMessage: string, attemptsMade: number): FailedRecord {
-    return { source, outputType: 'processing-failed', errorCode, errorMessage, attemptsMade, attemptEndingMs: this.now() };
+    return { source, outputType: 'processing-failed', errorCode, errorMessage, attemptsMade, attemptEndingMs: this.clock.now() };
   }
 
   private event(records: SourceRecord[]): FirehoseTransformationEvent {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { silentLogger, type Logger } from '../../common/logger.js';
+import { systemClock, type Clock } from '../../common/clock.js';
 import { UserError } from '../../common/user-error.js';
 import type { Bucket } from '../lake/bucket.js';
 import type { BufferHints } from './buffer-hints.js';
@@ -28,7 +29,7 @@ export interface ObjectWriterOptions {
   parquet?: ParquetEncoder;
   /** Called once the object holding these records is stored. */
   onWritten: (records: SourceRecord[]) => void;
-  now?: () => number;
+  clock?: Clock;
   random?: () => number;
   newUuid?: () => string;
   logger?: Logger;
@@ -60,7 +61,7 @@ interface PartitionBuffer {
  */
 export class ObjectWriter {
   private readonly buffers = new Map<string, PartitionBuffer>();
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly random: () => number;
   private readonly newUuid: () => string;
   private readonly logger: Logger;
@@ -68,7 +69,7 @@ export class ObjectWriter {
   readonly stats: WriterStats = { objects: 0, bytes: 0, recordsWritten: 0, errorRecordsWritten: 0, partitioningFailed: 0 };
 
   constructor(private readonly options: ObjectWriterOptions) {
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.newUuid = options.newUuid ?? randomUUID;
     this.logger = options.logger ?? silentLogger;
@@ -92,7 +93,7 @@ export class ObjectWriter {
         errorCode: 'DynamicPartitioning.MetadataExtractionFailed',
         errorMessage: err.message,
         attemptsMade: 1,
-        attemptEndingMs: this.now(),
+        attemptEndingMs: this.clock.now(),
       });
       return;
     }
@@ -107,7 +108,7 @@ export class ObjectWriter {
 
   /** Writes every buffer that is full or old enough (`all`: every buffer). */
   async flush(which: 'due' | 'all'): Promise<void> {
-    const now = this.now();
+    const now = this.clock.now();
     for (const [key, buffer] of [...this.buffers]) {
       if (buffer.retryAt > now) continue;
       const due = buffer.bytes >= this.options.hints.sizeBytes || now - buffer.openedAt >= this.options.hints.intervalMs;
@@ -119,7 +120,7 @@ export class ObjectWriter {
     const key = `${errorOutputType ?? ''}\0${partition}`;
     let buffer = this.buffers.get(key);
     if (!buffer) {
-      buffer = { partition, errorOutputType, lines: [], sources: [], bytes: 0, oldestArrivalMs: source.arrivalMs, openedAt: this.now(), retryAt: 0 };
+      buffer = { partition, errorOutputType, lines: [], sources: [], bytes: 0, oldestArrivalMs: source.arrivalMs, openedAt: this.clock.now(), retryAt: 0 };
       this.buffers.set(key, buffer);
     }
     buffer.lines.push(line);
@@ -170,7 +171,7 @@ export class ObjectWriter {
         return;
       }
       // S3 unavailable or throttling: Firehose keeps retrying delivery; so do we, a second apart.
-      buffer.retryAt = this.now() + 1000;
+      buffer.retryAt = this.clock.now() + 1000;
       this.logger.warn({ key: objectName, err: (err as Error).message }, 'object write failed; will retry');
     }
   }
@@ -186,7 +187,7 @@ export class ObjectWriter {
         errorCode,
         errorMessage,
         attemptsMade: 1,
-        attemptEndingMs: this.now(),
+        attemptEndingMs: this.clock.now(),
       });
     }
   }

@@ -1,5 +1,6 @@
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
 import { silentLogger, type Logger } from '../../common/logger.js';
+import { systemClock, type Clock } from '../../common/clock.js';
 
 /** Kinesis read limits per shard. */
 export const MAX_READS_PER_SECOND = 5;
@@ -21,7 +22,7 @@ export interface ShardReaderOptions {
   idlePollMs?: number;
   /** Records per GetRecords call (Kinesis maximum 10,000). */
   limit?: number;
-  now?: () => number;
+  clock?: Clock;
   logger?: Logger;
 }
 
@@ -35,12 +36,12 @@ export class ShardReader {
   nextReadAt = 0;
   private iterator: string | undefined;
   private lastSequenceNumber: string | undefined;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly logger: Logger;
 
   constructor(private readonly options: ShardReaderOptions) {
     this.lastSequenceNumber = options.afterSequenceNumber;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -49,7 +50,7 @@ export class ShardReader {
   }
 
   async read(): Promise<ShardRead> {
-    const started = this.now();
+    const started = this.clock.now();
     try {
       this.iterator ??= await this.acquireIterator();
       const out = await this.options.client.send(new GetRecordsCommand({ ShardIterator: this.iterator, Limit: this.options.limit ?? 10_000 }));

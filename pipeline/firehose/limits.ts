@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { TokenBucket, type Clock } from '../stream/token-bucket.js';
+import { TokenBucket } from '../stream/token-bucket.js';
+import type { Clock } from '../../common/clock.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -5,7 +5,7 @@ import { silentLogger } from '../../common/logger.js';
 import { startDirectPutDelivery, type DirectPutDelivery, type DirectPutDeliveryOptions } from '../delivery/direct-put.js';
 import { DEFAULT_ERROR_PREFIX, DEFAULT_PREFIX } from '../delivery/prefix.js';
 import { actionOf, listen, parseJson, readBody, sendJson } from '../stream/json-http.js';
-import type { Clock } from '../stream/token-bucket.js';
+import { systemClock, type Clock } from '../../common/clock.js';
 import { DeliveryStreamMeter, firehoseLimitsSchema, MAX_BYTES_PER_CALL, type FirehoseLimitOptions, type FirehoseLimits } from './limits.js';
 import { decodeRecords, invalid, meterRecords, SLOW_DOWN, type FirehoseError } from './put-records.js';
 
@@ -59,7 +59,7 @@ type Reply = { status: number; body: unknown };
  * (Lambda transform → partitioned GZIP objects) into a bucket.
  */
 export async function startLocalFirehose(options: LocalFirehoseOptions): Promise<LocalFirehose> {
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const limits = firehoseLimitsSchema.parse(options.limits ?? {});
   const meter = new DeliveryStreamMeter(limits, clock);
@@ -67,7 +67,7 @@ export async function startLocalFirehose(options: LocalFirehoseOptions): Promise
   const region = options.region ?? 'us-west-2';
   const account = options.account ?? '000000000000';
   const arn = `arn:aws:firehose:${region}:${account}:deliverystream/${name}`;
-  const createdAt = clock();
+  const createdAt = clock.now();
   const delivery = startDirectPutDelivery({ ...options, region, account, logger });
   const counts: FirehoseCounts = { putRequests: 0, throttledRequests: 0, invalidRequests: 0, acceptedRecords: 0, acceptedBytes: 0, throttledRecords: 0 };
   const newId = () => randomBytes(42).toString('base64url'); // opaque, like Firehose's long record ids
@@ -91,7 +91,7 @@ export async function startLocalFirehose(options: LocalFirehoseOptions): Promise
     counts.throttledRecords += records.length - accepted.length;
     counts.acceptedRecords += accepted.length;
     counts.acceptedBytes += accepted.reduce((sum, r) => sum + r.byteLength, 0);
-    delivery.put(accepted, clock());
+    delivery.put(accepted, clock.now());
     if (action === 'PutRecord') {
       const only = responses[0];
       return 'RecordId' in only ? { status: 200, body: { RecordId: only.RecordId, Encrypted: false } } : error(invalid(SLOW_DOWN.message, SLOW_DOWN.code));

@@ -1,4 +1,4 @@
-import type { Clock } from './token-bucket.js';
+import type { Clock } from '../../common/clock.js';
 
 export interface ShardCounts {
   acceptedRecords: number;
@@ -79,7 +79,7 @@ export class Accounting {
     this.requests = new Windowed(zeroRequests, historySeconds);
   }
 
-  private second(atMs = this.clock()): number {
+  private second(atMs = this.clock.now()): number {
     return Math.floor(atMs / 1000);
   }
 

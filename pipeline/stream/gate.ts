@@ -23,7 +23,7 @@ import { updateShardCountBySplitMerge } from './reshard.js';
 import { ShardMaps, loadStreamShards, type StreamShards } from './shard-map.js';
 import { ShardMeter, limitsSchema, type GateLimitOptions, type GateLimits } from './shard-meter.js';
 import { waitForActive } from './streams.js';
-import type { Clock } from './token-bucket.js';
+import { systemClock, type Clock } from '../../common/clock.js';
 import { Upstream, type UpstreamResponse } from './upstream.js';
 
 export const ACCOUNTING_PATH = '/_sdfleet/accounting';
@@ -63,7 +63,7 @@ type Reply = { status: number; body: unknown } | { raw: UpstreamResponse } | { d
  * forwarded; every other action passes through, and reshards refresh the shard map.
  */
 export async function startGate(options: GateOptions): Promise<Gate> {
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const limits = limitsSchema.parse(options.limits ?? {});
   const faults = new FaultInjector(options.faults);
@@ -143,7 +143,7 @@ export async function startGate(options: GateOptions): Promise<Gate> {
       plans = planRecords({ meter, faults, accounting }, map, records);
       if (!plans) return { raw: await forward() };
     }
-    const decidedAt = clock();
+    const decidedAt = clock.now();
 
     if (action === 'PutRecord') {
       const plan = plans[0];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { TokenBucket, type Clock } from './token-bucket.js';
+import { TokenBucket } from './token-bucket.js';
+import type { Clock } from '../../common/clock.js';
 
 export const limitsSchema = z
   .object({

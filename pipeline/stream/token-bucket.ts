@@ -1,4 +1,4 @@
-export type Clock = () => number;
+import type { Clock } from '../../common/clock.js';
 
 /**
  * A token bucket: `capacity` tokens, refilled continuously at `ratePerSecond`, starting full.
@@ -14,12 +14,12 @@ export class TokenBucket {
     private readonly clock: Clock,
   ) {
     this.tokens = capacity;
-    this.last = clock();
+    this.last = clock.now();
   }
 
   /** Refills for the time elapsed since the last call. */
   private refill(): void {
-    const now = this.clock();
+    const now = this.clock.now();
     if (now > this.last) {
       this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
       this.last = now;

@@ -1,6 +1,7 @@
 // Driver-behaviour alerts, raised from the motion the driver model actually produced.
 import type { VehicleView } from '../fleet/vehicle-view.js';
 import type { MotionResult } from '../motion/follower.js';
+import { KEYS } from '../telemetry/event-line.js';
 import { r1, r2 } from './round.js';
 
 const HARSH_BRAKE_MPS2 = 3.4; // ≈ 0.35 g, a common telematics threshold
@@ -56,7 +57,7 @@ export class BehaviourWatch {
     if (m.ranRed) v.emit('alert:red_light_violation', { ...v.here(), speed_kmh: r1(speedKmh), road: v.roadName() });
     if (m.forwardCollisionWarning && !this.fcw) v.emit('safety:forward_collision_warning', { ...v.here(), speed_kmh: r1(speedKmh), road: v.roadName() });
     this.fcw = m.forwardCollisionWarning;
-    if (m.stoppedAtSignal) v.emit('traffic:signal:stopped', { ...v.here(), road: v.roadName() });
+    if (m.stoppedAtSignal) v.lineAt('traffic:signal:stopped').text(KEYS.road, v.roadName()).end();
     if (!v.buckles && !this.beltAlerted && speedKmh > 15) {
       this.beltAlerted = true;
       v.emit('alert:seatbelt_unfastened', { speed_kmh: r1(speedKmh) });

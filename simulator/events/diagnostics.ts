@@ -5,6 +5,7 @@ import type { VehicleView } from '../fleet/vehicle-view.js';
 import type { Rng } from '../../common/rng.js';
 import type { VehicleClass } from '../emissions/index.js';
 import { DTC_CODES, type DtcCode } from './catalog.js';
+import { eventKey } from '../telemetry/event-line.js';
 import { r1, r2, r3 } from './round.js';
 
 type Fault = 'thermostat' | 'cooling' | 'misfire' | 'catalyst' | 'vacuum' | 'evap' | 'egr' | 'scr' | 'evPack' | 'evIsolation' | 'wheelSensor' | 'can';
@@ -44,6 +45,9 @@ const EV_ISOLATION = FAULT_BIT.evIsolation;
 const WHEEL_SENSOR = FAULT_BIT.wheelSensor;
 const CAN = FAULT_BIT.can;
 const NOMINAL_PSI: Record<string, number> = { car: 35, light_truck: 35, ev: 42, van: 55, bus: 110, drayage: 105 };
+const K_RESTING = eventKey('resting_v');
+const K_CRANKING = eventKey('cranking_v');
+const K_HEALTH = eventKey('battery_health_pct');
 const OIL_KM = 8000;
 const SERVICE_KM = 16000;
 const ROTATION_KM = 10000;
@@ -129,7 +133,7 @@ export class Diagnostics {
     this.tyresAt(v);
     const resting = 12.2 + 0.5 * this.n[this.base + BATTERY_HEALTH] - Math.min(0.8, (parkedS / 3600) * 0.03 * (1 - this.n[this.base + BATTERY_HEALTH]));
     const cranking = v.isEv ? resting - 0.2 : resting - 1.6 - 2.4 * (1 - this.n[this.base + BATTERY_HEALTH]);
-    v.emit('battery:voltage:reading', { resting_v: r2(resting), cranking_v: r2(cranking), battery_health_pct: r1(this.n[this.base + BATTERY_HEALTH] * 100) });
+    v.line('battery:voltage:reading').number(K_RESTING, resting, 2).number(K_CRANKING, cranking, 2).number(K_HEALTH, this.n[this.base + BATTERY_HEALTH] * 100, 1).end();
     if (resting < 12.3) v.emit('battery:voltage:low', { resting_v: r2(resting), threshold_v: 12.3 });
     if (cranking < 9.6) this.set(v, 'P0562', { cranking_v: r2(cranking) });
     if (this.active?.has('P0300') && this.rng.chance(0.5)) this.clear(v, 'P0300', 'not seen this drive cycle');

@@ -2,12 +2,15 @@
 // Lanes toll, freeway congestion and the neighbourhood geofences.
 import type { VehicleView } from '../fleet/vehicle-view.js';
 import { isFreewayKind } from '../roads/graph.js';
+import { eventKey, KEYS } from '../telemetry/event-line.js';
 import { r1, r2, r3 } from './round.js';
 
 const TOLL_ROAD = 'I-15 Express Lanes';
 const CONGESTED_FRACTION = 0.5;
 const CONGESTION_MIN_S = 30;
 const GEOFENCE_EVERY_S = 5;
+const K_FROM = eventKey('from_kmh');
+const K_TO = eventKey('to_kmh');
 
 export class RoadWatch {
   private lastKind = -1;
@@ -25,7 +28,7 @@ export class RoadWatch {
       v.emit(freeway ? 'road:freeway:entered' : 'road:freeway:exited', { ...v.here(), road: name });
     }
     if (this.lastLimit >= 0 && Math.abs(limitKmh - this.lastLimit) > 0.5) {
-      v.emit('road:speed_limit:changed', { ...v.here(), road: name, from_kmh: r1(this.lastLimit), to_kmh: r1(limitKmh) });
+      v.lineAt('road:speed_limit:changed').text(KEYS.road, name).number(K_FROM, this.lastLimit, 1).number(K_TO, limitKmh, 1).end();
     }
     this.lastKind = kind;
     this.lastLimit = limitKmh;

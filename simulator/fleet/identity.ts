@@ -29,9 +29,21 @@ const MODELS: Record<VehicleClass, readonly (readonly [string, string])[]> = {
 };
 const COMMERCIAL: ReadonlySet<VehicleClass> = new Set(['van', 'bus', 'drayage']);
 
-/** `SD000042`: safe ASCII, so encoders never need to escape it. */
+/** Vehicle ids are the prefix and the index, zero-padded to (at least) this many digits. */
+export const VEHICLE_ID_PREFIX = 'SD';
+export const VEHICLE_ID_DIGITS = 6;
+
+/** `SD000042`: safe ASCII, so encoders never need to escape it (the reading writer prints it from the index). */
 export function vehicleIdOf(index: number): string {
-  return flat(`SD${String(index).padStart(6, '0')}`);
+  return flat(`${VEHICLE_ID_PREFIX}${String(index).padStart(VEHICLE_ID_DIGITS, '0')}`);
+}
+
+/** The index in a vehicle id of ours (`vehicleIdOf(index) === id`), or −1. */
+export function indexOfVehicleId(id: string): number {
+  const digits = id.slice(VEHICLE_ID_PREFIX.length);
+  if (!id.startsWith(VEHICLE_ID_PREFIX) || !/^\d+$/.test(digits)) return -1;
+  const index = Number(digits);
+  return index <= 2 ** 30 && vehicleIdOf(index) === id ? index : -1;
 }
 
 /**

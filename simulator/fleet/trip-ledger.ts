@@ -18,6 +18,16 @@ const HC = 8;
 const FUEL = 9;
 const ENERGY = 10;
 export const TRIP_NUMBERS = 11;
+/** Trip n of a vehicle is `${vehicleId}${TRIP_ID_INFIX}${n}` (the reading writer prints it from the numbers). */
+export const TRIP_ID_INFIX = '-T';
+
+/** n when `tripId` is trip n of `vehicleId` as the ledger names it, else −1. */
+export function tripNumberOf(vehicleId: string, tripId: string): number {
+  const prefix = `${vehicleId}${TRIP_ID_INFIX}`;
+  if (!tripId.startsWith(prefix)) return -1;
+  const n = Number(tripId.slice(prefix.length));
+  return Number.isInteger(n) && n > 0 && n <= 2 ** 30 && `${prefix}${n}` === tripId ? n : -1;
+}
 
 /** Counts a trip summary reports from the driver-behaviour watch. */
 export interface TripBehaviour {
@@ -49,9 +59,14 @@ export class TripLedger {
     this.base = slot * TRIP_NUMBERS;
   }
 
+  /** The number of the trip under way (or the last one): `id` ends in it; 0 before the first. */
+  get number(): number {
+    return this.count;
+  }
+
   start(t: number, odometerKm: number): string {
     this.count++;
-    this.id = flat(`${this.vehicleId}-T${this.count}`);
+    this.id = flat(`${this.vehicleId}${TRIP_ID_INFIX}${this.count}`);
     this.n.fill(0, this.base, this.base + TRIP_NUMBERS);
     this.n[this.base + START_S] = t;
     this.n[this.base + START_KM] = odometerKm;

@@ -2,6 +2,7 @@
 // one effect) and `refillDef` (a terminal's DEF pump). They never see the state machine itself.
 import type { VehicleClass } from '../emissions/index.js';
 import type { Geofence } from '../events/geofences.js';
+import type { EventLine } from '../telemetry/event-line.js';
 import type { SimContext } from './context.js';
 import type { VehicleIdentity } from './identity.js';
 
@@ -32,6 +33,13 @@ export interface VehicleView {
   defLevelPct(): number;
   /** Raises an event of this vehicle now (next seq, a UUID from its stream). */
   emit(name: string, fields?: Record<string, unknown>): void;
+  /**
+   * The same as bytes, for frequent events: add the fields in wire order, then `end()` (the same
+   * seq, UUID, stamp and text as `emit` with those fields).
+   */
+  line(name: string): EventLine;
+  /** `line` with the position (`lat`, `lon` as `here()`) as its first fields. */
+  lineAt(name: string): EventLine;
   /** Tops up the diesel exhaust fluid; returns the litres added. */
   refillDef(): number;
 }

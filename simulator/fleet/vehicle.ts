@@ -24,6 +24,7 @@ import { DRIVING, DWELL, type FleetState, PARKED } from './fleet-state.js';
 import { IdleWatch } from './idle-watch.js';
 import { type VehicleIdentity, vehicleIdOf } from './identity.js';
 import { TripLedger } from './trip-ledger.js';
+import { type EventLine, eventKey, KEYS } from '../telemetry/event-line.js';
 import { ACCEL_MPS2, CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, FUEL_LEVEL_PCT, HC_G, HEADING_DEG, LAT, LON, NOX_G, ODOMETER_KM, PM25_G, SOC_PCT, SPEED_KMH, SPEED_LIMIT_KMH } from '../telemetry/wire.js';
 import type { VehicleView } from './vehicle-view.js';
 
@@ -34,6 +35,16 @@ const KMH = 3.6;
  */
 export const STARTUP_SPREAD_S = 10;
 const CHARGE_BELOW_PCT = 60;
+const K_RUN = eventKey('run_s');
+const K_DRIVER = eventKey('driver_id');
+const K_BATTERY_V = eventKey('battery_v');
+const K_CHARGING = eventKey('charging');
+const K_TRIP = eventKey('trip_id');
+const K_PURPOSE = eventKey('purpose');
+const K_ORIGIN = eventKey('origin');
+const K_DESTINATION = eventKey('destination');
+const K_PLANNED_KM = eventKey('planned_distance_km');
+const K_PLANNED_S = eventKey('planned_duration_s');
 const REFUEL_BELOW_PCT = 15;
 
 export class Vehicle implements VehicleView {
@@ -158,6 +169,19 @@ export class Vehicle implements VehicleView {
     this.st.out.event({ event_uuid: uuidFrom(this.rng), event_name: name, created_at: this.stamp(), vehicle_id: this.vehicleId, seq: ++this.st.seq[this.slot], ...fields });
   }
 
+  line(name: string): EventLine {
+    const rng = this.rng; // what emit draws, in its order: the UUID's words, the stamp, the next seq
+    const a = rng.u32();
+    const b = rng.u32();
+    const c = rng.u32();
+    const d = rng.u32();
+    return this.st.out.line.begin(name, a, b, c, d, this.stamp(), this.index, this.vehicleId, ++this.st.seq[this.slot]);
+  }
+
+  lineAt(name: string): EventLine {
+    return this.line(name).number(KEYS.lat, latOf(this.st.y[this.slot]), 6).number(KEYS.lon, lonOf(this.st.x[this.slot]), 6);
+  }
+
   private stamp(): number {
     return Math.round(this.ctx.epochStartMs + this.st.now * 1000 + this.phaseMs) / 1000;
   }
@@ -184,8 +208,9 @@ export class Vehicle implements VehicleView {
     }
     if (t >= st.nextHeartbeat[i]) {
       st.nextHeartbeat[i] = t + this.ctx.heartbeatS;
-      const energy = this.isEv ? { soc_pct: r1(this.socPct()), charging: this.charge !== undefined } : { fuel_level_pct: r1(this.fuelPct()) };
-      this.emit('vehicle:heartbeat', { ...this.here(), odometer_km: r3(this.odometerKm), battery_v: r2(12.2 + 0.5 * this.diagnostics.batteryHealth), ...energy });
+      const line = this.lineAt('vehicle:heartbeat').number(KEYS.odometer_km, this.odometerKm, 3).number(K_BATTERY_V, 12.2 + 0.5 * this.diagnostics.batteryHealth, 2);
+      if (this.isEv) line.number(KEYS.soc_pct, this.socPct(), 1).flag(K_CHARGING, this.charge !== undefined).end();
+      else line.number(KEYS.fuel_level_pct, this.fuelPct(), 1).end();
     }
     if (t < st.wakeAt[i]) return;
     if (this.begun) this.depart(t);
@@ -277,16 +302,19 @@ export class Vehicle implements VehicleView {
     const n = r.n;
     n[CREATED_AT] = this.stamp();
     r.vehicle_id = this.vehicleId;
+    r.index = this.index;
     r.seq = ++st.seq[i];
     r.vehicle_class = this.vehicleClass;
     r.trip_id = this.trips.id;
+    r.trip = this.trips.number;
     n[LAT] = latOf(st.y[i] + ny);
     n[LON] = lonOf(st.x[i] + nx);
     n[HEADING_DEG] = st.heading[i];
     n[SPEED_KMH] = v * KMH;
     n[ACCEL_MPS2] = a;
     n[ODOMETER_KM] = st.odometerKm[i];
-    r.road = f ? this.ctx.graph.names[f.route.segName[f.seg]] : null;
+    r.roadId = f ? f.route.segName[f.seg] : -1;
+    r.road = f ? this.ctx.graph.names[r.roadId] : null;
     n[SPEED_LIMIT_KMH] = f ? limitKmh : NaN;
     n[CO2_G] = e.co2_g;
     n[NOX_G] = e.nox_g;
@@ -325,15 +353,14 @@ export class Vehicle implements VehicleView {
     this.st.mode[this.slot] = DRIVING;
     const tripId = this.trips.start(t, this.odometerKm);
     this.behaviour.resetTrip();
-    this.emit('trip:started', {
-      ...this.here(),
-      trip_id: tripId,
-      purpose: leg.purpose,
-      origin: this.at.name,
-      destination: leg.to.name,
-      planned_distance_km: r3(route.lengthM / 1000),
-      planned_duration_s: Math.round(route.freeFlowS),
-    });
+    this.lineAt('trip:started')
+      .id(K_TRIP, tripId)
+      .text(K_PURPOSE, leg.purpose)
+      .text(K_ORIGIN, this.at.name)
+      .text(K_DESTINATION, leg.to.name)
+      .number(K_PLANNED_KM, route.lengthM / 1000, 3)
+      .number(K_PLANNED_S, route.freeFlowS, 0)
+      .end();
   }
 
   private arrive(t: number): void {
@@ -404,13 +431,14 @@ export class Vehicle implements VehicleView {
     this.engineOn = true;
     this.engineOnSince = t;
     this.model.reset();
-    this.emit('door:unlocked');
-    this.emit('door:opened:driver');
-    this.emit('door:closed:driver');
-    this.emit('ignition:on', { ...this.here(), odometer_km: r3(this.odometerKm) });
-    this.emit(this.isEv ? 'powertrain:ready' : 'engine:started', { soc_pct: this.isEv ? r1(this.socPct()) : undefined, fuel_level_pct: this.isEv ? undefined : r1(this.fuelPct()) });
-    if (this.plan.fleetDriver) this.emit('driver:login', { driver_id: this.identity.driver_id });
-    if (this.buckles) this.emit('driver:seatbelt:fastened');
+    this.line('door:unlocked').end();
+    this.line('door:opened:driver').end();
+    this.line('door:closed:driver').end();
+    this.lineAt('ignition:on').number(KEYS.odometer_km, this.odometerKm, 3).end();
+    if (this.isEv) this.line('powertrain:ready').number(KEYS.soc_pct, this.socPct(), 1).end();
+    else this.line('engine:started').number(KEYS.fuel_level_pct, this.fuelPct(), 1).end();
+    if (this.plan.fleetDriver) this.line('driver:login').id(K_DRIVER, this.identity.driver_id).end();
+    if (this.buckles) this.line('driver:seatbelt:fastened').end();
     this.diagnostics.onIgnitionOn(this, t - this.parkedSince);
   }
 
@@ -420,13 +448,13 @@ export class Vehicle implements VehicleView {
     this.engineOn = false;
     this.parkedSince = t;
     this.diagnostics.onIgnitionOff(this, t - this.engineOnSince);
-    this.emit(this.isEv ? 'powertrain:off' : 'engine:stopped', { run_s: r1(t - this.engineOnSince) });
-    this.emit('ignition:off', { ...this.here(), odometer_km: r3(this.odometerKm) });
-    if (this.buckles) this.emit('driver:seatbelt:unfastened');
-    if (this.plan.fleetDriver) this.emit('driver:logout', { driver_id: this.identity.driver_id });
-    this.emit('door:opened:driver');
-    this.emit('door:closed:driver');
-    this.emit('door:locked');
+    this.line(this.isEv ? 'powertrain:off' : 'engine:stopped').number(K_RUN, t - this.engineOnSince, 1).end();
+    this.lineAt('ignition:off').number(KEYS.odometer_km, this.odometerKm, 3).end();
+    if (this.buckles) this.line('driver:seatbelt:unfastened').end();
+    if (this.plan.fleetDriver) this.line('driver:logout').id(K_DRIVER, this.identity.driver_id).end();
+    this.line('door:opened:driver').end();
+    this.line('door:closed:driver').end();
+    this.line('door:locked').end();
   }
 
   private placeAt(a: Anchor): void {

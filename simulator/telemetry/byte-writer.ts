@@ -63,6 +63,21 @@ export class ByteWriter {
     }
   }
 
+  /**
+   * Room for `n` more bytes for a line begun at `start` in the current chunk: if it does not fit, the
+   * line so far moves to a new chunk. Returns where the line now starts.
+   */
+  reserveFrom(start: number, n: number): number {
+    if (this.pos + n <= this.buf.length) return start;
+    const old = this.buf;
+    const length = this.pos - start;
+    this.pos = this.buf.length; // a full chunk: reserve begins a new one
+    this.reserve(length + n);
+    old.copy(this.buf, 0, start, start + length);
+    this.pos = length;
+    return 0;
+  }
+
   /** Writes from the start of the current chunk again: only once nothing written to it is needed. */
   rewind(): void {
     this.pos = 0;
@@ -89,12 +104,56 @@ export class ByteWriter {
     this.pos = p + len;
   }
 
+  /**
+   * `length` bytes kept by `keep` (whole 32-bit words: up to 3 bytes past them are overwritten, and
+   * the caller writes over those next; needs that much room past `length`).
+   */
+  words(words: Int32Array, length: number): void {
+    const view = this.view;
+    const p = this.pos;
+    for (let i = 0, o = 0; o < length; i++, o += 4) view.setInt32(p + o, words[i], true);
+    this.pos = p + length;
+  }
+
+  /** Keeps buf[from, pos) as words for `words` (into `into`, which holds at least that many). */
+  keep(from: number, into: Int32Array): number {
+    const view = this.view;
+    const length = this.pos - from;
+    for (let i = 0, o = 0; o < length; i++, o += 4) into[i] = view.getInt32(from + o, true);
+    return length;
+  }
+
   /** A string known to be ASCII (our own ids and class names). */
   ascii(s: string): void {
     const buf = this.buf;
     let p = this.pos;
     for (let i = 0; i < s.length; i++) buf[p++] = s.charCodeAt(i);
     this.pos = p;
+  }
+
+  /**
+   * A non-negative int32 with at least `min` digits (zero-padded): ids and counters, from small
+   * integers V8 passes unboxed.
+   */
+  digits(n: number, min: number): void {
+    let d = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+    if (d < min) d = min;
+    const buf = this.buf;
+    const view = this.view;
+    const p = this.pos;
+    let e = p + d;
+    this.pos = e;
+    while (n >= 100) {
+      const q = (n / 100) | 0;
+      e -= 2;
+      view.setUint16(e, PAIRS[n - q * 100], true);
+      n = q;
+    }
+    if (n >= 10) {
+      e -= 2;
+      view.setUint16(e, PAIRS[n], true);
+    } else buf[--e] = ZERO + n;
+    while (e > p) buf[--e] = ZERO;
   }
 
   /** A non-negative integer below 1e15. */

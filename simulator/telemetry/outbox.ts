@@ -5,6 +5,7 @@
 import type { Rng } from '../../common/rng.js';
 import type { FleetEvent } from '../events/event.js';
 import { ByteWriter } from './byte-writer.js';
+import { EventLine } from './event-line.js';
 import { ReadingWriter } from './reading-writer.js';
 import { newReading, type Reading } from './wire.js';
 
@@ -17,6 +18,8 @@ export class Outbox {
   /** items[0, count) is what was emitted since the last drain. */
   count = 0;
   readonly items: Emitted[] = [];
+  /** The JSON text of items[k] when the vehicle wrote it (`line`); otherwise undefined (encodeEvent). */
+  readonly texts: (string | undefined)[] = [];
   /** Reading k of this batch: its line is lineBuf[k][lineStart[k], lineEnd[k]), with a newline after it. */
   readonly lineBuf: Buffer[] = [];
   lineStart = new Int32Array(16);
@@ -26,13 +29,18 @@ export class Outbox {
   /** The reading to fill before `telemetry()`; reused, so nothing is allocated per reading. */
   readonly reading: Reading = newReading();
   private readonly writer: ReadingWriter;
+  /** Writes events as bytes into the same chunks as the readings, then adds them with their text. */
+  readonly line: EventLine;
 
   /** @param reuseBytes overwrite the bytes of drained readings (the sink does not keep them). */
   constructor(private readonly reuseBytes = false) {
     this.writer = new ReadingWriter(new ByteWriter(reuseBytes ? 64 * 1024 : undefined));
+    this.line = new EventLine(this.writer.out, (ev, json) => this.event(ev, json));
   }
 
-  event(ev: FleetEvent): void {
+  /** An event object; `json` is its text when already written (by `line`), else encodeEvent's. */
+  event(ev: FleetEvent, json?: string): void {
+    this.texts[this.count] = json;
     this.items[this.count++] = ev;
   }
 
@@ -58,7 +66,10 @@ export class Outbox {
   /** After the runner drained the items. */
   clear(): void {
     if (this.reuseBytes) this.writer.out.rewind();
-    for (let k = 0; k < this.count; k++) this.items[k] = 0; // drop drained events
+    for (let k = 0; k < this.count; k++) {
+      this.items[k] = 0; // drop drained events and their texts
+      this.texts[k] = undefined;
+    }
     this.count = 0;
     this.readings = 0;
   }

@@ -2,23 +2,28 @@
 // each number rounded at its published precision while it is printed. The bytes are those of
 // JSON.stringify of the rounded event (tested).
 import { type ByteWriter, ConstBytes } from './byte-writer.js';
+import { VEHICLE_ID_DIGITS, VEHICLE_ID_PREFIX } from '../fleet/identity.js';
+import { TRIP_ID_INFIX } from '../fleet/trip-ledger.js';
 import { ACCEL_MPS2, CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, FUEL_LEVEL_PCT, HC_G, HEADING_DEG, LAT, LON, NOX_G, ODOMETER_KM, PM25_G, READING_DECIMALS as D, type Reading, SOC_PCT, SPEED_KMH, SPEED_LIMIT_KMH } from './wire.js';
 
 const ascii = ConstBytes.ascii;
 const HEAD = ascii('{"event_uuid":"');
 const K_CREATED = ascii('","event_name":"vehicle:telemetry","created_at":');
 const K_VEHICLE = ascii(',"vehicle_id":"');
+const K_VEHICLE_PREFIX = ascii(`,"vehicle_id":"${VEHICLE_ID_PREFIX}`);
 const K_SEQ = ascii('","seq":');
 const K_CLASS = ascii(',"vehicle_class":"');
 const K_TRIP = ascii('","trip_id":');
+const TRIP_PREFIX = ascii(`"${VEHICLE_ID_PREFIX}`);
+const TRIP_INFIX = ascii(TRIP_ID_INFIX);
 const K_LAT = ascii(',"lat":');
 const K_LON = ascii(',"lon":');
 const K_HEADING = ascii(',"heading_deg":');
 const K_SPEED = ascii(',"speed_kmh":');
 const K_ACCEL = ascii(',"accel_mps2":');
 const K_ODOMETER = ascii(',"odometer_km":');
-const K_ROAD = ascii(',"road":');
-const K_LIMIT = ascii(',"speed_limit_kmh":');
+/** `,"road":…,"speed_limit_kmh":` for a road (cached per road) or none. */
+const NO_ROAD = ascii(',"road":null,"speed_limit_kmh":');
 const K_CO2 = ascii(',"co2_g":');
 const K_NOX = ascii(',"nox_g":');
 const K_PM25 = ascii(',"pm25_g":');
@@ -33,11 +38,32 @@ const QUOTE = 0x22;
 const CLOSE = 0x7d;
 /** The longest reading without its ids and road: 20 numbers of ≤ 25 characters and the keys. */
 const FIXED_BYTES = 1024;
-const ROAD_CACHE_MAX = 10_000;
+/** The emissions block `,"co2_g":…` up to the fuel (or energy) figure: six numbers of ≤ 25 characters and their keys. */
+const BLOCK_WORDS = 64;
+const NAMED_ROADS_MAX = 10_000;
 
-/** Writes readings; remembers each road name's JSON bytes (a few hundred names, escaped once). */
+/**
+ * A class's last idle emissions block and its bytes: an idling vehicle's emissions are its class's
+ * idle rates, the same every step (about half of all readings), so they are printed once, then copied.
+ */
+class EmissionsBlock {
+  readonly vals = new Float64Array(6).fill(NaN);
+  readonly words = new Int32Array(BLOCK_WORDS);
+  length = 0;
+}
+
+/**
+ * Writes readings; remembers each road name's JSON bytes by its index (a few thousand names, escaped
+ * once) and each class's `,"vehicle_class":"…","trip_id":` (a handful).
+ */
 export class ReadingWriter {
-  private readonly roads = new Map<string, ConstBytes>();
+  private readonly roads: (ConstBytes | undefined)[] = [];
+  /** Roads given by name only (readings rebuilt from their JSON). */
+  private readonly named = new Map<string, ConstBytes>();
+  private readonly classes: string[] = [];
+  private readonly classBytes: ConstBytes[] = [];
+  /** By class index × 2 (+1 for an EV's energy block). */
+  private readonly blocks: EmissionsBlock[] = [];
 
   constructor(readonly out: ByteWriter) {}
 
@@ -46,29 +72,49 @@ export class ReadingWriter {
    * loop over the schema's slots measured ~5 % slower (V8 inlines less of it).
    */
   write(r: Reading): number {
-    const road = r.road === null ? NULL : this.roadBytes(r.road);
+    const road = r.roadId >= 0 ? (this.roads[r.roadId] ?? this.cacheRoad(r.roadId, r.road as string)) : r.road === null ? NO_ROAD : this.namedRoad(r.road);
     const w = this.out;
     const n = r.n;
     w.reserve(FIXED_BYTES + road.length + r.vehicle_id.length + r.vehicle_class.length + (r.trip_id?.length ?? 0));
     const start = w.pos;
+    let block: EmissionsBlock | undefined;
     w.bytes(HEAD);
     const u = r.uuid;
     w.uuid(u[0], u[1], u[2], u[3]);
     w.bytes(K_CREATED);
     w.fixedAt(n, CREATED_AT, D.created_at);
     // vehicle_id, trip_id and vehicle_class are our own [A-Za-z0-9_-] ids (vehicleIdOf): no escaping.
-    w.bytes(K_VEHICLE);
-    w.ascii(r.vehicle_id);
-    w.bytes(K_SEQ);
-    w.uint(r.seq);
-    w.bytes(K_CLASS);
-    w.ascii(r.vehicle_class);
-    w.bytes(K_TRIP);
-    if (r.trip_id === null) w.bytes(NULL);
-    else {
-      w.byte(QUOTE);
-      w.ascii(r.trip_id);
-      w.byte(QUOTE);
+    if (r.index >= 0) {
+      // The simulator's own: ids printed from the index and the trip's number, the class's text cached.
+      w.bytes(K_VEHICLE_PREFIX);
+      w.digits(r.index, VEHICLE_ID_DIGITS);
+      w.bytes(K_SEQ);
+      w.digits(r.seq, 1);
+      const k = this.classIndex(r.vehicle_class);
+      w.bytes(this.classBytes[k]);
+      block = this.blocks[2 * k + (r.ev ? 1 : 0)];
+      if (r.trip === 0) w.bytes(NULL);
+      else {
+        w.bytes(TRIP_PREFIX);
+        w.digits(r.index, VEHICLE_ID_DIGITS);
+        w.bytes(TRIP_INFIX);
+        w.digits(r.trip, 1);
+        w.byte(QUOTE);
+      }
+    } else {
+      w.bytes(K_VEHICLE);
+      w.ascii(r.vehicle_id);
+      w.bytes(K_SEQ);
+      w.uint(r.seq);
+      w.bytes(K_CLASS);
+      w.ascii(r.vehicle_class);
+      w.bytes(K_TRIP);
+      if (r.trip_id === null) w.bytes(NULL);
+      else {
+        w.byte(QUOTE);
+        w.ascii(r.trip_id);
+        w.byte(QUOTE);
+      }
     }
     w.bytes(K_LAT);
     w.fixedAt(n, LAT, D.lat);
@@ -82,28 +128,45 @@ export class ReadingWriter {
     w.fixedAt(n, ACCEL_MPS2, D.accel_mps2);
     w.bytes(K_ODOMETER);
     w.fixedAt(n, ODOMETER_KM, D.odometer_km);
-    w.bytes(K_ROAD);
     w.bytes(road);
-    w.bytes(K_LIMIT);
     w.fixedAt(n, SPEED_LIMIT_KMH, D.speed_limit_kmh); // NaN prints null
-    w.bytes(K_CO2);
-    w.fixedAt(n, CO2_G, D.co2_g);
-    w.bytes(K_NOX);
-    w.fixedAt(n, NOX_G, D.nox_g);
-    w.bytes(K_PM25);
-    w.fixedAt(n, PM25_G, D.pm25_g);
-    w.bytes(K_CO);
-    w.fixedAt(n, CO_G, D.co_g);
-    w.bytes(K_HC);
-    w.fixedAt(n, HC_G, D.hc_g);
+    const power = r.ev ? ENERGY_WH : FUEL_G;
+    const v = block?.vals;
+    if (block !== undefined && v !== undefined && n[CO2_G] === v[0] && n[NOX_G] === v[1] && n[PM25_G] === v[2] && n[CO_G] === v[3] && n[HC_G] === v[4] && n[power] === v[5]) {
+      w.words(block.words, block.length);
+    } else {
+      const from = w.pos;
+      w.bytes(K_CO2);
+      w.fixedAt(n, CO2_G, D.co2_g);
+      w.bytes(K_NOX);
+      w.fixedAt(n, NOX_G, D.nox_g);
+      w.bytes(K_PM25);
+      w.fixedAt(n, PM25_G, D.pm25_g);
+      w.bytes(K_CO);
+      w.fixedAt(n, CO_G, D.co_g);
+      w.bytes(K_HC);
+      w.fixedAt(n, HC_G, D.hc_g);
+      if (r.ev) {
+        w.bytes(K_ENERGY);
+        w.fixedAt(n, ENERGY_WH, D.energy_wh);
+      } else {
+        w.bytes(K_FUEL);
+        w.fixedAt(n, FUEL_G, D.fuel_g);
+      }
+      if (block !== undefined && v !== undefined && n[SPEED_KMH] === 0) {
+        v[0] = n[CO2_G];
+        v[1] = n[NOX_G];
+        v[2] = n[PM25_G];
+        v[3] = n[CO_G];
+        v[4] = n[HC_G];
+        v[5] = n[power];
+        block.length = w.keep(from, block.words);
+      }
+    }
     if (r.ev) {
-      w.bytes(K_ENERGY);
-      w.fixedAt(n, ENERGY_WH, D.energy_wh);
       w.bytes(K_SOC);
       w.fixedAt(n, SOC_PCT, D.soc_pct);
     } else {
-      w.bytes(K_FUEL);
-      w.fixedAt(n, FUEL_G, D.fuel_g);
       w.bytes(K_FUEL_LEVEL);
       w.fixedAt(n, FUEL_LEVEL_PCT, D.fuel_level_pct);
     }
@@ -111,12 +174,32 @@ export class ReadingWriter {
     return start;
   }
 
-  private roadBytes(name: string): ConstBytes {
-    let b = this.roads.get(name);
+  private namedRoad(name: string): ConstBytes {
+    let b = this.named.get(name);
     if (b === undefined) {
-      b = new ConstBytes(Buffer.from(JSON.stringify(name)));
-      if (this.roads.size < ROAD_CACHE_MAX) this.roads.set(name, b);
+      b = roadBytes(name);
+      if (this.named.size < NAMED_ROADS_MAX) this.named.set(name, b);
     }
     return b;
   }
+
+  private cacheRoad(id: number, name: string): ConstBytes {
+    const b = roadBytes(name);
+    while (this.roads.length <= id) this.roads.push(undefined); // packed, never a sparse dictionary
+    this.roads[id] = b;
+    return b;
+  }
+
+  private classIndex(vehicleClass: string): number {
+    const classes = this.classes;
+    for (let k = 0; k < classes.length; k++) if (classes[k] === vehicleClass) return k;
+    classes.push(vehicleClass);
+    this.classBytes.push(ConstBytes.ascii(`,"vehicle_class":"${vehicleClass}","trip_id":`));
+    this.blocks.push(new EmissionsBlock(), new EmissionsBlock());
+    return classes.length - 1;
+  }
+}
+
+function roadBytes(name: string): ConstBytes {
+  return new ConstBytes(Buffer.from(`,"road":${JSON.stringify(name)},"speed_limit_kmh":`));
 }

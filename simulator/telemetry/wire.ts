@@ -2,6 +2,8 @@
 // The byte writer prints from this table, and `TelemetryEvent` (what a consumer parses) is derived
 // from it, so the two cannot drift apart.
 import type { FleetEvent } from '../events/fleet-event.js';
+import { indexOfVehicleId } from '../fleet/identity.js';
+import { tripNumberOf } from '../fleet/trip-ledger.js';
 
 /**
  * Numeric fields after the header, in wire order, with their decimals: lat/lon 6 (≈ 0.1 m), grams
@@ -78,16 +80,25 @@ export interface Reading {
   readonly n: Float64Array;
   readonly uuid: Int32Array;
   vehicle_id: string;
+  /**
+   * The simulator's own readings: the vehicle's index, and its trip's number (0: no trip yet), from
+   * which vehicle_id and trip_id are printed without their strings (identity.ts, trip-ledger.ts give
+   * the formats). −1: print `vehicle_id` and `trip_id` as given.
+   */
+  index: number;
+  trip: number;
   seq: number;
   vehicle_class: string;
   trip_id: string | null;
   road: string | null;
+  /** The road's index in the graph's names (its bytes are cached by it); −1: `road` as given. */
+  roadId: number;
   /** EV: energy_wh and soc_pct are sent; otherwise fuel_g and fuel_level_pct. */
   ev: boolean;
 }
 
 export function newReading(): Reading {
-  return { n: new Float64Array(READING_NUMBERS.length), uuid: new Int32Array(4), vehicle_id: '', seq: 0, vehicle_class: '', trip_id: null, road: null, ev: false };
+  return { n: new Float64Array(READING_NUMBERS.length), uuid: new Int32Array(4), vehicle_id: '', index: -1, trip: 0, seq: 0, vehicle_class: '', trip_id: null, road: null, roadId: -1, ev: false };
 }
 
 /** The raw values of a parsed (or hand-built) telemetry event, with the UUID's words. */
@@ -100,6 +111,13 @@ export function readingOf(e: TelemetryEvent, uuidWords: readonly number[]): Read
   r.vehicle_class = e.vehicle_class;
   r.trip_id = e.trip_id;
   r.road = e.road;
+  // Our own ids print from their numbers, as the simulator writes them.
+  const index = indexOfVehicleId(e.vehicle_id);
+  const trip = e.trip_id === null ? 0 : tripNumberOf(e.vehicle_id, e.trip_id);
+  if (index >= 0 && trip >= 0 && Number.isInteger(e.seq) && e.seq >= 0 && e.seq < 2 ** 31) {
+    r.index = index;
+    r.trip = trip;
+  }
   r.ev = e.energy_wh !== undefined;
   return r;
 }

@@ -39,8 +39,8 @@ function invoker(handler: TransformHandler, retries = 3) {
     sourceKinesisStreamArn: 'arn:aws:kinesis:us-west-2:000000000000:stream/s',
     region: 'us-west-2',
     retries,
-    sleep: async (ms) => void sleeps.push(ms),
-    now: () => 42,
+    scheduler: { setTimeout: (resume: () => void, ms: number) => (sleeps.push(ms), resume()), clearTimeout: () => undefined },
+    clock: { now: () => 42 },
   });
   return { inv, calls, sleeps };
 }

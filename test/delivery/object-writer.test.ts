@@ -32,7 +32,7 @@ function writer(bucket: Bucket, clock: { now: number }, settled: SourceRecord[])
     errorPrefix: new PrefixTemplate(DEFAULT_ERROR_PREFIX, 'errorPrefix', { errorPrefix: true }),
     hints: { sizeBytes: 100, intervalMs: 1000 },
     lambdaArn: 'arn:aws:lambda:us-west-2:000000000000:function:f:$LATEST',
-    now: () => clock.now,
+    clock: { now: () => clock.now },
     newUuid: () => '11111111-2222-4333-8444-555555555555',
     onWritten: (records) => settled.push(...records),
   });

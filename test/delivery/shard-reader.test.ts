@@ -23,7 +23,7 @@ describe('shard reader', () => {
     let now = 10_000;
     const big = Array.from({ length: 4 }, (_, i) => record(String(i + 1), 1024 * 1024));
     const { client } = scripted([() => ({ Records: [record('1', 10)], NextShardIterator: 'a' }), () => ({ Records: big, NextShardIterator: 'b' }), () => ({ Records: [], NextShardIterator: 'c' })]);
-    const reader = new ShardReader({ client, streamName: 's', shardId: 'shardId-0', idlePollMs: 1000, now: () => now });
+    const reader = new ShardReader({ client, streamName: 's', shardId: 'shardId-0', idlePollMs: 1000, clock: { now: () => now } });
     await reader.read();
     expect(reader.nextReadAt).toBe(now + 200);
     now = reader.nextReadAt;
@@ -42,7 +42,7 @@ describe('shard reader', () => {
       },
       () => ({ Records: [], NextShardIterator: undefined }),
     ]);
-    const reader = new ShardReader({ client, streamName: 's', shardId: 'shardId-0', afterSequenceNumber: '100', now: () => 0 });
+    const reader = new ShardReader({ client, streamName: 's', shardId: 'shardId-0', afterSequenceNumber: '100', clock: { now: () => 0 } });
     expect((await reader.read()).records).toHaveLength(1);
     expect(await reader.read()).toEqual({ records: [], shardEnd: false });
     expect(await reader.read()).toEqual({ records: [], shardEnd: true });

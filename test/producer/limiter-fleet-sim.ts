@@ -104,7 +104,7 @@ export function simulateFleet(options: FleetOptions): FleetResult {
   const latency = options.latencyMs ?? ((r) => 5 + 20 * r());
   const endOffer = options.seconds * 1000;
   let now = 0;
-  const meter = new ShardMeter({ bytesPerSecond: MiB, recordsPerSecond: 1000, burstSeconds: 1 }, () => now);
+  const meter = new ShardMeter({ bytesPerSecond: MiB, recordsPerSecond: 1000, burstSeconds: 1 }, { now: () => now });
   const shardIds = Array.from({ length: options.shards }, (_, i) => `shard-${i}`);
   const startMs = options.startMs ?? (() => 0);
   const lastStart = Math.max(...Array.from({ length: options.producers }, (_, i) => startMs(i)));

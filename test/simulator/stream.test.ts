@@ -78,6 +78,15 @@ describe('event stream', () => {
     for (const line of full.lines.slice(0, 2000)) expect(JSON.parse(line)).toBeTypeOf('object');
   });
 
+  it('writes every line as JSON.stringify of the event object handed with it (events written as bytes too)', () => {
+    const wrong = full.events.filter((ev, i) => full.lines[i] !== JSON.stringify(ev));
+    expect(wrong).toEqual([]);
+    const names = new Set(full.events.map((ev) => ev.event_name));
+    for (const name of ['door:unlocked', 'ignition:on', 'engine:started', 'powertrain:ready', 'driver:login', 'ignition:off', 'driver:logout', 'trip:started', 'vehicle:heartbeat', 'road:speed_limit:changed', 'traffic:signal:stopped', 'battery:voltage:reading']) {
+      expect(names).toContain(name);
+    }
+  });
+
   it('splits the fleet by --worker i/n into disjoint sets that reproduce the full run per vehicle', async () => {
     const parts = await Promise.all([0, 1, 2].map((index) => capture(DEMO, { durationS: 900, worker: { index, count: 3 } })));
     const ids = parts.map((p) => p.vehicles.map((v) => v.vehicle_id));

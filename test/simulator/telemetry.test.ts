@@ -6,7 +6,9 @@ import { createRng } from '../../common/rng.js';
 import { createSimulation, loadScenario } from '../../simulator/index.js';
 import { uuidFrom } from '../../simulator/events/uuid.js';
 import { createNdjsonSink } from '../../simulator/sinks/ndjson-sink.js';
+import { encodeEvent, type FleetEvent } from '../../simulator/index.js';
 import { ByteWriter } from '../../simulator/telemetry/byte-writer.js';
+import { EventLine, eventKey } from '../../simulator/telemetry/event-line.js';
 import { capture } from './support.js';
 
 const text = (write: (w: ByteWriter) => void): string => {
@@ -49,6 +51,33 @@ describe('byte writer', () => {
     w.ascii('abcdefghij');
     expect(w.buf).not.toBe(first);
     expect(first.toString('latin1', 0, 10)).toBe('0123456789');
+  });
+});
+
+describe('encodeEvent of a reading', () => {
+  it('prints ids that are not ours as given, and ours from their numbers, as JSON.stringify does', () => {
+    const base = { event_uuid: 'f7469b85-eb25-439f-acc1-20c8b120146c', event_name: 'vehicle:telemetry', created_at: 1772560802.041 };
+    const tail = { lat: 32.748259, lon: -117.161071, heading_deg: 0, speed_kmh: 0, accel_mps2: 0, odometer_km: 524099.751, road: 'Park "Blvd"', speed_limit_kmh: 64.4, co2_g: 5.286, nox_g: 0.06075, pm25_g: 0.002006, co_g: 0.02017, hc_g: 0.00485, fuel_g: 1.671, fuel_level_pct: 27.83 };
+    const ids: [string, string | null][] = [['SD000001', 'SD000001-T12'], ['SD000001', null], ['SD1234567', 'SD1234567-T1'], ['bus-7', 'bus-7-T1'], ['SD01', 'SD01-T1'], ['SD000001', 'SD000001-T01'], ['SD000001', 'trip 9']];
+    for (const [vehicle_id, trip_id] of ids) {
+      const ev = { ...base, vehicle_id, seq: 9, vehicle_class: 'bus', trip_id, ...tail };
+      expect(encodeEvent(ev)).toBe(JSON.stringify(ev));
+    }
+  });
+});
+
+describe('event line', () => {
+  it('writes what JSON.stringify prints for the object it builds, also when a long text moves the line to a new chunk', () => {
+    const got: [FleetEvent, string][] = [];
+    const w = new ByteWriter(1200);
+    const line = new EventLine(w, (ev, json) => got.push([{ ...ev }, json]));
+    const long = 'Café "Ocean" Beach\\\n'.repeat(150);
+    for (const text of ['Park Boulevard', long, null]) {
+      line.begin('trip:started', 1, 2, 3, 4, 1772560802.041, 42, 'SD000042', 7).number(eventKey('lat'), 32.71234567, 6).text(eventKey('origin'), text).id(eventKey('trip_id'), 'SD000042-T3').flag(eventKey('charging'), true).number(eventKey('planned_duration_s'), 611.5, 0).end();
+    }
+    expect(got.map(([, json]) => json)).toEqual(got.map(([ev]) => JSON.stringify(ev)));
+    expect(got[1][0]).toMatchObject({ event_name: 'trip:started', vehicle_id: 'SD000042', seq: 7, lat: 32.712346, origin: long, trip_id: 'SD000042-T3', charging: true, planned_duration_s: 612 });
+    expect(got[0][0].event_uuid).toBe(text((bw) => bw.uuid(1, 2, 3, 4)));
   });
 });
 

@@ -24,7 +24,7 @@ describe('shard gate enforcement at 3× the AWS limits on 2 shards (raw SDK)', (
   };
 
   beforeAll(async () => {
-    stack = await startLocalStream({ streamName: 'enforce-bytes', shardCount: 2, gate: { clock: () => now } });
+    stack = await startLocalStream({ streamName: 'enforce-bytes', shardCount: 2, gate: { clock: { now: () => now } } });
     client = createLocalKinesisClient({ endpoint: stack.endpoint });
     upstream = createLocalKinesisClient({ endpoint: stack.upstreamEndpoint });
   });

@@ -11,7 +11,7 @@ function manualClock(start = 0) {
 describe('TokenBucket', () => {
   it('starts full, refills at its rate, never above capacity', () => {
     const clock = manualClock();
-    const bucket = new TokenBucket(100, 100, clock.now);
+    const bucket = new TokenBucket(100, 100, clock);
     expect(bucket.tryTake(100)).toBe(true);
     expect(bucket.tryTake(1)).toBe(false);
     clock.advance(250);
@@ -24,7 +24,7 @@ describe('TokenBucket', () => {
 
   it('lets an item larger than the capacity through only when full, leaving a debt', () => {
     const clock = manualClock();
-    const bucket = new TokenBucket(100, 100, clock.now);
+    const bucket = new TokenBucket(100, 100, clock);
     expect(bucket.tryTake(1)).toBe(true);
     expect(bucket.tryTake(150)).toBe(false); // not full
     clock.advance(10);
@@ -38,7 +38,7 @@ describe('TokenBucket', () => {
 describe('ShardMeter', () => {
   it('admits a record only when both the byte and the record bucket have room, per shard', () => {
     const clock = manualClock();
-    const meter = new ShardMeter(limitsSchema.parse({ bytesPerSecond: 1000, recordsPerSecond: 3 }), clock.now);
+    const meter = new ShardMeter(limitsSchema.parse({ bytesPerSecond: 1000, recordsPerSecond: 3 }), clock);
     expect([1, 2, 3, 4].map(() => meter.admit('s', 'shard-0', 10))).toEqual([true, true, true, false]); // records bind
     expect(meter.admit('s', 'shard-1', 990)).toBe(true);
     expect(meter.admit('s', 'shard-1', 20)).toBe(false); // bytes bind
@@ -53,7 +53,7 @@ describe('ShardMeter', () => {
 describe('Accounting', () => {
   it('lists seconds in time order even when an acceptance is booked late into an earlier second', () => {
     let now = 10_500;
-    const accounting = new Accounting(() => now);
+    const accounting = new Accounting({ now: () => now });
     accounting.shard('s', 'shard-0', 'throttledRecords'); // second 10
     now = 11_200;
     accounting.shard('s', 'shard-0', 'throttledRecords'); // second 11
