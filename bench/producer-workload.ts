@@ -97,6 +97,7 @@ export async function overload(options: { producers: number; load: number; secon
         recordTtlMs: 30_000,
         adaptive: options.adaptive,
         rateLimitPercent: options.rateLimitPercent,
+        reuseBuffers: true, // as with a KinesisClient: the fake keeps no reference to the Data it is sent
       }),
   );
   const capacity = 2 * 1024 * 1024; // bytes/s of two shards

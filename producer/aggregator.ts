@@ -31,7 +31,8 @@ let aggregates = 0;
 
 export class ShardAggregator<Result> {
   private readonly writer: AggregateWriter;
-  private readonly limit: number;
+  private readonly maxLimit: number;
+  private limit: number;
   private aggregateId = ++aggregates;
   /** Explicit hash keys given by callers, indexed in the aggregate being built (rare). */
   private ehkIndex: Map<string, number> | undefined;
@@ -63,13 +64,18 @@ export class ShardAggregator<Result> {
     private readonly emit: (record: WireRecord<Result>, sealed: SealedAggregate | undefined) => void,
     shared = false,
   ) {
-    this.limit = maxBytes - AGGREGATE_PARTITION_KEY.length;
+    this.limit = this.maxLimit = maxBytes - AGGREGATE_PARTITION_KEY.length;
     // Room for a whole aggregate (plus its digest), so it is never copied to grow.
     this.writer = new AggregateWriter(Math.min(maxBytes + 64, 1024 * 1024), shared);
   }
 
   get count(): number {
     return this.writer.count;
+  }
+
+  /** Aggregates built from now on hold at most `bytes` (never more than `maxBytes`): the transport sizes them to the shard's pace. */
+  limitTo(bytes: number): void {
+    this.limit = Math.min(this.maxLimit, bytes - AGGREGATE_PARTITION_KEY.length);
   }
 
   /** Receive time and sequence of the oldest record waiting here. */
@@ -169,6 +175,7 @@ export class ShardAggregator<Result> {
       this.emit(record, undefined);
       return;
     }
+    members.trim();
     const explicitHashKey = this.firstExplicitHashKey ?? (first.hashKeyText ??= first.hashKey.toString());
     const record: WireRecord<Result> = {
       shardId: this.shardId,
@@ -188,9 +195,11 @@ export class ShardAggregator<Result> {
       settled: false,
       sent: false,
       hashing: false,
+      buffer: undefined,
     };
     const sealed = w.seal();
     record.data = sealed.bytes;
+    record.buffer = sealed.buffer;
     record.bytes = sealed.bytes.byteLength + AGGREGATE_PARTITION_KEY.length;
     this.reset();
     this.emit(record, sealed);
@@ -200,7 +209,7 @@ export class ShardAggregator<Result> {
     this.writer.reset();
     this.aggregateId = ++aggregates;
     this.ehkIndex?.clear();
-    this.members = new Members<Result>();
+    this.members = new Members<Result>(this.members.length);
     this.first = undefined;
     this.userBytes = 0;
     this.dataBytes = 0;

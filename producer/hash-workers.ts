@@ -8,10 +8,10 @@ import { Queue } from './queue.js';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
+const { hash } = require('node:crypto');
 const done = new Int32Array(workerData);
 parentPort.on('message', ([id, buffer, bodyStart, digestAt]) => {
-  const digest = createHash('md5').update(new Uint8Array(buffer, bodyStart, digestAt - bodyStart)).digest();
+  const digest = hash('md5', new Uint8Array(buffer, bodyStart, digestAt - bodyStart), 'buffer');
   new Uint8Array(buffer, digestAt, 16).set(digest);
   Atomics.store(done, 0, id);
   parentPort.postMessage(id);

@@ -4,7 +4,7 @@ import { PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client
 import { classifyCode, classifyRequestError, isThrottle, type ErrorInfo } from '../common/aws-errors.js';
 import { hashKeyOf, parseExplicitHashKey } from '../common/hash-key.js';
 import { ShardAggregator, keyEntry, type KeyEntry } from './aggregator.js';
-import { decodeAggregated, utf8Size, writeDigest, type SealedAggregate } from './codec.js';
+import { decodeAggregated, reuseAggregateBuffer, utf8Size, writeDigest, type SealedAggregate } from './codec.js';
 import type { Collector, CollectorLimits } from './collector.js';
 import type { Limiter } from './limiter.js';
 import type { Settlement, StageContext, Transport } from './pipeline.js';
@@ -38,6 +38,8 @@ export interface KinesisTransportOptions {
   collectorLimits: CollectorLimits;
   /** Hash aggregates on these workers when they keep up (undefined: on this thread). */
   hashWorkers: HashWorkers | undefined;
+  /** Write new aggregates into the buffers of acknowledged ones (the client keeps no reference to what it sent). */
+  reuseBuffers: boolean;
 }
 
 export class KinesisTransport implements Transport<PutResult> {
@@ -216,7 +218,8 @@ export class KinesisTransport implements Transport<PutResult> {
       const o = this.options;
       agg = new ShardAggregator<PutResult>(shard.shardId, o.aggregationMaxBytes, o.aggregation, this.context.recordTtlMs, this.emit, o.hashWorkers !== undefined);
       this.aggregators.set(shard.shardId, agg);
-      this.limiter.forShard(shard.shardId, this.context.clock.now()); // its pace now counts in ready()
+      // Its pace now counts in ready(), and sizes its aggregates (see stage()).
+      agg.limitTo(this.limiter.forShard(shard.shardId, this.context.clock.now()).aggregateBytes(this.context.maxBufferedTimeMs));
     }
     return agg;
   }
@@ -263,6 +266,8 @@ export class KinesisTransport implements Transport<PutResult> {
     const flushSeq = this.context.flushSeq();
     let wake = Infinity;
     for (const agg of this.aggregators.values()) {
+      // Aggregates sized to the shard's pace: see ShardLimiter.aggregateBytes.
+      agg.limitTo(this.limiter.forShard(agg.shardId, now).aggregateBytes(maxBufferedTimeMs));
       if (agg.count === 0) continue;
       if (now - agg.oldestReceivedAt >= maxBufferedTimeMs || agg.oldestSeq <= flushSeq) agg.flush();
       else wake = Math.min(wake, agg.oldestReceivedAt + maxBufferedTimeMs);
@@ -410,10 +415,14 @@ export class KinesisTransport implements Transport<PutResult> {
 
   private acknowledge(kr: KinesisBatchItem, shardId: string, sequenceNumber: string, settlement: Settlement<PutResult>): void {
     this.context.stats.put(shardId, kr.members.length, kr.dataBytes, kr.bytes);
+    // Acknowledged whole (a split record's parts still hold its bytes): nothing reads them any more.
+    const reusable = this.options.reuseBuffers && !kr.settled ? kr.buffer : undefined;
+    kr.buffer = undefined;
     settlement.acked(
       kr,
       kr.aggregated ? (i, attempts) => ({ shardId, sequenceNumber, subSequenceNumber: i, attempts }) : (_i, attempts) => ({ shardId, sequenceNumber, attempts }),
     );
+    if (reusable !== undefined) reuseAggregateBuffer(reusable);
   }
 
   rateFactors(): Record<string, number> {

@@ -185,6 +185,18 @@ export class ShardLimiter {
     return this.bytesCap * this.factor;
   }
 
+  /**
+   * The largest aggregated record worth building now: what the pace sends in `windowMs` (the
+   * producer's buffering time), at least MIN_AGGREGATE_BYTES. A shard admits a record only when
+   * its bucket holds the whole record, so in a full shard small records slip through where large
+   * ones are throttled. A producer held to a small share sends its backlog in bursts, which would
+   * otherwise make 50 KB aggregates and draw most of the fleet's throttles, while a producer
+   * sending at will (small aggregates, flushed by age) escaped them and kept more than its share.
+   */
+  aggregateBytes(windowMs: number): number {
+    return Math.max(MIN_AGGREGATE_BYTES, (this.bytesCap * this.factor * windowMs) / 1000);
+  }
+
   /** Takes tokens for one Kinesis record if the shard's pace allows it now. */
   tryTake(bytes: number, now: number): boolean {
     this.refill(now);
@@ -232,6 +244,16 @@ export class ShardLimiter {
   throttled(throttledFraction: number, sentAt: number, now: number): void {
     if (!this.options.adaptive || sentAt <= this.lastCutAt) return;
     this.refill(now);
+    if (!this.slowStart && now - this.lastCutAt < Math.max(RECUT_MS, RECUT_ROUND_TRIPS * this.roundTripMs)) {
+      // One cut per congestion episode: the records throttled with the cut, retried into the same
+      // full shard, are throttled again before the cut could act. Cutting for each would take a
+      // producer from its share to the floor in one episode while its peers lose nothing; the
+      // shard is still full, though, so the pace holds at the cut (no climb back) from now.
+      this.factor = this.plateauFactor = this.fastTarget = this.cutFactor;
+      this.epochAt = now;
+      this.plateauAt = Math.max(this.plateauAt, now + 1);
+      return;
+    }
     const o = this.options;
     const before = Math.min(this.factor, this.measuredFactor(now));
     // Leaving slow start halves the pace: the doubling overshot for as long as the first throttle
@@ -275,6 +297,8 @@ export class ShardLimiter {
 const SLOW_START_DOUBLING_MS = 400;
 const FLOOR_RECOVERY_SECONDS = 2;
 const OVERSHOT_MS = 1000;
+const RECUT_MS = 400;
+const RECUT_ROUND_TRIPS = 2;
 const OVERSHOT_ROUND_TRIPS = 3;
 const SLOW_START_HEADROOM = 3;
 // The fast climb after slow start heads for FAST_TARGET of the rate throttled at, closing 63 % of
@@ -287,6 +311,7 @@ const SLOW_START_GROWTH = 2;
 const PROBE_GROWTH = 1.1;
 const PROBE_MIN_STEP = 0.005;
 const RATE_WINDOW_MS = 1000;
+const MIN_AGGREGATE_BYTES = 4096;
 
 export const LIMITER_DEFAULTS: Required<LimiterOptions> = {
   bytesPerSecond: 1024 * 1024,

@@ -336,7 +336,9 @@ export class Pipeline<Result> {
     this.stats.received++;
     if (this.budget.tryAcquire(dataBytes + pkBytes)) {
       this.transport.add(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, sink, seq, now);
-      this.armWake(now + this.maxBufferedTimeMs);
+      // Compared here, not in armWake(): a double passed to a call is boxed, garbage on every put.
+      const wakeBy = now + this.maxBufferedTimeMs;
+      if (wakeBy < this.wakeAt) this.armWake(wakeBy);
       return;
     }
     // Off the hot path: the record waits on its own, with its own copy of the data.
@@ -390,7 +392,7 @@ export class Pipeline<Result> {
     this.budget.release(record.userBytes, count);
     if (members.earlier === undefined) this.stats.retried(failedTries, count);
     else for (let i = 0; i < count; i++) this.stats.retried(members.triesOf(i, failedTries) - 1);
-    if (this.flushWaiters.length > 0) for (const seq of members.seqs) this.noteSettled(seq);
+    if (this.flushWaiters.length > 0) for (let i = 0; i < count; i++) this.noteSettled(members.seqs[i]);
     const sinks = members.sinks;
     for (let i = 0; i < count; i++) {
       const sink = sinks[i];

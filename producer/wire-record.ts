@@ -19,22 +19,38 @@ export type Sink<Result> = ((result: Result | Promise<never>) => void) | PutMany
 
 /** The user records inside one wire record, in the order they were added. */
 export class Members<Result> {
-  readonly sinks: Sink<Result>[] = [];
+  readonly sinks: Sink<Result>[];
   /** Receive order, for flush(). */
-  readonly seqs: number[] = [];
-  readonly receivedAt: number[] = [];
+  readonly seqs: number[];
+  readonly receivedAt: number[];
   /** Failed tries a user record made in an earlier wire record (re-routed after a split); rare. */
   earlier: (Attempt[] | undefined)[] | undefined;
+  length = 0;
 
-  get length(): number {
-    return this.seqs.length;
+  /**
+   * @param capacity members expected (an aggregator's last count): the arrays are made that long
+   *   at once instead of growing by copies, garbage that lives as long as the put()s wait
+   */
+  constructor(capacity = 0) {
+    this.sinks = capacity > 0 ? new Array<Sink<Result>>(capacity) : [];
+    this.seqs = capacity > 0 ? new Array<number>(capacity) : [];
+    this.receivedAt = capacity > 0 ? new Array<number>(capacity) : [];
   }
 
   add(sink: Sink<Result>, seq: number, receivedAt: number, earlier: Attempt[] | undefined): void {
-    if (earlier !== undefined) (this.earlier ??= [])[this.seqs.length] = earlier;
-    this.sinks.push(sink);
-    this.seqs.push(seq);
-    this.receivedAt.push(receivedAt);
+    const i = this.length++;
+    if (earlier !== undefined) (this.earlier ??= [])[i] = earlier;
+    this.sinks[i] = sink;
+    this.seqs[i] = seq;
+    this.receivedAt[i] = receivedAt;
+  }
+
+  /** Drops capacity that was not used (the wire record is complete). */
+  trim(): void {
+    if (this.sinks.length === this.length) return;
+    this.sinks.length = this.length;
+    this.seqs.length = this.length;
+    this.receivedAt.length = this.length;
   }
 
   /** Every failed try of member `i` (a new array): those before it joined this wire record, then `own`. */
@@ -78,6 +94,8 @@ export interface WireRecord<Result> {
   sent: boolean;
   /** Set while its MD5 is computed on a hash worker: it may not be sent yet. */
   hashing: boolean;
+  /** An aggregate's whole buffer, reusable once it is acknowledged whole (see reuseAggregateBuffer()). */
+  buffer: Buffer | undefined;
 }
 
 /** One user record on its own: a raw record, or one taken out of an aggregate (split, wait line, parked). */
@@ -114,6 +132,7 @@ export function userRecord<Result>(
     settled: false,
     sent: false,
     hashing: false,
+    buffer: undefined,
   };
 }
 

@@ -31,6 +31,8 @@ export interface FleetOptions {
   /** Seconds before utilisation is counted (the bench's warm-up). Default 3. */
   warmupSeconds?: number;
   limiter?: LimiterOptions;
+  /** Largest aggregated Kinesis record. Default 50 KiB, as the producer. */
+  aggregateBytes?: number;
   /** When producer `index` starts offering (ms; default 0: all together). Each offers for `seconds`. */
   startMs?: (index: number) => number;
 }
@@ -46,6 +48,11 @@ export interface FleetResult {
   /** User records acknowledged per producer per second. */
   ackedPerSecond: number[][];
   expired: number;
+  /** Kinesis records each producer sent, and how many of those attempts were throttled. */
+  sentRecords: number[];
+  throttledRecords: number[];
+  /** Each producer's summed shard paces (fractions of a shard's cap), sampled every second. */
+  paces: number[][];
   /** Accepted KiB per shard per second, for reading a run. */
   perSecond: number[][];
   throttledPerSecond: number[][];
@@ -69,6 +76,9 @@ interface Producer {
   queues: Chunk[][];
   inFlight: number;
   rotate: number;
+  sent: number;
+  throttled: number;
+  paces: number[];
 }
 
 interface Request {
@@ -142,6 +152,9 @@ export function simulateFleet(options: FleetOptions): FleetResult {
       queues: shardIds.map(() => []),
       inFlight: 0,
       rotate: 0,
+      sent: 0,
+      throttled: 0,
+      paces: [],
     };
     return producer;
   });
@@ -164,7 +177,9 @@ export function simulateFleet(options: FleetOptions): FleetResult {
     shardLimiter(p, shard); // created on first use, as the transport does: its pace counts in ready()
     const agg = p.aggregators[shard];
     const held = agg.reduce((n, c) => n + c.bytes, 0);
-    if (held + chunk.bytes > AGGREGATE_BYTES) flushAggregator(p, shard);
+    // Aggregates sized to the shard's pace, as producer/kinesis-transport.ts.
+    const limit = Math.min(options.aggregateBytes ?? AGGREGATE_BYTES, shardLimiter(p, shard).aggregateBytes(MAX_BUFFERED_TIME_MS));
+    if (held + chunk.bytes > limit) flushAggregator(p, shard);
     p.aggregators[shard].push(chunk);
   };
 
@@ -184,6 +199,7 @@ export function simulateFleet(options: FleetOptions): FleetResult {
         return;
       }
       s.throttled++;
+      p.throttled++;
       chunk.attempts++;
       // Full-jitter exponential backoff, as producer/retrier.ts.
       const delay = Math.floor(random() * Math.min(5000, 100 * 2 ** (chunk.attempts - 1)));
@@ -200,6 +216,7 @@ export function simulateFleet(options: FleetOptions): FleetResult {
   const send = (p: Producer, items: Request['items']) => {
     const req: Request = { producer: p, items, sentAt: now };
     p.inFlight++;
+    p.sent += items.length;
     requests++;
     const rtt = latency(random);
     at(now + rtt / 2, () => {
@@ -258,6 +275,7 @@ export function simulateFleet(options: FleetOptions): FleetResult {
     if (options.stallEveryMs !== undefined && now >= stallUntil && random() < 1 / options.stallEveryMs) stallUntil = now + (options.stallMs ?? 0);
     if (now < stallUntil) continue; // nothing in the process runs; the gate's buckets still refill
     while (events.length > 0 && events[0].at <= now) (events.shift() as Event).run();
+    if (now % 1000 === 0) for (const p of producers) p.paces.push(shardIds.reduce((n, id) => n + p.limiter.forShard(id, now).factor, 0));
     for (const p of producers) tick(p);
     if (events.length === 0 && producers.every((p) => now > p.start + endOffer && p.budget.records === 0)) break;
   }
@@ -281,6 +299,9 @@ export function simulateFleet(options: FleetOptions): FleetResult {
     acked,
     ackedPerSecond,
     expired,
+    sentRecords: producers.map((p) => p.sent),
+    throttledRecords: producers.map((p) => p.throttled),
+    paces: producers.map((p) => p.paces),
     perSecond: perSecond.map((xs) => xs.slice(0, options.seconds + 2).map(Math.round)),
     throttledPerSecond: throttledPerSecond.map((xs) => xs.slice(0, options.seconds + 2)),
   };

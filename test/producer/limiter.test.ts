@@ -104,6 +104,22 @@ describe('Limiter adaptation', () => {
     expect(limiter.factor).toBe(first);
   });
 
+  it('one cut per congestion episode: throttled retries soon after a cut hold the pace at the cut instead of cutting again', () => {
+    const limiter = atTenPercent();
+    limiter.throttled(1, 4_950, 5_000); // leaving slow start halves, and would climb back fast
+    const cut = limiter.factor;
+    // The records throttled with the cut, retried at once into the same full shard.
+    limiter.answered(1, 5_100, 5_200);
+    limiter.answered(1, 5_250, 5_350);
+    expect(limiter.factor).toBe(cut);
+    // The shard is still full: no climb back while the episode lasts.
+    drive(limiter, 5_350, 6_000);
+    expect(limiter.factor).toBeCloseTo(cut, 5);
+    // Throttled again once the cut had time to act: a new episode, a new cut.
+    limiter.answered(1, 6_300, 6_350);
+    expect(limiter.factor).toBeLessThan(0.6 * cut);
+  });
+
   it('a throttle cuts by 20 % and holds there, below the throttled rate, then probes slowly, then faster', () => {
     const limiter = atTenPercent();
     limiter.throttled(1, 4_950, 5_000); // slow start ends at 5 %
