@@ -54,7 +54,6 @@ export class ShardAggregator<Result> {
    * @param enabled when false every user record goes out raw
    * @param ttlMs a user record's deadline is its receive time plus this
    * @param emit takes each finished wire record; `sealed` (aggregates only) still needs its MD5
-   * @param shared build aggregates in SharedArrayBuffers (for hash workers)
    */
   constructor(
     readonly shardId: string,
@@ -62,11 +61,10 @@ export class ShardAggregator<Result> {
     private readonly enabled: boolean,
     private readonly ttlMs: number,
     private readonly emit: (record: WireRecord<Result>, sealed: SealedAggregate | undefined) => void,
-    shared = false,
   ) {
     this.limit = this.maxLimit = maxBytes - AGGREGATE_PARTITION_KEY.length;
     // Room for a whole aggregate (plus its digest), so it is never copied to grow.
-    this.writer = new AggregateWriter(Math.min(maxBytes + 64, 1024 * 1024), shared);
+    this.writer = new AggregateWriter(Math.min(maxBytes + 64, 1024 * 1024));
   }
 
   get count(): number {

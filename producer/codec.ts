@@ -131,9 +131,8 @@ class ByteWriter {
   constructor(
     initial: number,
     readonly start = 0,
-    private readonly shared = false,
   ) {
-    this.buf = allocate(start + initial, shared);
+    this.buf = allocate(start + initial, false);
     this.pos = start;
   }
   get length(): number {
@@ -142,7 +141,7 @@ class ByteWriter {
   ensure(extra: number): void {
     const need = this.pos + extra;
     if (need <= this.buf.length) return;
-    const next = allocate(Math.max(need, this.buf.length * 2), this.shared);
+    const next = allocate(Math.max(need, this.buf.length * 2), false);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
@@ -171,6 +170,22 @@ export interface SealedAggregate {
   buffer: Buffer | undefined;
 }
 
+// Shared copies are cut in sizes rounded up to this, so buffers of aggregates that differ by a few
+// bytes can be reused for one another.
+const SHARED_SIZE_STEP = 4096;
+
+/**
+ * A copy of a sealed aggregate in a SharedArrayBuffer, for a hash worker to write the digest into.
+ * One copy of the whole aggregate: the records are written into plain memory, because V8 copies
+ * into shared memory with relaxed atomics, about 4× slower per small copy than memcpy.
+ */
+export function sharedCopy(sealed: SealedAggregate): SealedAggregate {
+  const size = sealed.bytes.byteLength;
+  const buffer = allocate(Math.ceil(size / SHARED_SIZE_STEP) * SHARED_SIZE_STEP, true);
+  buffer.set(sealed.bytes);
+  return { bytes: buffer.subarray(0, size), digestAt: sealed.digestAt, buffer };
+}
+
 /** Writes the MD5 of a sealed aggregate's protobuf body into its last 16 bytes. */
 export function writeDigest(sealed: SealedAggregate): Buffer {
   // One-shot hash(): no Hash object per aggregate.
@@ -197,12 +212,8 @@ export class AggregateWriter {
   /** Where the last record's data starts in the records buffer (see dataOf()). */
   lastDataAt = 0;
 
-  /** @param shared build in SharedArrayBuffers, so a hash worker can write the digest in place */
-  constructor(
-    private readonly initialBytes = 64 * 1024,
-    private readonly shared = false,
-  ) {
-    this.records = new ByteWriter(initialBytes, HEADROOM, shared);
+  constructor(private readonly initialBytes = 64 * 1024) {
+    this.records = new ByteWriter(initialBytes, HEADROOM);
   }
 
   /**
@@ -269,7 +280,7 @@ export class AggregateWriter {
       pk.copy(w.buf, start + MAGIC_BYTES);
       ehk.copy(w.buf, start + MAGIC_BYTES + pk.length);
       sealed = { bytes: w.buf.subarray(start, w.pos + DIGEST_BYTES), digestAt: w.pos - start, buffer: w.buf };
-      this.records = new ByteWriter(Math.max(this.initialBytes, w.buf.length - HEADROOM), HEADROOM, this.shared); // the old buffer is the caller's now
+      this.records = new ByteWriter(Math.max(this.initialBytes, w.buf.length - HEADROOM), HEADROOM); // the old buffer is the caller's now
     } else {
       const out = Buffer.allocUnsafe(this.size);
       out.set(AGGREGATED_MAGIC, 0);

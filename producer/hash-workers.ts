@@ -3,7 +3,7 @@
 // the digest is written in place. A worker takes a job only while its backlog is short: when no
 // core is free it falls behind, and the producer's own thread hashes the next ones itself.
 import { Worker } from 'node:worker_threads';
-import { writeDigest, type SealedAggregate } from './codec.js';
+import { sharedCopy, writeDigest, type SealedAggregate } from './codec.js';
 import { Queue } from './queue.js';
 
 const WORKER_SOURCE = `
@@ -55,25 +55,26 @@ export class HashWorkers {
   }
 
   /**
-   * Hands the MD5 of a sealed aggregate to a worker with a short backlog; `done` runs once the
-   * digest is written (from collect(), or the worker's message). False: no worker can take it
-   * (all behind, or the buffer is not shared), so the caller hashes it itself.
+   * Hands the MD5 of a sealed aggregate to a worker with a short backlog: returns the copy in shared
+   * memory the worker writes the digest into (send that one), and `done` runs once it is written
+   * (from collect(), or the worker's message). Undefined: no worker can take it (all behind), so
+   * the caller hashes the aggregate itself, with no copy.
    */
-  hash(sealed: SealedAggregate, done: () => void): boolean {
-    const bytes = sealed.bytes;
-    if (!(bytes.buffer instanceof SharedArrayBuffer)) return false;
+  hash(sealed: SealedAggregate, done: () => void): SealedAggregate | undefined {
     for (let tries = 0; tries < this.workers.length; tries++) {
       const worker = this.workers[this.next];
       this.next = (this.next + 1) % this.workers.length;
       if (worker.lost || worker.issued - Atomics.load(worker.finished, 0) >= MAX_BACKLOG) continue;
+      const copy = sharedCopy(sealed);
+      const bytes = copy.bytes;
       const id = ++worker.issued;
       if (worker.jobs.length === 0) worker.thread.ref();
-      worker.jobs.push({ id, done, sealed });
+      worker.jobs.push({ id, done, sealed: copy });
       // The body starts after the 4-byte magic.
-      worker.thread.postMessage([id, bytes.buffer, bytes.byteOffset + 4, bytes.byteOffset + sealed.digestAt]);
-      return true;
+      worker.thread.postMessage([id, bytes.buffer, bytes.byteOffset + 4, bytes.byteOffset + copy.digestAt]);
+      return copy;
     }
-    return false;
+    return undefined;
   }
 
   /** Reports every job the workers have finished (they finish in order), without waiting for messages. */

@@ -216,7 +216,7 @@ export class KinesisTransport implements Transport<PutResult> {
     let agg = this.aggregators.get(shard.shardId);
     if (agg === undefined) {
       const o = this.options;
-      agg = new ShardAggregator<PutResult>(shard.shardId, o.aggregationMaxBytes, o.aggregation, this.context.recordTtlMs, this.emit, o.hashWorkers !== undefined);
+      agg = new ShardAggregator<PutResult>(shard.shardId, o.aggregationMaxBytes, o.aggregation, this.context.recordTtlMs, this.emit);
       this.aggregators.set(shard.shardId, agg);
       // Its pace now counts in ready(), and sizes its aggregates (see stage()).
       agg.limitTo(this.limiter.forShard(shard.shardId, this.context.clock.now()).aggregateBytes(this.context.maxBufferedTimeMs));
@@ -228,8 +228,16 @@ export class KinesisTransport implements Transport<PutResult> {
   private queueForShard(record: KinesisBatchItem, sealed: SealedAggregate | undefined): void {
     if (sealed !== undefined) {
       // Queued at once either way, so a shard's records keep their order; stage() waits for the digest.
-      record.hashing = this.options.hashWorkers?.hash(sealed, () => this.hashed(record)) ?? false;
-      if (!record.hashing) writeDigest(sealed);
+      const copy = this.options.hashWorkers?.hash(sealed, () => this.hashed(record));
+      if (copy === undefined) {
+        writeDigest(sealed);
+      } else {
+        // A worker hashes a shared copy, which is what is sent; the plain buffer was seen by no one else.
+        record.hashing = true;
+        record.data = copy.bytes;
+        record.buffer = copy.buffer;
+        if (sealed.buffer !== undefined) reuseAggregateBuffer(sealed.buffer);
+      }
     }
     let queue = this.queues.get(record.shardId);
     if (queue === undefined) {

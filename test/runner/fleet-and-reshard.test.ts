@@ -26,7 +26,7 @@ describe('run --target local with producers: 3 and a reshard 2 → 4 under load'
         'producers: 3',
         'load: {shape: constant, rate: 800}',
         'stack: {shards: 2}',
-        'reshard: [{afterS: 1, shards: 4}]',
+        'reshard: [{afterS: 0.5, shards: 4}]',
       ].join('\n'),
     );
     const loaded = readScenario(scenario);
@@ -34,7 +34,7 @@ describe('run --target local with producers: 3 and a reshard 2 → 4 under load'
       source: scenarioSource(loaded, { useScenarioStop: false }),
       target: { kind: 'local', shardCount: loaded.scenario.stack?.shards ?? 1 },
       pacing: { shape: { shape: 'constant', rate: 800 } },
-      durationS: 4,
+      durationS: 5,
       timestamps: 'simulated',
       dir: join(dir, 'run'),
       worker: null,
