@@ -112,7 +112,7 @@ async function saturate(config: Config, producers: number, load: number, duratio
         await producer.close();
         const m = producer.metrics().stream;
         const requestMs = m.RequestTime;
-        const stats = `throttled ${m.ThrottledRecords}/${m.KinesisRecordsPut} kr, ${m.UserRecordsPerKinesisRecord.mean} ur/kr`;
+        const stats = `throttled ${m.ThrottledRecords}/${m.KinesisRecordsPut} kr, ${m.UserRecordsPerKinesisRecord.mean} ur/kr, ${m.PutRequests} requests`;
         const failures: Record<string, number> = {};
         for (const s of settled) {
           if (s.error === undefined) continue;
