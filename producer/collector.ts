@@ -23,8 +23,6 @@ export class Collector<T extends Collectable> {
   oldestSeq = Infinity;
   /** Aggregated records collected (each one finished: waiting longer only makes the request bigger). */
   aggregates = 0;
-  /** Number of the batch being collected (take() starts the next). */
-  batchNumber = 0;
   /** Set when an item did not fit: the batch must go before anything else can join. */
   private sealed = false;
 
@@ -70,7 +68,6 @@ export class Collector<T extends Collectable> {
     this.oldestReceivedAt = Infinity;
     this.oldestSeq = Infinity;
     this.aggregates = 0;
-    this.batchNumber++;
     this.sealed = false;
     return batch;
   }

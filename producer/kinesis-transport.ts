@@ -26,9 +26,6 @@ export interface PutResult {
 /** One record of a PutRecords request (an aggregate, or one user record raw). */
 export type KinesisBatchItem = WireRecord<PutResult>;
 
-/** How long a shard's records wait for its last request's answer before going on regardless (see shardBatch). */
-const SHARD_ORDER_WAIT_MS = 1_000;
-
 /** Partition keys whose entry is cached (vehicles reuse theirs); cleared when full. */
 const MAX_CACHED_KEYS = 100_000;
 
@@ -61,15 +58,6 @@ export class KinesisTransport implements Transport<PutResult> {
   private lastKey: KeyEntry<PutResult> | undefined;
   private readonly parked: KinesisBatchItem[] = [];
   private readonly emit = (record: KinesisBatchItem, sealed: SealedAggregate | undefined) => this.queueForShard(record, sealed);
-  /**
-   * Shard → the batch that last took a record of it (and when), until that batch's request has
-   * ended. A shard joins no later batch meanwhile, for up to SHARD_ORDER_WAIT_MS: Kinesis orders
-   * concurrent requests to one shard as it likes, so this keeps each shard's records (and each
-   * partition key's) in order whatever maxInFlight, unless a request takes longer than that (a
-   * hung request would otherwise stall its shards until requestTimeoutMs, and it is retried
-   * anyway, which breaks the order in any case).
-   */
-  private readonly shardBatch = new Map<string, { batch: number; at: number }>();
   private mapError: ErrorInfo | undefined;
   private rotate = 0;
 
@@ -298,15 +286,6 @@ export class KinesisTransport implements Transport<PutResult> {
     for (let i = 0; i < shards.length; i++) {
       const [shardId, queue] = shards[(this.rotate + i) % shards.length];
       if (queue.length === 0) continue;
-      const last = this.shardBatch.get(shardId);
-      if (last !== undefined && last.batch !== collector.batchNumber) {
-        // Its last request is unanswered: released() wakes the pump, or the wait runs out.
-        if (now - last.at < SHARD_ORDER_WAIT_MS) {
-          wake = Math.min(wake, last.at + SHARD_ORDER_WAIT_MS);
-          continue;
-        }
-        this.shardBatch.delete(shardId);
-      }
       const limiter = this.limiter.forShard(shardId, now);
       while (queue.length > 0) {
         const head = queue.peek();
@@ -327,8 +306,6 @@ export class KinesisTransport implements Transport<PutResult> {
           break;
         }
         collector.offer(this.dequeue(shardId, queue));
-        const batch = collector.batchNumber;
-        if (this.shardBatch.get(shardId)?.batch !== batch) this.shardBatch.set(shardId, { batch, at: now });
       }
     }
     return wake;
@@ -341,10 +318,6 @@ export class KinesisTransport implements Transport<PutResult> {
 
   close(): void {
     this.options.hashWorkers?.close();
-  }
-
-  released(batch: readonly KinesisBatchItem[], batchNumber: number): void {
-    for (const kr of batch) if (this.shardBatch.get(kr.shardId)?.batch === batchNumber) this.shardBatch.delete(kr.shardId);
   }
 
   /** Fails the expired user records of a Kinesis record and re-routes the others. */

@@ -125,8 +125,6 @@ export interface Transport<Result> {
   backlogSeconds?(now: number): number;
   /** The pipeline closed and holds nothing: release what the transport holds (workers). */
   close(): void;
-  /** Optional: the request of batch `batchNumber` (see Collector.batchNumber) has ended: answered, failed or abandoned. */
-  released?(batch: readonly WireRecord<Result>[], batchNumber: number): void;
 }
 
 // ready() holds callers once the buffer holds more than this many seconds at the current pace (or a
@@ -481,16 +479,12 @@ export class Pipeline<Result> {
     const now = this.clock.now();
     let wake = this.transport.stage(now, this.collector);
     while (this.batchDue(now) && this.sender.hasCapacity) {
-      const batchNumber = this.collector.batchNumber;
       const batch = this.collector.take();
       this.stats.putRequests++;
       this.stats.kinesisRecordsPerRequest.recordValue(batch.length);
       this.send(batch, now)
         .catch((error: unknown) => this.abandon(batch, error))
-        .finally(() => {
-          this.transport.released?.(batch, batchNumber);
-          this.schedulePump();
-        });
+        .finally(() => this.schedulePump());
       wake = Math.min(wake, this.transport.stage(now, this.collector));
     }
     // A batch that is not due yet wakes the pump when it is; a busy sender wakes it on answer.
