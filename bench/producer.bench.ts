@@ -247,7 +247,7 @@ async function main(): Promise<void> {
   const out = [
     '## Producer',
     '',
-    `Full put() path (shard prediction, per-shard aggregation, collection into PutRecords, settlement of every promise) against an instant fake client with 64 shards, vs \`aws-kinesis-agg\` \`aggregate()\` (encoding only, no shards) on the same ${fmt(n)} 200-byte JSON telemetry records from ${VEHICLES} vehicles; median of ${reps} runs, alternating which goes first. The limiter is set unlimited for this part (pacing is measured below).`,
+    `Full put() path (shard prediction, per-shard aggregation, collection into PutRecords, settlement of every promise) against an instant fake client with 64 shards, vs \`aws-kinesis-agg\` \`aggregate()\` (encoding only, no shards) on the same ${fmt(n)} 200-byte JSON telemetry records from ${VEHICLES} vehicles; median of ${reps} runs, alternating which goes first. The limiter is set unlimited for this part (pacing is measured below). The producers run with \`reuseBuffers: true\`, their default with a \`KinesisClient\` (which serializes a request before sending it): the fake clients here keep no reference to the Data they are sent either, but a producer cannot tell that of a client other than the SDK's.`,
     '',
     '| Path | Records/s (median) | User data | vs aws-kinesis-agg | CPU ns/record (median) | vs aws-kinesis-agg by CPU time | Runs |',
     '|---|---:|---:|---:|---:|---:|---|',
@@ -267,7 +267,7 @@ async function main(): Promise<void> {
     `| the same records sent raw (data + partition key, what Kinesis meters) | ${pct(sentBytes / (dataBytes + keyBytes) - 1, 2)} |`,
     `| the user data bytes alone | ${pct(sentBytes / dataBytes - 1, 2)} |`,
     '',
-    `Sustained overload against a fake stream of 2 shards that throttles like Kinesis (per-shard token buckets, 1 MiB/s and 1000 records/s, 1 s capacity starting empty, 15 ms latency), producers using \`await ready()\` (maxBufferedBytes 8 MiB for the single producer, 1 MiB each in the fleets). Utilization counts accepted bytes over the whole run, start-up included; failed records are UserRecordExpired (a producer whose share stayed small could not drain its 1 MiB buffer within recordTtlMs):`,
+    `Sustained overload against a fake stream of 2 shards that throttles like Kinesis (per-shard token buckets, 1 MiB/s and 1000 records/s, 1 s capacity starting empty, 15 ms latency), producers using \`await ready()\` and \`reuseBuffers: true\` as above (maxBufferedBytes 8 MiB for the single producer, 1 MiB each in the fleets). Utilization counts accepted bytes over the whole run, start-up included; failed records are UserRecordExpired (a producer whose share stayed small could not drain its 1 MiB buffer within recordTtlMs):`,
     '',
     '| Scenario | Byte utilization | Throttled record attempts | Throttled requests | Acked / failed | RSS first → last (max), MiB |',
     '|---|---:|---:|---:|---:|---|',
