@@ -51,30 +51,6 @@ export function eventName(json: string): string | undefined {
   return end < 0 ? undefined : json.slice(start, end);
 }
 
-/** The number after `"key":` in a flat JSON object, without parsing the rest (undefined if absent or not a number). */
-function numberField(json: string, key: string): number | undefined {
-  const at = json.indexOf(`"${key}":`);
-  if (at < 0) return undefined;
-  const start = at + key.length + 3;
-  let end = start;
-  while (end < json.length && json.charCodeAt(end) !== 44 /* , */ && json.charCodeAt(end) !== 125 /* } */) end++;
-  const v = Number(json.slice(start, end));
-  return Number.isFinite(v) ? v : undefined;
-}
-
-function stringField(json: string, key: string): string | undefined {
-  const at = json.indexOf(`"${key}":"`);
-  if (at < 0) return undefined;
-  const start = at + key.length + 4;
-  const end = json.indexOf('"', start);
-  return end < 0 ? undefined : json.slice(start, end);
-}
-
-/** The four fields a kept reading needs, read straight from its JSON: parsing whole readings was most of the tap's cost. */
-function readingOf(json: string): Reading {
-  return { vehicle_class: stringField(json, 'vehicle_class'), lat: numberField(json, 'lat'), lon: numberField(json, 'lon'), co2_g: numberField(json, 'co2_g') };
-}
-
 const K_CLASS = Buffer.from('"vehicle_class":"');
 const K_LAT = Buffer.from('"lat":');
 const K_LON = Buffer.from('"lon":');
@@ -131,7 +107,7 @@ function numberAt(buf: Buffer, from: number, end: number): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }
 
-/** The same four fields from a reading's bytes, with no string of the whole reading. */
+/** The four fields a kept reading needs, read straight from its JSON bytes: parsing whole readings was most of the tap's cost. */
 function readingFromBytes(buf: Buffer, start: number, end: number): Reading {
   const cls = valueAt(buf, K_CLASS, start, end);
   const clsEnd = cls < 0 ? -1 : buf.indexOf(34 /* " */, cls);
@@ -166,6 +142,11 @@ export function createSimulatorTap(options: SimulatorTapOptions): SimulatorTap {
   let every = base;
   let threshold = thresholdOf(every);
   let kept = 0;
+  /** N changes only here, so the threshold `due` compares against always matches it. */
+  const setEvery = (n: number) => {
+    every = n;
+    threshold = thresholdOf(n);
+  };
   const maxPositions = options.maxPositionsPerLine ?? 5000;
   let events: Record<string, number> = {};
   let telemetry = 0;
@@ -192,8 +173,7 @@ export function createSimulatorTap(options: SimulatorTapOptions): SimulatorTap {
     const weight = every;
     if (++kept >= maxKept) {
       // Readings kept from here on stand for twice as many each: the estimate stays unbiased.
-      every *= 2;
-      threshold = thresholdOf(every);
+      setEvery(every * 2);
       kept = 0;
     }
     const cls = typeof r.vehicle_class === 'string' ? r.vehicle_class : 'unknown';
@@ -221,15 +201,20 @@ export function createSimulatorTap(options: SimulatorTapOptions): SimulatorTap {
     telemetry++;
     if (due(vehicleId, seq)) keep(vehicleId, readingFromBytes(buf, start, end));
   };
+  /** The same for a reading as text: only a kept one is turned into bytes (a few thousand a second at most). */
+  const readingText = (vehicleId: string, seq: number, json: string): void => {
+    telemetry++;
+    if (!due(vehicleId, seq)) return;
+    const buf = Buffer.from(json);
+    keep(vehicleId, readingFromBytes(buf, 0, buf.length));
+  };
 
   return {
     reading: readingBytes,
     record(vehicleId, seq, json) {
       const name = eventName(json);
-      if (name === TELEMETRY) {
-        telemetry++;
-        if (due(vehicleId, seq)) keep(vehicleId, readingOf(json));
-      } else if (name !== undefined) events[name] = (events[name] ?? 0) + 1;
+      if (name === TELEMETRY) readingText(vehicleId, seq, json);
+      else if (name !== undefined) events[name] = (events[name] ?? 0) + 1;
     },
     wrap(sink) {
       const wrapped: EventSink = {
@@ -253,8 +238,7 @@ export function createSimulatorTap(options: SimulatorTapOptions): SimulatorTap {
       const inner = sink.writeTelemetry?.bind(sink);
       if (inner) {
         wrapped.writeTelemetry = (json, vehicleId, seq) => {
-          telemetry++;
-          if (due(vehicleId, seq)) keep(vehicleId, readingOf(json));
+          readingText(vehicleId, seq, json);
           return inner(json, vehicleId, seq);
         };
       }
@@ -265,10 +249,7 @@ export function createSimulatorTap(options: SimulatorTapOptions): SimulatorTap {
       const line: SimulatorLine = { t, src: 'simulator', events, positions, co2_g_by_class: byClass, co2_g_by_area: byArea };
       events = {};
       telemetry = 0;
-      if (kept < maxKept / 4 && every > base) {
-        every = Math.max(base, every / 2);
-        threshold = thresholdOf(every);
-      }
+      if (kept < maxKept / 4 && every > base) setEvery(Math.max(base, every / 2));
       kept = 0;
       positions = [];
       byClass = {};
