@@ -31,8 +31,9 @@ export function createSimulatorSource(options: SimulatorSourceOptions): Source {
       let emitted = 0;
       let simulatedS = 0;
       let liveFrom: { wallMs: number; simS: number } | undefined;
+      // Fast-forward through what the spool already has: counted, never sent.
+      const skipped = (): boolean => emitted++ < options.skip;
       const send = (vehicleId: string, seq: number, json: string): void | Promise<void> => {
-        if (emitted++ < options.skip) return undefined; // fast-forward through what the spool already has
         if (speed !== Infinity) {
           // Paced by simulated time from the first live reading on, so the fast-forward costs no waiting.
           const simS = simulatedS + sc.stepS;
@@ -44,9 +45,9 @@ export function createSimulatorSource(options: SimulatorSourceOptions): Source {
       };
       const summary = await sim.run(
         {
-          write: (ev, json) => send(ev.vehicle_id, ev.seq, json),
+          write: (ev, json) => (skipped() ? undefined : send(ev.vehicle_id, ev.seq, json)),
           // Readings come as bytes: one skipped during the fast-forward never becomes a string.
-          writeTelemetryBytes: (buf, start, end, vehicleId, seq) => (emitted < options.skip ? void emitted++ : send(vehicleId, seq, buf.toString('utf8', start, end))),
+          writeTelemetryBytes: (buf, start, end, vehicleId, seq) => (skipped() ? undefined : send(vehicleId, seq, buf.toString('utf8', start, end))),
         },
         {
           pace: 'max',
