@@ -219,9 +219,14 @@ export class KinesisTransport implements Transport<PutResult> {
       agg = new ShardAggregator<PutResult>(shard.shardId, o.aggregationMaxBytes, o.aggregation, this.context.recordTtlMs, this.emit);
       this.aggregators.set(shard.shardId, agg);
       // Its pace now counts in ready(), and sizes its aggregates (see stage()).
-      agg.limitTo(this.limiter.forShard(shard.shardId, this.context.clock.now()).aggregateBytes(this.context.maxBufferedTimeMs));
+      this.sizeToPace(agg, this.context.clock.now());
     }
     return agg;
+  }
+
+  /** Aggregates hold at most what the shard's pace sends in maxBufferedTimeMs: see ShardLimiter.aggregateBytes. */
+  private sizeToPace(agg: ShardAggregator<PutResult>, now: number): void {
+    agg.limitTo(this.limiter.forShard(agg.shardId, now).aggregateBytes(this.context.maxBufferedTimeMs));
   }
 
   /** A Kinesis record is ready (an aggregate sealed, or retried): queue it for its shard's limiter. */
@@ -274,8 +279,7 @@ export class KinesisTransport implements Transport<PutResult> {
     const flushSeq = this.context.flushSeq();
     let wake = Infinity;
     for (const agg of this.aggregators.values()) {
-      // Aggregates sized to the shard's pace: see ShardLimiter.aggregateBytes.
-      agg.limitTo(this.limiter.forShard(agg.shardId, now).aggregateBytes(maxBufferedTimeMs));
+      this.sizeToPace(agg, now);
       if (agg.count === 0) continue;
       if (now - agg.oldestReceivedAt >= maxBufferedTimeMs || agg.oldestSeq <= flushSeq) agg.flush();
       else wake = Math.min(wake, agg.oldestReceivedAt + maxBufferedTimeMs);
