@@ -25,6 +25,8 @@ export class FleetState implements Kinematics {
   readonly nextHeartbeat: Float64Array;
   /** Next charging update of a parked EV (progress or done); Infinity when not charging. */
   readonly chargeAt: Float64Array;
+  /** Every vehicle's random stream (sfc32, four int32 words from slot × 4: common/rng.ts createRngIn). */
+  readonly rng: Int32Array;
   /** Last seq this vehicle gave out. */
   readonly seq: Int32Array;
   /** Steps run with the vehicle awake (telemetry every `everySteps` of them). */
@@ -66,6 +68,7 @@ export class FleetState implements Kinematics {
     this.wakeAt = new Float64Array(size);
     this.nextHeartbeat = new Float64Array(size);
     this.chargeAt = new Float64Array(size).fill(Infinity);
+    this.rng = new Int32Array(size * 4);
     this.seq = new Int32Array(size);
     this.steps = new Int32Array(size);
     this.speedMps = new Float64Array(size);

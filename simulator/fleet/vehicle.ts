@@ -14,7 +14,7 @@ import { ACCEL_MPS2 as DRIVER_ACCEL, BUCKLES, COMFORT_DECEL_MPS2, drawDriverProf
 import { type FollowerState, startFollowing, stepMotion } from '../motion/follower.js';
 import type { Anchor } from '../roads/graph.js';
 import { latOf, lonOf } from '../roads/geo.js';
-import type { Rng } from '../../common/rng.js';
+import { type Rng, sfc32Uniform } from '../../common/rng.js';
 import { type Activity, type Leg, planFor, type Plan } from '../trips/itinerary.js';
 import { ChargeSession } from './charge-session.js';
 import type { SimContext } from './context.js';
@@ -292,8 +292,8 @@ export class Vehicle implements VehicleView {
     let ny = 0;
     if (noise > 0) {
       // Both offsets from one Box–Muller pair: two uniforms, one log and one sqrt per reading.
-      const r = Math.sqrt(-2 * Math.log(1 - this.rng.next()));
-      const angle = 2 * Math.PI * this.rng.next();
+      const r = Math.sqrt(-2 * Math.log(1 - sfc32Uniform(st.rng, i * 4)));
+      const angle = 2 * Math.PI * sfc32Uniform(st.rng, i * 4);
       nx = clip(r * Math.cos(angle), 2.5) * noise;
       ny = clip(r * Math.sin(angle), 2.5) * noise;
     }
