@@ -30,6 +30,19 @@ export interface EmissionModel {
   reset(): void;
 }
 
+/**
+ * One model for every vehicle of a class in a fleet: vehicle `slot`'s history (MOVES braking looks at
+ * its two previous accelerations) lives at that slot of the fleet's `accelHistory`, so a fleet holds
+ * one model per class, not one object per vehicle. `step`/`reset` are slot 0's.
+ */
+export interface SlotEmissionModel extends EmissionModel {
+  stepAt(slot: number, speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions>;
+  resetAt(slot: number): void;
+}
+
+/** Two accelerations per slot (previous, the one before), for `SlotEmissionModel`s. */
+export const ACCEL_HISTORY = 2;
+
 export const GRAVITY_MPS2 = 9.81;
 
 /** sin(atan(grade)) without trig calls on the hot path when the road is flat. */

@@ -1,4 +1,4 @@
-import { GRAVITY_MPS2, gradeSine, zeroEmissions, type EmissionModel, type IntervalEmissions } from './emission-model.js';
+import { GRAVITY_MPS2, gradeSine, zeroEmissions, type IntervalEmissions, type SlotEmissionModel } from './emission-model.js';
 import { CLASS_PROFILES } from './profiles.js';
 
 /** Road-load and powertrain figures for a typical US battery EV (compact SUV / sedan average). */
@@ -40,12 +40,12 @@ export const EV_PARAMETERS: EvParameters = {
 };
 
 /** Battery EV: no tailpipe emissions; net battery energy from a road-load model with regeneration. */
-export function createEvModel(p: EvParameters = EV_PARAMETERS, out: IntervalEmissions = zeroEmissions()): EmissionModel {
+export function createEvModel(p: EvParameters = EV_PARAMETERS, out: IntervalEmissions = zeroEmissions()): SlotEmissionModel {
   return new EvModel(p, out);
 }
 
-// A class, not closures: a fleet holds one model per vehicle.
-class EvModel implements EmissionModel {
+// A class, not closures; one per fleet (memoryless: the slot does not matter).
+class EvModel implements SlotEmissionModel {
   private readonly halfRhoCdA: number;
 
   constructor(
@@ -53,6 +53,14 @@ class EvModel implements EmissionModel {
     private readonly out: IntervalEmissions,
   ) {
     this.halfRhoCdA = 0.5 * p.airDensityKgM3 * p.dragAreaM2;
+  }
+
+  stepAt(_slot: number, speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
+    return this.step(speedMps, accelMps2, gradePct, dtS);
+  }
+
+  resetAt(): void {
+    // The road-load model is memoryless.
   }
 
   step(speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {

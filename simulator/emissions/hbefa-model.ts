@@ -1,4 +1,4 @@
-import { GRAVITY_MPS2, gradeSine, zeroEmissions, type EmissionModel, type IntervalEmissions } from './emission-model.js';
+import { GRAVITY_MPS2, gradeSine, zeroEmissions, type IntervalEmissions, type SlotEmissionModel } from './emission-model.js';
 import { loadHbefaClass, type HbefaFunction } from './emission-tables.js';
 
 /**
@@ -10,16 +10,24 @@ import { loadHbefaClass, type HbefaFunction } from './emission-tables.js';
  * and a steady downhill where the engine is not pulling (effective acceleration < 0) counts as coasting.
  * A stopped vehicle idles (c0) whatever the slope.
  */
-export function createHbefaModel(hbefaClass: string, out: IntervalEmissions = zeroEmissions()): EmissionModel {
+export function createHbefaModel(hbefaClass: string, out: IntervalEmissions = zeroEmissions()): SlotEmissionModel {
   return new HbefaModel(loadHbefaClass(hbefaClass), out);
 }
 
-// A class, not closures: a fleet holds one model per vehicle.
-class HbefaModel implements EmissionModel {
+// A class, not closures; one per class in a fleet (memoryless: the slot does not matter).
+class HbefaModel implements SlotEmissionModel {
   constructor(
     private readonly f: ReturnType<typeof loadHbefaClass>,
     private readonly out: IntervalEmissions,
   ) {}
+
+  stepAt(_slot: number, speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
+    return this.step(speedMps, accelMps2, gradePct, dtS);
+  }
+
+  resetAt(): void {
+    // HBEFA3 is memoryless.
+  }
 
   step(speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
     const f = this.f;

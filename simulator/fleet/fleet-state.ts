@@ -2,7 +2,7 @@
 // scans the schedule columns to skip parked vehicles without touching their objects, and the hot
 // numbers live in flat memory instead of ~15 boxed doubles scattered over each vehicle's objects.
 
-import { type IntervalEmissions, zeroEmissions } from '../emissions/index.js';
+import { ACCEL_HISTORY, createEmissionModel, type IntervalEmissions, type SlotEmissionModel, type VehicleClass, zeroEmissions } from '../emissions/index.js';
 import { DIAGNOSTICS_NUMBERS } from '../events/diagnostics.js';
 import { PROFILE_NUMBERS } from '../motion/driver-profile.js';
 import { type Kinematics, type MotionLimits, type MotionResult, newMotionResult } from '../motion/follower.js';
@@ -62,6 +62,9 @@ export class FleetState implements Kinematics {
   readonly motion: MotionResult = newMotionResult();
   /** What every vehicle's emission model fills per step (read by that vehicle before the next steps). */
   readonly emissions: IntervalEmissions = zeroEmissions();
+  /** The emission models' per-vehicle history (two accelerations per slot). */
+  readonly accelHistory: Float64Array;
+  private readonly models = new Map<VehicleClass, SlotEmissionModel>();
 
   constructor(readonly size: number) {
     this.mode = new Uint8Array(size);
@@ -89,6 +92,17 @@ export class FleetState implements Kinematics {
     this.maxAccel = new Float64Array(size);
     this.maxDecel = new Float64Array(size);
     this.episodeUntil = new Float64Array(size).fill(-1);
+    this.accelHistory = new Float64Array(size * ACCEL_HISTORY);
+  }
+
+  /** The class's emission model, shared by its vehicles (each steps it at its slot). */
+  modelOf(vehicleClass: VehicleClass): SlotEmissionModel {
+    let model = this.models.get(vehicleClass);
+    if (!model) {
+      model = createEmissionModel(vehicleClass, this.emissions, this.accelHistory);
+      this.models.set(vehicleClass, model);
+    }
+    return model;
   }
 
   /** A parked vehicle with nothing due at t: the runner skips it. */

@@ -2,7 +2,7 @@
 // with the motion model and runs its emission model every step with the engine on. The bookkeeping
 // lives in its parts: energy store, idle watch, trip ledger, driver hours, charging, and the
 // detectors (behaviour, road, diagnostics), which see it only through VehicleView.
-import { CLASS_PROFILES, TRUCK_SPEED_LIMIT_KMH, TRUCK_SPEED_LIMIT_MIN_AXLES, createEmissionModel, type EmissionModel, type VehicleClass } from '../emissions/index.js';
+import { CLASS_PROFILES, type IntervalEmissions, type SlotEmissionModel, TRUCK_SPEED_LIMIT_KMH, TRUCK_SPEED_LIMIT_MIN_AXLES, type VehicleClass } from '../emissions/index.js';
 import { BehaviourWatch } from '../events/behaviour.js';
 import { DIAGNOSTICS_NUMBERS, Diagnostics } from '../events/diagnostics.js';
 import type { Geofence } from '../events/geofences.js';
@@ -52,7 +52,7 @@ export class Vehicle implements VehicleView {
   readonly isEv: boolean;
   readonly isDiesel: boolean;
   readonly fences: readonly Geofence[];
-  private readonly model: EmissionModel;
+  private readonly model: SlotEmissionModel;
   private readonly diagnostics: Diagnostics;
   private readonly energy: EnergyStore;
   private readonly idle = new IdleWatch();
@@ -91,7 +91,7 @@ export class Vehicle implements VehicleView {
     this.isDiesel = cp.isDiesel;
     this.fences = fences;
     drawDriverProfile(rng, st.drivers, slot * PROFILE_NUMBERS);
-    this.model = createEmissionModel(vehicleClass, st.emissions);
+    this.model = st.modelOf(vehicleClass);
     const legalCap = cp.axles >= TRUCK_SPEED_LIMIT_MIN_AXLES ? TRUCK_SPEED_LIMIT_KMH : Infinity;
     st.capMps[slot] = Math.min(cp.maxSpeedKmh, legalCap) / KMH;
     st.maxAccel[slot] = Math.min(cp.maxAccelMps2, st.drivers[slot * PROFILE_NUMBERS + DRIVER_ACCEL]);
@@ -274,7 +274,7 @@ export class Vehicle implements VehicleView {
   /** Emissions, energy, idling and telemetry for one step with the engine on. */
   private engineStep(t: number, v: number, a: number, limitKmh = 0): void {
     const ctx = this.ctx;
-    const e = this.model.step(v, a, 0, ctx.dtS);
+    const e = this.model.stepAt(this.slot, v, a, 0, ctx.dtS);
     this.trips.add(e);
     this.energy.use(e);
     this.diagnostics.onStep(this, ctx.dtS, v, a, e.fuel_g);
@@ -284,7 +284,7 @@ export class Vehicle implements VehicleView {
   }
 
   /** Raw values into the outbox's reading: the writer rounds while it prints them. */
-  private telemetry(v: number, a: number, limitKmh: number, e: ReturnType<EmissionModel['step']>): void {
+  private telemetry(v: number, a: number, limitKmh: number, e: Readonly<IntervalEmissions>): void {
     const st = this.st;
     const i = this.slot;
     const noise = this.ctx.gpsNoiseM;
@@ -430,7 +430,7 @@ export class Vehicle implements VehicleView {
     if (this.engineOn) return;
     this.engineOn = true;
     this.engineOnSince = t;
-    this.model.reset();
+    this.model.resetAt(this.slot);
     this.line('door:unlocked').end();
     this.line('door:opened:driver').end();
     this.line('door:closed:driver').end();
