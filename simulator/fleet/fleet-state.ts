@@ -41,10 +41,17 @@ export class FleetState implements Kinematics {
   readonly x: Float64Array;
   readonly y: Float64Array;
   readonly heading: Float64Array;
-  /** Energy store: fuel (kg), battery (Wh) and diesel exhaust fluid (%). */
+  /** Energy store: fuel (kg), battery (Wh) and diesel exhaust fluid (%), the tanks, EV/DIESEL bits, low alerts sent (energy-store.ts). */
   readonly fuelKg: Float64Array;
   readonly socWh: Float64Array;
   readonly defPct: Float64Array;
+  readonly tankKg: Float64Array;
+  readonly defTankL: Float64Array;
+  readonly powertrain: Uint8Array;
+  readonly energyAlerts: Uint8Array;
+  /** Idle watch: since when the vehicle stands still with the engine on (−1: moving), its event flags (idle-watch.ts). */
+  readonly stillSince: Float64Array;
+  readonly idleFlags: Uint8Array;
   /** Diagnostics' numbers (coolant, tyres, DPF, service intervals…), DIAGNOSTICS_NUMBERS per vehicle. */
   readonly diagnostics: Float64Array;
   /** Drivers (motion/driver-profile.ts), PROFILE_NUMBERS per vehicle. */
@@ -57,6 +64,9 @@ export class FleetState implements Kinematics {
   readonly episodeUntil: Float64Array;
   /** The trip under way: start, idling, top speed and emission totals, TRIP_NUMBERS per vehicle. */
   readonly trips: Float64Array;
+  /** The number and id of the trip under way (or the last one): 0 and null before the first (trip-ledger.ts). */
+  readonly tripNumber: Int32Array;
+  readonly tripIds: (string | null)[];
   /** Scratch for the motion model, refilled by each driving vehicle in turn (one step at a time). */
   readonly limits: MotionLimits = { dtS: 1, simTimeS: 0, speedFactor: 1, capMps: 0, maxAccelMps2: 0, maxDecelMps2: 0, accelMps2: 0, comfortDecelMps2: 0, lateralAccelMps2: 0, runsAmber: false };
   readonly motion: MotionResult = newMotionResult();
@@ -85,8 +95,16 @@ export class FleetState implements Kinematics {
     this.fuelKg = new Float64Array(size);
     this.socWh = new Float64Array(size);
     this.defPct = new Float64Array(size);
+    this.tankKg = new Float64Array(size);
+    this.defTankL = new Float64Array(size);
+    this.powertrain = new Uint8Array(size);
+    this.energyAlerts = new Uint8Array(size);
+    this.stillSince = new Float64Array(size).fill(-1);
+    this.idleFlags = new Uint8Array(size);
     this.diagnostics = new Float64Array(size * DIAGNOSTICS_NUMBERS);
     this.trips = new Float64Array(size * TRIP_NUMBERS);
+    this.tripNumber = new Int32Array(size);
+    this.tripIds = new Array<string | null>(size).fill(null);
     this.drivers = new Float64Array(size * PROFILE_NUMBERS);
     this.capMps = new Float64Array(size);
     this.maxAccel = new Float64Array(size);

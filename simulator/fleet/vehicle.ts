@@ -19,11 +19,11 @@ import { type Activity, type Leg, planFor, type Plan } from '../trips/itinerary.
 import { ChargeSession } from './charge-session.js';
 import type { SimContext } from './context.js';
 import { DriverHours, HOS_BREAK_DUE_S } from './driver-hours.js';
-import { EnergyStore } from './energy-store.js';
+import { EnergyStore, energyAlerts, fuelPctAt, socPctAt, useEnergy } from './energy-store.js';
 import { DRIVING, DWELL, type FleetState, PARKED } from './fleet-state.js';
-import { IdleWatch } from './idle-watch.js';
+import { idleEnd, idleStep } from './idle-watch.js';
 import { type VehicleIdentity, vehicleIdOf } from './identity.js';
-import { TripLedger } from './trip-ledger.js';
+import { addToTrip, idleInTrip, speedInTrip, startTrip, tripSummary } from './trip-ledger.js';
 import { type EventLine, eventKey, KEYS } from '../telemetry/event-line.js';
 import { ACCEL_MPS2, CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, FUEL_LEVEL_PCT, HC_G, HEADING_DEG, LAT, LON, NOX_G, ODOMETER_KM, PM25_G, SOC_PCT, SPEED_KMH, SPEED_LIMIT_KMH } from '../telemetry/wire.js';
 import type { VehicleView } from './vehicle-view.js';
@@ -55,8 +55,6 @@ export class Vehicle implements VehicleView {
   private readonly model: SlotEmissionModel;
   private readonly diagnostics: Diagnostics;
   private readonly energy: EnergyStore;
-  private readonly idle = new IdleWatch();
-  private readonly trips: TripLedger;
   private readonly hours: DriverHours;
   private readonly behaviour = new BehaviourWatch();
   private readonly road = new RoadWatch();
@@ -101,7 +99,6 @@ export class Vehicle implements VehicleView {
     st.odometerKm[slot] = rng.range(2000, 180_000) * (vehicleClass === 'drayage' || vehicleClass === 'bus' ? 3 : 1);
     this.energy = new EnergyStore(st, slot, vehicleClass, this.isEv, this.isDiesel, rng);
     this.hours = new DriverHours(vehicleClass === 'drayage' || vehicleClass === 'van' ? rng.range(0, HOS_BREAK_DUE_S) : 0);
-    this.trips = new TripLedger(this.vehicleId, st, slot);
     this.diagnostics = new Diagnostics({ vehicleClass, isEv: this.isEv, isDiesel: this.isDiesel, odometerKm: st.odometerKm[slot] }, rng, ctx.faultRate, st.diagnostics, slot * DIAGNOSTICS_NUMBERS);
     this.plan = planFor(vehicleClass, index, ctx.places, rng);
     this.at = this.plan.start;
@@ -153,10 +150,10 @@ export class Vehicle implements VehicleView {
     return this.follow ? this.follow.route.lengthM - this.st.s[this.slot] : 0;
   }
   socPct(): number {
-    return this.energy.socPct();
+    return socPctAt(this.st, this.slot);
   }
   fuelPct(): number {
-    return this.energy.fuelPct();
+    return fuelPctAt(this.st, this.slot);
   }
   defLevelPct(): number {
     return this.energy.defPct();
@@ -265,7 +262,7 @@ export class Vehicle implements VehicleView {
     this.behaviour.step(this, this.diagnostics, t, m, speedKmh, limitKmh, fa);
     this.road.step(this, t, seg, speedKmh, limitKmh, route.segKind[seg], ctx.graph.names[route.segName[seg]]);
     this.hours.step(this, ctx.dtS, fv);
-    this.trips.speed(speedKmh);
+    speedInTrip(st, i, speedKmh);
     const arrived = m.arrived; // read before the engine step: the motion scratch is shared
     this.engineStep(t, fv, fa, limitKmh);
     if (arrived) this.arrive(t);
@@ -274,12 +271,14 @@ export class Vehicle implements VehicleView {
   /** Emissions, energy, idling and telemetry for one step with the engine on. */
   private engineStep(t: number, v: number, a: number, limitKmh = 0): void {
     const ctx = this.ctx;
-    const e = this.model.stepAt(this.slot, v, a, 0, ctx.dtS);
-    this.trips.add(e);
-    this.energy.use(e);
+    const st = this.st;
+    const i = this.slot;
+    const e = this.model.stepAt(i, v, a, 0, ctx.dtS);
+    addToTrip(st, i, e);
+    useEnergy(st, i, e);
     this.diagnostics.onStep(this, ctx.dtS, v, a, e.fuel_g);
-    if (this.idle.step(this, t, v)) this.trips.idle(ctx.dtS);
-    this.energy.alerts(this);
+    if (idleStep(st, i, this, t, v)) idleInTrip(st, i, ctx.dtS);
+    energyAlerts(st, i, this);
     if (this.st.steps[this.slot] % ctx.everySteps === 0) this.telemetry(v, a, limitKmh, e);
   }
 
@@ -305,8 +304,8 @@ export class Vehicle implements VehicleView {
     r.index = this.index;
     r.seq = ++st.seq[i];
     r.vehicle_class = this.vehicleClass;
-    r.trip_id = this.trips.id;
-    r.trip = this.trips.number;
+    r.trip_id = st.tripIds[i];
+    r.trip = st.tripNumber[i];
     n[LAT] = latOf(st.y[i] + ny);
     n[LON] = lonOf(st.x[i] + nx);
     n[HEADING_DEG] = st.heading[i];
@@ -323,9 +322,9 @@ export class Vehicle implements VehicleView {
     n[HC_G] = e.hc_g;
     r.ev = this.isEv;
     n[FUEL_G] = e.fuel_g;
-    n[FUEL_LEVEL_PCT] = this.fuelPct();
+    n[FUEL_LEVEL_PCT] = fuelPctAt(st, i);
     n[ENERGY_WH] = e.energy_wh;
-    n[SOC_PCT] = this.socPct();
+    n[SOC_PCT] = socPctAt(st, i);
     st.out.telemetry(this.rng);
   }
 
@@ -351,7 +350,7 @@ export class Vehicle implements VehicleView {
     if (route.points < 2) throw new Error(`${this.vehicleId}: empty route from ${this.at.name} to ${leg.to.name}`); // plans never pick the place they are at
     this.follow = startFollowing(route, this.st, this.slot);
     this.st.mode[this.slot] = DRIVING;
-    const tripId = this.trips.start(t, this.odometerKm);
+    const tripId = startTrip(this.st, this.slot, this.vehicleId, t, this.odometerKm);
     this.behaviour.resetTrip();
     this.lineAt('trip:started')
       .id(K_TRIP, tripId)
@@ -369,11 +368,11 @@ export class Vehicle implements VehicleView {
     this.road.endTrip(this, t);
     this.emit('trip:ended', {
       ...this.here(),
-      trip_id: this.trips.id,
+      trip_id: this.st.tripIds[this.slot],
       purpose: leg.purpose,
       origin: this.at.name,
       destination: leg.to.name,
-      ...this.trips.summary(t, this.odometerKm, this.behaviour, this),
+      ...tripSummary(this.st, this.slot, t, this.odometerKm, this.behaviour, this),
     });
     this.at = leg.to;
     this.follow = undefined;
@@ -444,7 +443,7 @@ export class Vehicle implements VehicleView {
 
   private ignitionOff(t: number): void {
     if (!this.engineOn) return;
-    this.idle.end(this, t);
+    idleEnd(this.st, this.slot, this, t);
     this.engineOn = false;
     this.parkedSince = t;
     this.diagnostics.onIgnitionOff(this, t - this.engineOnSince);
