@@ -36,6 +36,13 @@ export class FleetState implements Kinematics {
   readonly s: Float64Array;
   readonly v: Float64Array;
   readonly a: Float64Array;
+  /** Where on its route (Kinematics): segment, next signal, committed to it (motion/follower.ts). */
+  readonly seg: Int32Array;
+  readonly nextSignal: Int32Array;
+  readonly committed: Uint8Array;
+  /** Driver hours: seconds driven on the clock, and whether the break-due alert went out (driver-hours.ts). */
+  readonly drivenS: Float64Array;
+  readonly breakDueSent: Uint8Array;
   readonly odometerKm: Float64Array;
   /** Position in the graph's metric plane, and heading in degrees. */
   readonly x: Float64Array;
@@ -88,6 +95,11 @@ export class FleetState implements Kinematics {
     this.s = new Float64Array(size);
     this.v = new Float64Array(size);
     this.a = new Float64Array(size);
+    this.seg = new Int32Array(size);
+    this.nextSignal = new Int32Array(size);
+    this.committed = new Uint8Array(size);
+    this.drivenS = new Float64Array(size);
+    this.breakDueSent = new Uint8Array(size);
     this.odometerKm = new Float64Array(size);
     this.x = new Float64Array(size);
     this.y = new Float64Array(size);

@@ -11,14 +11,15 @@ import { r1, r2, r3, r6 } from '../events/round.js';
 import { uuidFrom } from '../events/uuid.js';
 import { congestionFactor, congestionWave } from '../motion/congestion.js';
 import { ACCEL_MPS2 as DRIVER_ACCEL, BUCKLES, COMFORT_DECEL_MPS2, drawDriverProfile, LATERAL_ACCEL_MPS2, PROFILE_NUMBERS, RUNS_AMBER, SPEED_FACTOR, SPEEDING_FACTOR, SPEEDING_PER_MIN } from '../motion/driver-profile.js';
-import { type FollowerState, startFollowing, stepMotion } from '../motion/follower.js';
+import { startFollowing, stepMotion } from '../motion/follower.js';
 import type { Anchor } from '../roads/graph.js';
+import type { Route } from '../roads/route.js';
 import { latOf, lonOf } from '../roads/geo.js';
 import { type Rng, sfc32Uniform } from '../../common/rng.js';
 import { type Activity, type Leg, planFor, type Plan } from '../trips/itinerary.js';
 import { ChargeSession } from './charge-session.js';
 import type { SimContext } from './context.js';
-import { DriverHours, HOS_BREAK_DUE_S } from './driver-hours.js';
+import { driverHoursStep, HOS_BREAK_DUE_S } from './driver-hours.js';
 import { EnergyStore, energyAlerts, fuelPctAt, socPctAt, useEnergy } from './energy-store.js';
 import { DRIVING, DWELL, type FleetState, PARKED } from './fleet-state.js';
 import { idleEnd, idleStep } from './idle-watch.js';
@@ -55,14 +56,14 @@ export class Vehicle implements VehicleView {
   private readonly model: SlotEmissionModel;
   private readonly diagnostics: Diagnostics;
   private readonly energy: EnergyStore;
-  private readonly hours: DriverHours;
   private readonly behaviour = new BehaviourWatch();
   private readonly road = new RoadWatch();
   private readonly phaseMs: number;
   private readonly plan: Plan;
   private at: Anchor;
   private leg: Leg | undefined;
-  private follow: FollowerState | undefined;
+  /** The route being driven (undefined when not driving); where on it is in the fleet's arrays. */
+  private route: Route | undefined;
   private activities: Activity[] = [];
   private engineOn = false;
   private engineOnSince = 0;
@@ -98,7 +99,7 @@ export class Vehicle implements VehicleView {
     this.phaseMs = rng.int(1000);
     st.odometerKm[slot] = rng.range(2000, 180_000) * (vehicleClass === 'drayage' || vehicleClass === 'bus' ? 3 : 1);
     this.energy = new EnergyStore(st, slot, vehicleClass, this.isEv, this.isDiesel, rng);
-    this.hours = new DriverHours(vehicleClass === 'drayage' || vehicleClass === 'van' ? rng.range(0, HOS_BREAK_DUE_S) : 0);
+    st.drivenS[slot] = vehicleClass === 'drayage' || vehicleClass === 'van' ? rng.range(0, HOS_BREAK_DUE_S) : 0;
     this.diagnostics = new Diagnostics({ vehicleClass, isEv: this.isEv, isDiesel: this.isDiesel, odometerKm: st.odometerKm[slot] }, rng, ctx.faultRate, st.diagnostics, slot * DIAGNOSTICS_NUMBERS);
     this.plan = planFor(vehicleClass, index, ctx.places, rng);
     this.at = this.plan.start;
@@ -144,10 +145,10 @@ export class Vehicle implements VehicleView {
     return this.st.y[this.slot];
   }
   roadName(): string | null {
-    return this.follow ? this.ctx.graph.names[this.follow.route.segName[this.follow.seg]] : null;
+    return this.route ? this.ctx.graph.names[this.route.segName[this.st.seg[this.slot]]] : null;
   }
   remainingM(): number {
-    return this.follow ? this.follow.route.lengthM - this.st.s[this.slot] : 0;
+    return this.route ? this.route.lengthM - this.st.s[this.slot] : 0;
   }
   socPct(): number {
     return socPctAt(this.st, this.slot);
@@ -223,12 +224,11 @@ export class Vehicle implements VehicleView {
   }
 
   private driveStep(t: number): void {
-    const f = this.follow as FollowerState;
+    const route = this.route as Route;
     const ctx = this.ctx;
     const st = this.st;
     const i = this.slot;
-    const route = f.route;
-    const kind = route.segKind[f.seg];
+    const kind = route.segKind[st.seg[i]];
     const wave = congestionWave(t, this.phaseMs / 1000);
     const drivers = st.drivers;
     const p = i * PROFILE_NUMBERS;
@@ -245,10 +245,10 @@ export class Vehicle implements VehicleView {
     lim.comfortDecelMps2 = drivers[p + COMFORT_DECEL_MPS2];
     lim.lateralAccelMps2 = drivers[p + LATERAL_ACCEL_MPS2];
     lim.runsAmber = drivers[p + RUNS_AMBER] === 1;
-    const m = stepMotion(f, st, lim, st.motion);
+    const m = stepMotion(route, st, i, lim, st.motion);
     const fv = st.v[i];
     const fa = st.a[i];
-    const seg = f.seg;
+    const seg = st.seg[i];
     const segStart = route.s[seg];
     const segLen = route.s[seg + 1] - segStart;
     const u = segLen > 0 ? Math.min(1, (st.s[i] - segStart) / segLen) : 0;
@@ -261,7 +261,7 @@ export class Vehicle implements VehicleView {
     const limitKmh = m.limitMps * KMH;
     this.behaviour.step(this, this.diagnostics, t, m, speedKmh, limitKmh, fa);
     this.road.step(this, t, seg, speedKmh, limitKmh, route.segKind[seg], ctx.graph.names[route.segName[seg]]);
-    this.hours.step(this, ctx.dtS, fv);
+    driverHoursStep(st, i, this, ctx.dtS, fv);
     speedInTrip(st, i, speedKmh);
     const arrived = m.arrived; // read before the engine step: the motion scratch is shared
     this.engineStep(t, fv, fa, limitKmh);
@@ -296,7 +296,7 @@ export class Vehicle implements VehicleView {
       nx = clip(r * Math.cos(angle), 2.5) * noise;
       ny = clip(r * Math.sin(angle), 2.5) * noise;
     }
-    const f = st.mode[i] === DRIVING ? this.follow : undefined;
+    const route = st.mode[i] === DRIVING ? this.route : undefined;
     const r = st.out.reading;
     const n = r.n;
     n[CREATED_AT] = this.stamp();
@@ -312,9 +312,9 @@ export class Vehicle implements VehicleView {
     n[SPEED_KMH] = v * KMH;
     n[ACCEL_MPS2] = a;
     n[ODOMETER_KM] = st.odometerKm[i];
-    r.roadId = f ? f.route.segName[f.seg] : -1;
-    r.road = f ? this.ctx.graph.names[r.roadId] : null;
-    n[SPEED_LIMIT_KMH] = f ? limitKmh : NaN;
+    r.roadId = route ? route.segName[st.seg[i]] : -1;
+    r.road = route ? this.ctx.graph.names[r.roadId] : null;
+    n[SPEED_LIMIT_KMH] = route ? limitKmh : NaN;
     n[CO2_G] = e.co2_g;
     n[NOX_G] = e.nox_g;
     n[PM25_G] = e.pm25_g;
@@ -348,7 +348,8 @@ export class Vehicle implements VehicleView {
     this.leg = leg;
     const route = this.ctx.routes.route(this.at.node, leg.to.node);
     if (route.points < 2) throw new Error(`${this.vehicleId}: empty route from ${this.at.name} to ${leg.to.name}`); // plans never pick the place they are at
-    this.follow = startFollowing(route, this.st, this.slot);
+    this.route = route;
+    startFollowing(this.st, this.slot);
     this.st.mode[this.slot] = DRIVING;
     const tripId = startTrip(this.st, this.slot, this.vehicleId, t, this.odometerKm);
     this.behaviour.resetTrip();
@@ -375,7 +376,7 @@ export class Vehicle implements VehicleView {
       ...tripSummary(this.st, this.slot, t, this.odometerKm, this.behaviour, this),
     });
     this.at = leg.to;
-    this.follow = undefined;
+    this.route = undefined;
     this.st.speedMps[this.slot] = 0;
     this.placeAt(this.at);
     this.activities = this.plan.arrived(this, leg, t);
