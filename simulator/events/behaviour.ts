@@ -1,6 +1,6 @@
 // Driver-behaviour alerts, raised from the motion the driver model actually produced.
 import type { VehicleView } from '../fleet/vehicle-view.js';
-import type { MotionResult } from '../motion/follower.js';
+import { KMH, type MotionResult } from '../motion/follower.js';
 import { KEYS } from '../telemetry/event-line.js';
 import { r1, r2 } from './round.js';
 
@@ -37,8 +37,14 @@ export class BehaviourWatch {
     this.beltAlerted = false;
   }
 
-  /** @param brakes told of each harsh braking right after its alert (a wheel-speed sensor fault shows then). */
-  step(v: VehicleView, brakes: HarshBrakingListener, t: number, m: MotionResult, speedKmh: number, limitKmh: number, accel: number): void {
+  /**
+   * One driving step: the motion result `m`, and the vehicle's speed and acceleration after it.
+   * @param brakes told of each harsh braking right after its alert (a wheel-speed sensor fault shows then).
+   */
+  step(v: VehicleView, brakes: HarshBrakingListener, m: MotionResult): void {
+    const t = v.simTimeS;
+    const speedKmh = v.speedMps * KMH;
+    const accel = v.accelMps2;
     if (accel < -HARSH_BRAKE_MPS2 && !this.braking) {
       this.braking = true;
       this.harshBrakes++;
@@ -62,10 +68,13 @@ export class BehaviourWatch {
       this.beltAlerted = true;
       v.emit('alert:seatbelt_unfastened', { speed_kmh: r1(speedKmh) });
     }
-    this.speedingStep(v, t, speedKmh, limitKmh);
+    this.speedingStep(v, m);
   }
 
-  private speedingStep(v: VehicleView, t: number, speedKmh: number, limitKmh: number): void {
+  private speedingStep(v: VehicleView, m: MotionResult): void {
+    const t = v.simTimeS;
+    const speedKmh = v.speedMps * KMH;
+    const limitKmh = m.limitMps * KMH;
     const over = speedKmh - limitKmh;
     if (over > SPEEDING_OVER_KMH) {
       if (this.overSince < 0) this.overSince = t;

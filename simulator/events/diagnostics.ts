@@ -3,7 +3,7 @@
 // odometer follow from time, distance, fuel burnt and braking.
 import type { VehicleView } from '../fleet/vehicle-view.js';
 import type { Rng } from '../../common/rng.js';
-import type { VehicleClass } from '../emissions/index.js';
+import type { IntervalEmissions, VehicleClass } from '../emissions/index.js';
 import { DTC_CODES, type DtcCode } from './catalog.js';
 import { eventKey } from '../telemetry/event-line.js';
 import { r1, r2, r3 } from './round.js';
@@ -211,8 +211,11 @@ export class Diagnostics {
     if (this.has(WHEEL_SENSOR)) this.set(v, 'C0035', { speed_kmh: r1(v.speedMps * 3.6) });
   }
 
-  /** One step with the engine (or EV powertrain) on. */
-  onStep(v: VehicleView, dt: number, speedMps: number, accel: number, fuelG: number): void {
+  /** One step with the engine (or EV powertrain) on, with emissions `e`, at the vehicle's speed and acceleration. */
+  onStep(v: VehicleView, e: Readonly<IntervalEmissions>): void {
+    const dt = v.ctx.dtS;
+    const speedMps = v.speedMps;
+    const accel = v.accelMps2;
     this.n[this.base + ENGINE_ON_S] += dt;
     if (speedMps > 0.5) this.n[this.base + DRIVEN_SINCE_START_S] += dt;
     if ((Math.floor(this.n[this.base + ENGINE_ON_S]) | 0) % 60 === 0) this.tyresAt(v); // int32 %: a double % is a libm call
@@ -228,7 +231,7 @@ export class Diagnostics {
       this.n[this.base + IDLE_S] = speedMps < 0.1 ? this.n[this.base + IDLE_S] + dt : 0;
       if (this.has(VACUUM) && this.n[this.base + IDLE_S] > 60) this.set(v, 'P0171', { idle_s: r1(this.n[this.base + IDLE_S]) });
     }
-    if (v.isDiesel) this.dieselStep(v, dt, speedMps, fuelG);
+    if (v.isDiesel) this.dieselStep(v, e);
     if (this.has(EV_ISOLATION) && this.n[this.base + DRIVEN_SINCE_START_S] > 600) this.clear(v, 'P0AA6', 'isolation resistance recovered');
     if (this.has(CAN) && speedMps > 27 && this.rng.chance(0.01)) this.set(v, 'U0100');
     else if (this.active?.has('U0100') && v.simTimeS - (this.active.get('U0100') ?? 0) > 60) this.clear(v, 'U0100', 'communication restored');
@@ -240,7 +243,10 @@ export class Diagnostics {
     }
   }
 
-  private dieselStep(v: VehicleView, dt: number, speedMps: number, fuelG: number): void {
+  private dieselStep(v: VehicleView, e: Readonly<IntervalEmissions>): void {
+    const dt = v.ctx.dtS;
+    const speedMps = v.speedMps;
+    const fuelG = e.fuel_g;
     this.n[this.base + CRUISE_S] = speedMps > 22 ? this.n[this.base + CRUISE_S] + dt : 0;
     if (this.has(EGR) && this.n[this.base + CRUISE_S] > 120) this.set(v, 'P0401');
     if (this.has(SCR) && this.n[this.base + ENGINE_ON_S] > 1200) this.set(v, 'P20EE');

@@ -1,6 +1,7 @@
 // Events that follow from where the vehicle is: freeway on/off, limit changes, the I-15 Express
 // Lanes toll, freeway congestion and the neighbourhood geofences.
 import type { VehicleView } from '../fleet/vehicle-view.js';
+import { KMH, type MotionResult } from '../motion/follower.js';
 import { isFreewayKind } from '../roads/graph.js';
 import { eventKey, KEYS } from '../telemetry/event-line.js';
 import { r1, r2, r3 } from './round.js';
@@ -22,7 +23,10 @@ export class RoadWatch {
   private inside = 0;
   private lastFenceCheck = -Infinity;
 
-  step(v: VehicleView, t: number, seg: number, speedKmh: number, limitKmh: number, kind: number, name: string): void {
+  /** One driving step on segment `seg` (its kind and road name), after the motion result `m`. */
+  step(v: VehicleView, m: MotionResult, seg: number, kind: number, name: string): void {
+    const t = v.simTimeS;
+    const limitKmh = m.limitMps * KMH;
     const freeway = isFreewayKind(kind);
     if (this.lastKind >= 0 && freeway !== isFreewayKind(this.lastKind)) {
       v.emit(freeway ? 'road:freeway:entered' : 'road:freeway:exited', { ...v.here(), road: name });
@@ -37,7 +41,7 @@ export class RoadWatch {
       this.tollFromKm = v.odometerKm;
       v.emit('toll:lane:entered', { ...v.here(), road: name, transponder: `FT${v.identity.plate}` });
     } else if (!onToll && this.tollFromKm >= 0) this.leaveToll(v, t);
-    if (freeway) this.congestionStep(v, t, speedKmh, limitKmh, seg);
+    if (freeway) this.congestionStep(v, m, seg);
     else if (this.congested) this.clearCongestion(v, t);
     if (t - this.lastFenceCheck >= GEOFENCE_EVERY_S) {
       this.lastFenceCheck = t;
@@ -94,7 +98,10 @@ export class RoadWatch {
     this.tollFromKm = -1;
   }
 
-  private congestionStep(v: VehicleView, t: number, speedKmh: number, limitKmh: number, seg: number): void {
+  private congestionStep(v: VehicleView, m: MotionResult, seg: number): void {
+    const t = v.simTimeS;
+    const speedKmh = v.speedMps * KMH;
+    const limitKmh = m.limitMps * KMH;
     const slow = speedKmh < CONGESTED_FRACTION * limitKmh && v.remainingM() > 500;
     if (slow) {
       this.fastSince = -1;

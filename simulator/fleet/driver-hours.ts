@@ -7,9 +7,10 @@ import type { VehicleView } from './vehicle-view.js';
 export const HOS_BREAK_DUE_S = 8 * 3600;
 const MOVING_MPS = 0.5;
 
-export function driverHoursStep(st: FleetState, i: number, v: VehicleView, dtS: number, speedMps: number): void {
-  if (speedMps <= MOVING_MPS) return;
-  const drivenS = (st.drivenS[i] += dtS);
+/** One driving step of slot i at its speed in the arrays. */
+export function driverHoursStep(st: FleetState, i: number, v: VehicleView): void {
+  if (st.speedMps[i] <= MOVING_MPS) return;
+  const drivenS = (st.drivenS[i] += v.ctx.dtS);
   if (st.breakDueSent[i] === 0 && drivenS >= HOS_BREAK_DUE_S && v.identity.driver_id) {
     st.breakDueSent[i] = 1;
     v.emit('driver:hos:break_due', { driver_id: v.identity.driver_id, driving_h: r2(drivenS / 3600) });

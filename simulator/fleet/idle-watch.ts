@@ -12,9 +12,10 @@ const STILL_MPS = 0.1;
 const REPORTED = 1;
 const ALERTED = 2;
 
-/** One engine-on step of slot i at speed `speedMps`; returns whether the vehicle stood still. */
-export function idleStep(st: FleetState, i: number, v: VehicleView, t: number, speedMps: number): boolean {
-  if (speedMps >= STILL_MPS) {
+/** One engine-on step of slot i at its speed in the arrays; returns whether the vehicle stood still. */
+export function idleStep(st: FleetState, i: number, v: VehicleView): boolean {
+  const t = st.now;
+  if (st.speedMps[i] >= STILL_MPS) {
     if (st.stillSince[i] >= 0) idleEnd(st, i, v, t);
     return false;
   }

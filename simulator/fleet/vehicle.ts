@@ -11,7 +11,7 @@ import { r1, r2, r3, r6 } from '../events/round.js';
 import { uuidFrom } from '../events/uuid.js';
 import { congestionFactor, congestionWave } from '../motion/congestion.js';
 import { ACCEL_MPS2 as DRIVER_ACCEL, BUCKLES, COMFORT_DECEL_MPS2, drawDriverProfile, LATERAL_ACCEL_MPS2, PROFILE_NUMBERS, RUNS_AMBER, SPEED_FACTOR, SPEEDING_FACTOR, SPEEDING_PER_MIN } from '../motion/driver-profile.js';
-import { startFollowing, stepMotion } from '../motion/follower.js';
+import { KMH, startFollowing, stepMotion } from '../motion/follower.js';
 import type { Anchor } from '../roads/graph.js';
 import type { Route } from '../roads/route.js';
 import { latOf, lonOf } from '../roads/geo.js';
@@ -29,7 +29,6 @@ import { type EventLine, eventKey, KEYS } from '../telemetry/event-line.js';
 import { ACCEL_MPS2, CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, FUEL_LEVEL_PCT, HC_G, HEADING_DEG, LAT, LON, NOX_G, ODOMETER_KM, PM25_G, SOC_PCT, SPEED_KMH, SPEED_LIMIT_KMH } from '../telemetry/wire.js';
 import type { VehicleView } from './vehicle-view.js';
 
-const KMH = 3.6;
 /**
  * Vehicles come online over the first seconds, each at its phase, instead of every vehicle's
  * ignition, doors and login in the first step (100k buses: ~900k events, seconds of CPU at once).
@@ -132,6 +131,9 @@ export class Vehicle implements VehicleView {
   get speedMps(): number {
     return this.st.speedMps[this.slot];
   }
+  get accelMps2(): number {
+    return this.st.a[this.slot];
+  }
   get buckles(): boolean {
     return this.st.drivers[this.slot * PROFILE_NUMBERS + BUCKLES] === 1;
   }
@@ -219,7 +221,7 @@ export class Vehicle implements VehicleView {
   }
 
   private dwellStep(t: number): void {
-    if (this.engineOn) this.engineStep(t, 0, 0);
+    if (this.engineOn) this.engineStep(); // standing: speed and acceleration 0 (arrive)
     if (t >= this.st.wakeAt[this.slot]) this.nextActivity(t);
   }
 
@@ -247,7 +249,6 @@ export class Vehicle implements VehicleView {
     lim.runsAmber = drivers[p + RUNS_AMBER] === 1;
     const m = stepMotion(route, st, i, lim, st.motion);
     const fv = st.v[i];
-    const fa = st.a[i];
     const seg = st.seg[i];
     const segStart = route.s[seg];
     const segLen = route.s[seg + 1] - segStart;
@@ -257,35 +258,37 @@ export class Vehicle implements VehicleView {
     st.heading[i] = route.segHeadingDeg[seg];
     st.odometerKm[i] += (fv + st.speedMps[i]) * 0.5 * ctx.dtS * 0.001;
     st.speedMps[i] = fv;
-    const speedKmh = fv * KMH;
-    const limitKmh = m.limitMps * KMH;
-    this.behaviour.step(this, this.diagnostics, t, m, speedKmh, limitKmh, fa);
-    this.road.step(this, t, seg, speedKmh, limitKmh, route.segKind[seg], ctx.graph.names[route.segName[seg]]);
-    driverHoursStep(st, i, this, ctx.dtS, fv);
-    speedInTrip(st, i, speedKmh);
-    const arrived = m.arrived; // read before the engine step: the motion scratch is shared
-    this.engineStep(t, fv, fa, limitKmh);
+    // The detectors read this step's numbers from the arrays and the motion result (a double passed
+    // to a call V8 does not inline is boxed: ~4 per step were most of a driving step's garbage).
+    this.behaviour.step(this, this.diagnostics, m);
+    this.road.step(this, m, seg, route.segKind[seg], ctx.graph.names[route.segName[seg]]);
+    driverHoursStep(st, i, this);
+    speedInTrip(st, i, fv * KMH);
+    const arrived = m.arrived;
+    this.engineStep();
     if (arrived) this.arrive(t);
   }
 
-  /** Emissions, energy, idling and telemetry for one step with the engine on. */
-  private engineStep(t: number, v: number, a: number, limitKmh = 0): void {
+  /** Emissions, energy, idling and telemetry for one step with the engine on, at the speed and acceleration in the arrays. */
+  private engineStep(): void {
     const ctx = this.ctx;
     const st = this.st;
     const i = this.slot;
-    const e = this.model.stepAt(i, v, a, 0, ctx.dtS);
+    const v = st.speedMps[i];
+    const e = this.model.stepAt(i, v, st.a[i], 0, ctx.dtS);
     addToTrip(st, i, e);
     useEnergy(st, i, e);
-    this.diagnostics.onStep(this, ctx.dtS, v, a, e.fuel_g);
-    if (idleStep(st, i, this, t, v)) idleInTrip(st, i, ctx.dtS);
+    this.diagnostics.onStep(this, e);
+    if (idleStep(st, i, this)) idleInTrip(st, i, ctx.dtS);
     energyAlerts(st, i, this);
-    if (this.st.steps[this.slot] % ctx.everySteps === 0) this.telemetry(v, a, limitKmh, e);
+    if (st.steps[i] % ctx.everySteps === 0) this.telemetry(e);
   }
 
   /** Raw values into the outbox's reading: the writer rounds while it prints them. */
-  private telemetry(v: number, a: number, limitKmh: number, e: Readonly<IntervalEmissions>): void {
+  private telemetry(e: Readonly<IntervalEmissions>): void {
     const st = this.st;
     const i = this.slot;
+    const v = st.speedMps[i];
     const noise = this.ctx.gpsNoiseM;
     let nx = 0;
     let ny = 0;
@@ -310,11 +313,11 @@ export class Vehicle implements VehicleView {
     n[LON] = lonOf(st.x[i] + nx);
     n[HEADING_DEG] = st.heading[i];
     n[SPEED_KMH] = v * KMH;
-    n[ACCEL_MPS2] = a;
+    n[ACCEL_MPS2] = st.a[i];
     n[ODOMETER_KM] = st.odometerKm[i];
     r.roadId = route ? route.segName[st.seg[i]] : -1;
     r.road = route ? this.ctx.graph.names[r.roadId] : null;
-    n[SPEED_LIMIT_KMH] = route ? limitKmh : NaN;
+    n[SPEED_LIMIT_KMH] = route ? st.motion.limitMps * KMH : NaN; // this vehicle's motion result while driving
     n[CO2_G] = e.co2_g;
     n[NOX_G] = e.nox_g;
     n[PM25_G] = e.pm25_g;
@@ -378,6 +381,7 @@ export class Vehicle implements VehicleView {
     this.at = leg.to;
     this.route = undefined;
     this.st.speedMps[this.slot] = 0;
+    this.st.a[this.slot] = 0;
     this.placeAt(this.at);
     this.activities = this.plan.arrived(this, leg, t);
     if (this.diagnostics.needsService(this) && this.rng.chance(0.1)) this.activities.push(maintenanceVisit(this, this.diagnostics));

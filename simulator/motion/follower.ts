@@ -60,6 +60,8 @@ export function newMotionResult(): MotionResult {
 }
 
 const STOP_LINE_M = 2;
+/** m/s → km/h. */
+export const KMH = 3.6;
 
 /** Advances slot i one step along route r and fills `result` (reused by the caller: no allocation per step). */
 export function stepMotion(r: Route, k: Kinematics, i: number, m: MotionLimits, result: MotionResult): MotionResult {
