@@ -1,7 +1,7 @@
 // Driver-behaviour alerts, raised from the motion the driver model actually produced.
 import type { VehicleView } from '../fleet/vehicle-view.js';
 import { KMH, type MotionResult } from '../motion/follower.js';
-import { KEYS } from '../telemetry/event-line.js';
+import { eventKey, KEYS } from '../telemetry/event-line.js';
 import { r1, r2 } from './round.js';
 
 const HARSH_BRAKE_MPS2 = 3.4; // ≈ 0.35 g, a common telematics threshold
@@ -10,6 +10,8 @@ const CORNER_MPS2 = 4.0;
 const SPEEDING_OVER_KMH = 8; // 5 mph over the limit …
 const SPEEDING_MIN_S = 10; // … for 10 s
 const SEVERE_OVER_KMH = 32; // 20 mph over
+const K_DECEL = eventKey('decel_mps2');
+const K_LATERAL = eventKey('lateral_accel_mps2');
 
 export interface HarshBrakingListener {
   onHarshBraking(v: VehicleView): void;
@@ -48,7 +50,7 @@ export class BehaviourWatch {
     if (accel < -HARSH_BRAKE_MPS2 && !this.braking) {
       this.braking = true;
       this.harshBrakes++;
-      v.emit('alert:harsh_braking', { ...v.here(), speed_kmh: r1(speedKmh), decel_mps2: r2(-accel), road: v.roadName() });
+      v.lineAt('alert:harsh_braking').number(KEYS.speed_kmh, speedKmh, 1).number(K_DECEL, -accel, 2).text(KEYS.road, v.roadName()).end();
       brakes.onHarshBraking(v);
     } else if (accel > -2) this.braking = false;
     if (accel > HARSH_ACCEL_MPS2 && !this.accelerating) {
@@ -58,7 +60,7 @@ export class BehaviourWatch {
     } else if (accel < 2) this.accelerating = false;
     if (m.lateralAccelMps2 > CORNER_MPS2 && t - this.lastCornerS > 10) {
       this.lastCornerS = t;
-      v.emit('alert:sharp_cornering', { ...v.here(), speed_kmh: r1(speedKmh), lateral_accel_mps2: r2(m.lateralAccelMps2), road: v.roadName() });
+      v.lineAt('alert:sharp_cornering').number(KEYS.speed_kmh, speedKmh, 1).number(K_LATERAL, m.lateralAccelMps2, 2).text(KEYS.road, v.roadName()).end();
     }
     if (m.ranRed) v.emit('alert:red_light_violation', { ...v.here(), speed_kmh: r1(speedKmh), road: v.roadName() });
     if (m.forwardCollisionWarning && !this.fcw) v.emit('safety:forward_collision_warning', { ...v.here(), speed_kmh: r1(speedKmh), road: v.roadName() });
@@ -66,7 +68,7 @@ export class BehaviourWatch {
     if (m.stoppedAtSignal) v.lineAt('traffic:signal:stopped').text(KEYS.road, v.roadName()).end();
     if (!v.buckles && !this.beltAlerted && speedKmh > 15) {
       this.beltAlerted = true;
-      v.emit('alert:seatbelt_unfastened', { speed_kmh: r1(speedKmh) });
+      v.line('alert:seatbelt_unfastened').number(KEYS.speed_kmh, speedKmh, 1).end();
     }
     this.speedingStep(v, m);
   }

@@ -5,7 +5,7 @@ import type { VehicleView } from '../fleet/vehicle-view.js';
 import type { Rng } from '../../common/rng.js';
 import type { IntervalEmissions, VehicleClass } from '../emissions/index.js';
 import { DTC_CODES, type DtcCode } from './catalog.js';
-import { eventKey } from '../telemetry/event-line.js';
+import { eventKey, KEYS } from '../telemetry/event-line.js';
 import { r1, r2, r3 } from './round.js';
 
 type Fault = 'thermostat' | 'cooling' | 'misfire' | 'catalyst' | 'vacuum' | 'evap' | 'egr' | 'scr' | 'evPack' | 'evIsolation' | 'wheelSensor' | 'can';
@@ -48,6 +48,8 @@ const NOMINAL_PSI: Record<string, number> = { car: 35, light_truck: 35, ev: 42, 
 const K_RESTING = eventKey('resting_v');
 const K_CRANKING = eventKey('cranking_v');
 const K_HEALTH = eventKey('battery_health_pct');
+const K_DUE_AT = eventKey('due_at_km');
+const K_PROGRAM = eventKey('program');
 const OIL_KM = 8000;
 const SERVICE_KM = 16000;
 const ROTATION_KM = 10000;
@@ -144,12 +146,13 @@ export class Diagnostics {
 
   private reminders(v: VehicleView): void {
     const odo = v.odometerKm;
-    const due = { odometer_km: r1(odo) };
-    if (!v.isEv && odo >= this.n[this.base + NEXT_OIL_KM]) v.emit('maintenance:oil_change:due', { ...due, due_at_km: r1(this.n[this.base + NEXT_OIL_KM]) });
-    if (odo >= this.n[this.base + NEXT_SERVICE_KM]) v.emit('maintenance:service:due', { ...due, due_at_km: r1(this.n[this.base + NEXT_SERVICE_KM]) });
-    if (odo >= this.n[this.base + NEXT_ROTATION_KM]) v.emit('maintenance:tire_rotation:due', { ...due, due_at_km: r1(this.n[this.base + NEXT_ROTATION_KM]) });
-    if ((v.vehicleClass === 'bus' || v.vehicleClass === 'drayage') && odo >= this.n[this.base + NEXT_INSPECTION_KM]) {
-      v.emit('maintenance:inspection:due', { ...due, due_at_km: r1(this.n[this.base + NEXT_INSPECTION_KM]), program: 'CHP BIT' });
+    const n = this.n;
+    const b = this.base;
+    if (!v.isEv && odo >= n[b + NEXT_OIL_KM]) v.line('maintenance:oil_change:due').number(KEYS.odometer_km, odo, 1).number(K_DUE_AT, n[b + NEXT_OIL_KM], 1).end();
+    if (odo >= n[b + NEXT_SERVICE_KM]) v.line('maintenance:service:due').number(KEYS.odometer_km, odo, 1).number(K_DUE_AT, n[b + NEXT_SERVICE_KM], 1).end();
+    if (odo >= n[b + NEXT_ROTATION_KM]) v.line('maintenance:tire_rotation:due').number(KEYS.odometer_km, odo, 1).number(K_DUE_AT, n[b + NEXT_ROTATION_KM], 1).end();
+    if ((v.vehicleClass === 'bus' || v.vehicleClass === 'drayage') && odo >= n[b + NEXT_INSPECTION_KM]) {
+      v.line('maintenance:inspection:due').number(KEYS.odometer_km, odo, 1).number(K_DUE_AT, n[b + NEXT_INSPECTION_KM], 1).text(K_PROGRAM, 'CHP BIT').end();
     }
   }
 

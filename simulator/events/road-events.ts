@@ -12,6 +12,7 @@ const CONGESTION_MIN_S = 30;
 const GEOFENCE_EVERY_S = 5;
 const K_FROM = eventKey('from_kmh');
 const K_TO = eventKey('to_kmh');
+const K_GEOFENCE = eventKey('geofence');
 
 export class RoadWatch {
   private lastKind = -1;
@@ -29,7 +30,7 @@ export class RoadWatch {
     const limitKmh = m.limitMps * KMH;
     const freeway = isFreewayKind(kind);
     if (this.lastKind >= 0 && freeway !== isFreewayKind(this.lastKind)) {
-      v.emit(freeway ? 'road:freeway:entered' : 'road:freeway:exited', { ...v.here(), road: name });
+      v.lineAt(freeway ? 'road:freeway:entered' : 'road:freeway:exited').text(KEYS.road, name).end();
     }
     if (this.lastLimit >= 0 && Math.abs(limitKmh - this.lastLimit) > 0.5) {
       v.lineAt('road:speed_limit:changed').text(KEYS.road, name).number(K_FROM, this.lastLimit, 1).number(K_TO, limitKmh, 1).end();
@@ -84,7 +85,7 @@ export class RoadWatch {
     for (let i = 0; i < fences.length; i++) {
       if (!(changed & (1 << i))) continue;
       const entered = (now & (1 << i)) !== 0;
-      v.emit(`geofence:${entered ? 'entered' : 'exited'}:${fences[i].slug}`, { ...v.here(), geofence: fences[i].name });
+      v.lineAt(entered ? fences[i].enteredName : fences[i].exitedName).text(K_GEOFENCE, fences[i].name).end();
     }
     this.inside = now;
   }

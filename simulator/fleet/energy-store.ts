@@ -2,6 +2,7 @@
 // i), with the low-level alerts that follow from them.
 import type { IntervalEmissions, VehicleClass } from '../emissions/index.js';
 import { r1 } from '../events/round.js';
+import { eventKey, KEYS } from '../telemetry/event-line.js';
 import type { Rng } from '../../common/rng.js';
 import type { FleetState } from './fleet-state.js';
 import type { VehicleView } from './vehicle-view.js';
@@ -31,6 +32,7 @@ function tankOf(vehicleClass: VehicleClass, isDiesel: boolean): Tank {
 }
 const SOC_LOW_PCT = 20;
 const DEF_LOW_PCT = 10;
+const K_DEF_LEVEL = eventKey('def_level_pct');
 // FleetState.powertrain bits.
 export const EV = 1;
 export const DIESEL = 2;
@@ -67,11 +69,11 @@ export function energyAlerts(st: FleetState, i: number, v: VehicleView): void {
   }
   if (!(sent & FUEL_LOW_SENT) && fuelPctAt(st, i) < FUEL_LOW_PCT) {
     st.energyAlerts[i] |= FUEL_LOW_SENT;
-    v.emit('fuel:level:low', { ...v.here(), fuel_level_pct: r1(fuelPctAt(st, i)) });
+    v.lineAt('fuel:level:low').number(KEYS.fuel_level_pct, fuelPctAt(st, i), 1).end();
   }
   if (p & DIESEL && !(sent & DEF_LOW_SENT) && st.defPct[i] < DEF_LOW_PCT) {
     st.energyAlerts[i] |= DEF_LOW_SENT;
-    v.emit('def:level:low', { ...v.here(), def_level_pct: r1(st.defPct[i]) });
+    v.lineAt('def:level:low').number(K_DEF_LEVEL, st.defPct[i], 1).end();
   }
 }
 

@@ -2,6 +2,7 @@
 // limit for diesel engines, and "idle ended" when the vehicle moves or the engine stops. The clock
 // and flags are slot i of the fleet's arrays (stillSince, idleFlags): a step is two array reads.
 import { r1 } from '../events/round.js';
+import { eventKey } from '../telemetry/event-line.js';
 import type { FleetState } from './fleet-state.js';
 import type { VehicleView } from './vehicle-view.js';
 
@@ -11,6 +12,8 @@ const STILL_MPS = 0.1;
 // FleetState.idleFlags bits.
 const REPORTED = 1;
 const ALERTED = 2;
+const K_STATIONARY = eventKey('stationary_s');
+const K_IDLE = eventKey('idle_s');
 
 /** One engine-on step of slot i at its speed in the arrays; returns whether the vehicle stood still. */
 export function idleStep(st: FleetState, i: number, v: VehicleView): boolean {
@@ -25,7 +28,7 @@ export function idleStep(st: FleetState, i: number, v: VehicleView): boolean {
   const flags = st.idleFlags[i];
   if (!(flags & REPORTED)) {
     st.idleFlags[i] |= REPORTED;
-    v.emit('engine:idle:started', { ...v.here(), stationary_s: r1(still) });
+    v.lineAt('engine:idle:started').number(K_STATIONARY, still, 1).end();
   }
   if (v.isDiesel && !(flags & ALERTED) && still >= DIESEL_IDLE_LIMIT_S) {
     st.idleFlags[i] |= ALERTED;
@@ -36,7 +39,7 @@ export function idleStep(st: FleetState, i: number, v: VehicleView): boolean {
 
 /** Moving again or engine off: closes a reported idle. */
 export function idleEnd(st: FleetState, i: number, v: VehicleView, t: number): void {
-  if (st.idleFlags[i] & REPORTED) v.emit('engine:idle:ended', { ...v.here(), idle_s: r1(t - st.stillSince[i]) });
+  if (st.idleFlags[i] & REPORTED) v.lineAt('engine:idle:ended').number(K_IDLE, t - st.stillSince[i], 1).end();
   st.stillSince[i] = -1;
   st.idleFlags[i] = 0;
 }
