@@ -1,4 +1,4 @@
-import { GRAVITY_MPS2, gradeSine, zeroEmissions, type IntervalEmissions, type SlotEmissionModel } from './emission-model.js';
+import { GRAVITY_MPS2, gradeSine, oneSlot, zeroEmissions, type IntervalEmissions, type SlotEmissionModel, type SlotMotion } from './emission-model.js';
 import { CLASS_PROFILES } from './profiles.js';
 
 /** Road-load and powertrain figures for a typical US battery EV (compact SUV / sedan average). */
@@ -47,6 +47,7 @@ export function createEvModel(p: EvParameters = EV_PARAMETERS, out: IntervalEmis
 // A class, not closures; one per fleet (memoryless: the slot does not matter).
 class EvModel implements SlotEmissionModel {
   private readonly halfRhoCdA: number;
+  private readonly one = oneSlot();
 
   constructor(
     private readonly p: EvParameters,
@@ -55,18 +56,21 @@ class EvModel implements SlotEmissionModel {
     this.halfRhoCdA = 0.5 * p.airDensityKgM3 * p.dragAreaM2;
   }
 
-  stepAt(_slot: number, speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
-    return this.step(speedMps, accelMps2, gradePct, dtS);
+  step(speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
+    this.one.speedMps[0] = speedMps;
+    this.one.a[0] = accelMps2;
+    return this.stepAt(0, this.one, gradePct, dtS);
   }
 
   resetAt(): void {
     // The road-load model is memoryless.
   }
 
-  step(speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
+  stepAt(slot: number, motion: SlotMotion, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
     const p = this.p;
     const out = this.out;
-    const v = speedMps;
+    const v = motion.speedMps[slot];
+    const accelMps2 = motion.a[slot];
     const sin = gradeSine(gradePct);
     const cos = Math.sqrt(1 - sin * sin);
     const forceN = p.massKg * (p.inertiaFactor * accelMps2 + GRAVITY_MPS2 * (p.rollingResistance * cos + sin)) + this.halfRhoCdA * v * v;

@@ -1,4 +1,4 @@
-import { GRAVITY_MPS2, gradeSine, zeroEmissions, type IntervalEmissions, type SlotEmissionModel } from './emission-model.js';
+import { GRAVITY_MPS2, gradeSine, oneSlot, zeroEmissions, type IntervalEmissions, type SlotEmissionModel, type SlotMotion } from './emission-model.js';
 import { loadHbefaClass, type HbefaFunction } from './emission-tables.js';
 
 /**
@@ -16,24 +16,28 @@ export function createHbefaModel(hbefaClass: string, out: IntervalEmissions = ze
 
 // A class, not closures; one per class in a fleet (memoryless: the slot does not matter).
 class HbefaModel implements SlotEmissionModel {
+  private readonly one = oneSlot();
+
   constructor(
     private readonly f: ReturnType<typeof loadHbefaClass>,
     private readonly out: IntervalEmissions,
   ) {}
 
-  stepAt(_slot: number, speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
-    return this.step(speedMps, accelMps2, gradePct, dtS);
+  step(speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
+    this.one.speedMps[0] = speedMps;
+    this.one.a[0] = accelMps2;
+    return this.stepAt(0, this.one, gradePct, dtS);
   }
 
   resetAt(): void {
     // HBEFA3 is memoryless.
   }
 
-  step(speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
+  stepAt(slot: number, motion: SlotMotion, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
     const f = this.f;
     const out = this.out;
-    const v = speedMps;
-    const a = accelMps2 + GRAVITY_MPS2 * gradeSine(gradePct);
+    const v = motion.speedMps[slot];
+    const a = motion.a[slot] + GRAVITY_MPS2 * gradeSine(gradePct);
     const coasting = v > 0 && a < 0;
     const gramsPerMgS = coasting ? 0 : dtS / 3600; // mg/s ÷ 3.6 × dt ÷ 1000 = g
     out.co2_g = gramsPerMgS * polynomial(f.co2, v, a);

@@ -1,4 +1,4 @@
-import { ACCEL_HISTORY, gradeSine, zeroEmissions, type IntervalEmissions, type SlotEmissionModel } from './emission-model.js';
+import { ACCEL_HISTORY, gradeSine, oneSlot, zeroEmissions, type IntervalEmissions, type SlotEmissionModel, type SlotMotion } from './emission-model.js';
 import { loadOpModeRates, loadVspCoefficients } from './emission-tables.js';
 import { OPERATING_MODES, operatingMode } from './operating-mode.js';
 import { vehicleSpecificPower } from './vsp.js';
@@ -20,6 +20,8 @@ export function createMovesModel(sourceType: 'car' | 'light_truck', out: Interva
 
 // A class, not closures; one per class in a fleet, each vehicle's history at its slot.
 class MovesModel implements SlotEmissionModel {
+  private readonly one = oneSlot();
+
   constructor(
     private readonly coefficients: ReturnType<typeof loadVspCoefficients>,
     private readonly rates: Float64Array,
@@ -29,14 +31,18 @@ class MovesModel implements SlotEmissionModel {
   ) {}
 
   step(speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
-    return this.stepAt(0, speedMps, accelMps2, gradePct, dtS);
+    this.one.speedMps[0] = speedMps;
+    this.one.a[0] = accelMps2;
+    return this.stepAt(0, this.one, gradePct, dtS);
   }
 
   reset(): void {
     this.resetAt(0);
   }
 
-  stepAt(slot: number, speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
+  stepAt(slot: number, motion: SlotMotion, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
+    const speedMps = motion.speedMps[slot];
+    const accelMps2 = motion.a[slot];
     const rates = this.rates;
     const out = this.out;
     const h = this.history;

@@ -274,8 +274,7 @@ export class Vehicle implements VehicleView {
     const ctx = this.ctx;
     const st = this.st;
     const i = this.slot;
-    const v = st.speedMps[i];
-    const e = this.model.stepAt(i, v, st.a[i], 0, ctx.dtS);
+    const e = this.model.stepAt(i, st, 0, ctx.dtS);
     addToTrip(st, i, e);
     useEnergy(st, i, e);
     this.diagnostics.onStep(this, e);
