@@ -59,8 +59,10 @@ export class FleetState implements Kinematics {
   /** Idle watch: since when the vehicle stands still with the engine on (−1: moving), its event flags (idle-watch.ts). */
   readonly stillSince: Float64Array;
   readonly idleFlags: Uint8Array;
-  /** Diagnostics' numbers (coolant, tyres, DPF, service intervals…), DIAGNOSTICS_NUMBERS per vehicle. */
+  /** Diagnostics' numbers (coolant, tyres, DPF, service intervals…), DIAGNOSTICS_NUMBERS per vehicle; latent faults and flags (events/diagnostics.ts). */
   readonly diagnostics: Float64Array;
+  readonly diagFaults: Int32Array;
+  readonly diagFlags: Uint8Array;
   /** Drivers (motion/driver-profile.ts), PROFILE_NUMBERS per vehicle. */
   readonly drivers: Float64Array;
   /** The vehicle's limits: top speed (class, truck rule), and acceleration and deceleration, per vehicle. */
@@ -114,6 +116,8 @@ export class FleetState implements Kinematics {
     this.stillSince = new Float64Array(size).fill(-1);
     this.idleFlags = new Uint8Array(size);
     this.diagnostics = new Float64Array(size * DIAGNOSTICS_NUMBERS);
+    this.diagFaults = new Int32Array(size);
+    this.diagFlags = new Uint8Array(size);
     this.trips = new Float64Array(size * TRIP_NUMBERS);
     this.tripNumber = new Int32Array(size);
     this.tripIds = new Array<string | null>(size).fill(null);

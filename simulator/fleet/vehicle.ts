@@ -4,7 +4,7 @@
 // detectors (behaviour, road, diagnostics), which see it only through VehicleView.
 import { CLASS_PROFILES, type IntervalEmissions, type SlotEmissionModel, TRUCK_SPEED_LIMIT_KMH, TRUCK_SPEED_LIMIT_MIN_AXLES, type VehicleClass } from '../emissions/index.js';
 import { BehaviourWatch } from '../events/behaviour.js';
-import { DIAGNOSTICS_NUMBERS, Diagnostics } from '../events/diagnostics.js';
+import { Diagnostics, diagnosticsStep } from '../events/diagnostics.js';
 import type { Geofence } from '../events/geofences.js';
 import { RoadWatch } from '../events/road-events.js';
 import { r1, r2, r3, r6 } from '../events/round.js';
@@ -99,7 +99,7 @@ export class Vehicle implements VehicleView {
     st.odometerKm[slot] = rng.range(2000, 180_000) * (vehicleClass === 'drayage' || vehicleClass === 'bus' ? 3 : 1);
     this.energy = new EnergyStore(st, slot, vehicleClass, this.isEv, this.isDiesel, rng);
     st.drivenS[slot] = vehicleClass === 'drayage' || vehicleClass === 'van' ? rng.range(0, HOS_BREAK_DUE_S) : 0;
-    this.diagnostics = new Diagnostics({ vehicleClass, isEv: this.isEv, isDiesel: this.isDiesel, odometerKm: st.odometerKm[slot] }, rng, ctx.faultRate, st.diagnostics, slot * DIAGNOSTICS_NUMBERS);
+    this.diagnostics = new Diagnostics({ vehicleClass, isEv: this.isEv, isDiesel: this.isDiesel, odometerKm: st.odometerKm[slot] }, rng, ctx.faultRate, st, slot);
     this.plan = planFor(vehicleClass, index, ctx.places, rng);
     this.at = this.plan.start;
     st.nextHeartbeat[slot] = rng.range(0, ctx.heartbeatS);
@@ -277,7 +277,7 @@ export class Vehicle implements VehicleView {
     const e = this.model.stepAt(i, st, 0, ctx.dtS);
     addToTrip(st, i, e);
     useEnergy(st, i, e);
-    this.diagnostics.onStep(this, e);
+    diagnosticsStep(this.diagnostics, st, i, this, e);
     if (idleStep(st, i, this)) idleInTrip(st, i, ctx.dtS);
     energyAlerts(st, i, this);
     if (st.steps[i] % ctx.everySteps === 0) this.telemetry(e);
