@@ -14,7 +14,19 @@ const K_FROM = eventKey('from_kmh');
 const K_TO = eventKey('to_kmh');
 const K_GEOFENCE = eventKey('geofence');
 
+/** The toll road's index in a graph's names (−1: none), found once per graph. */
+const TOLL_INDEX = new WeakMap<readonly string[], number>();
+function tollIndexOf(names: readonly string[]): number {
+  let index = TOLL_INDEX.get(names);
+  if (index === undefined) {
+    index = names.indexOf(TOLL_ROAD);
+    TOLL_INDEX.set(names, index);
+  }
+  return index;
+}
+
 export class RoadWatch {
+  private readonly tollIndex: number;
   private lastKind = -1;
   private lastLimit = -1;
   private tollFromKm = -1;
@@ -24,23 +36,31 @@ export class RoadWatch {
   private inside = 0;
   private lastFenceCheck = -Infinity;
 
-  /** One driving step on segment `seg` (its kind and road name), after the motion result `m`. */
-  step(v: VehicleView, m: MotionResult, seg: number, kind: number, name: string): void {
+  /** @param names the graph's road names (a step gets a road as its index in them) */
+  constructor(private readonly names: readonly string[]) {
+    this.tollIndex = tollIndexOf(names);
+  }
+
+  /**
+   * One driving step on segment `seg` (its kind, and its road as an index in the names: the name
+   * itself is read only for an event), after the motion result `m`.
+   */
+  step(v: VehicleView, m: MotionResult, seg: number, kind: number, road: number): void {
     const t = v.simTimeS;
     const limitKmh = m.limitMps * KMH;
     const freeway = isFreewayKind(kind);
     if (this.lastKind >= 0 && freeway !== isFreewayKind(this.lastKind)) {
-      v.lineAt(freeway ? 'road:freeway:entered' : 'road:freeway:exited').text(KEYS.road, name).end();
+      v.lineAt(freeway ? 'road:freeway:entered' : 'road:freeway:exited').text(KEYS.road, this.names[road]).end();
     }
     if (this.lastLimit >= 0 && Math.abs(limitKmh - this.lastLimit) > 0.5) {
-      v.lineAt('road:speed_limit:changed').text(KEYS.road, name).number(K_FROM, this.lastLimit, 1).number(K_TO, limitKmh, 1).end();
+      v.lineAt('road:speed_limit:changed').text(KEYS.road, this.names[road]).number(K_FROM, this.lastLimit, 1).number(K_TO, limitKmh, 1).end();
     }
     this.lastKind = kind;
     this.lastLimit = limitKmh;
-    const onToll = name === TOLL_ROAD;
+    const onToll = road === this.tollIndex;
     if (onToll && this.tollFromKm < 0) {
       this.tollFromKm = v.odometerKm;
-      v.emit('toll:lane:entered', { ...v.here(), road: name, transponder: `FT${v.identity.plate}` });
+      v.emit('toll:lane:entered', { ...v.here(), road: TOLL_ROAD, transponder: `FT${v.identity.plate}` });
     } else if (!onToll && this.tollFromKm >= 0) this.leaveToll(v, t);
     if (freeway) this.congestionStep(v, m, seg);
     else if (this.congested) this.clearCongestion(v, t);

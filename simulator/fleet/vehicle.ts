@@ -56,7 +56,7 @@ export class Vehicle implements VehicleView {
   private readonly diagnostics: Diagnostics;
   private readonly energy: EnergyStore;
   private readonly behaviour = new BehaviourWatch();
-  private readonly road = new RoadWatch();
+  private readonly road: RoadWatch;
   private readonly phaseMs: number;
   private readonly plan: Plan;
   private at: Anchor;
@@ -88,6 +88,7 @@ export class Vehicle implements VehicleView {
     this.isEv = vehicleClass === 'ev';
     this.isDiesel = cp.isDiesel;
     this.fences = fences;
+    this.road = new RoadWatch(ctx.graph.names);
     drawDriverProfile(rng, st.drivers, slot * PROFILE_NUMBERS);
     this.model = st.modelOf(vehicleClass);
     const legalCap = cp.axles >= TRUCK_SPEED_LIMIT_MIN_AXLES ? TRUCK_SPEED_LIMIT_KMH : Infinity;
@@ -261,7 +262,7 @@ export class Vehicle implements VehicleView {
     // The detectors read this step's numbers from the arrays and the motion result (a double passed
     // to a call V8 does not inline is boxed: ~4 per step were most of a driving step's garbage).
     this.behaviour.step(this, this.diagnostics, m);
-    this.road.step(this, m, seg, route.segKind[seg], ctx.graph.names[route.segName[seg]]);
+    this.road.step(this, m, seg, route.segKind[seg], route.segName[seg]);
     driverHoursStep(st, i, this);
     speedInTrip(st, i, fv * KMH);
     const arrived = m.arrived;
