@@ -69,6 +69,15 @@ export class FleetState implements Kinematics {
   readonly capMps: Float64Array;
   readonly maxAccel: Float64Array;
   readonly maxDecel: Float64Array;
+  /** Behaviour watch (events/behaviour.ts): flags, the speeding episode (since, top speed and excess), the last sharp corner, the trip's harsh-event counts and speeding time. */
+  readonly behaviourFlags: Uint8Array;
+  readonly overSince: Float64Array;
+  readonly maxOverKmh: Float64Array;
+  readonly maxSpeedKmh: Float64Array;
+  readonly lastCornerS: Float64Array;
+  readonly harshBrakes: Int32Array;
+  readonly harshAccels: Int32Array;
+  readonly speedingS: Float64Array;
   /** Until when a speeding episode lasts, simulated s. */
   readonly episodeUntil: Float64Array;
   /** The trip under way: start, idling, top speed and emission totals, TRIP_NUMBERS per vehicle. */
@@ -126,6 +135,14 @@ export class FleetState implements Kinematics {
     this.maxAccel = new Float64Array(size);
     this.maxDecel = new Float64Array(size);
     this.episodeUntil = new Float64Array(size).fill(-1);
+    this.behaviourFlags = new Uint8Array(size);
+    this.overSince = new Float64Array(size).fill(-1);
+    this.maxOverKmh = new Float64Array(size);
+    this.maxSpeedKmh = new Float64Array(size);
+    this.lastCornerS = new Float64Array(size).fill(-Infinity);
+    this.harshBrakes = new Int32Array(size);
+    this.harshAccels = new Int32Array(size);
+    this.speedingS = new Float64Array(size);
     this.accelHistory = new Float64Array(size * ACCEL_HISTORY);
   }
 

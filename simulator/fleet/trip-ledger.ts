@@ -29,13 +29,6 @@ export function tripNumberOf(vehicleId: string, tripId: string): number {
   return Number.isInteger(n) && n > 0 && n <= 2 ** 30 && `${prefix}${n}` === tripId ? n : -1;
 }
 
-/** Counts a trip summary reports from the driver-behaviour watch. */
-export interface TripBehaviour {
-  readonly harshBrakes: number;
-  readonly harshAccels: number;
-  readonly speedingS: number;
-}
-
 /** Energy a trip summary reports (EV: battery; otherwise fuel). */
 export interface TripEnergy {
   readonly isEv: boolean;
@@ -76,7 +69,7 @@ export function speedInTrip(st: FleetState, i: number, kmh: number): void {
 }
 
 /** Slot i's `trip:ended` fields after the header and position, in wire order. */
-export function tripSummary(st: FleetState, i: number, t: number, odometerKm: number, behaviour: TripBehaviour, energy: TripEnergy): Record<string, unknown> {
+export function tripSummary(st: FleetState, i: number, t: number, odometerKm: number, energy: TripEnergy): Record<string, unknown> {
   const n = st.trips;
   const b = i * TRIP_NUMBERS;
   const startS = n[b + START_S];
@@ -87,9 +80,9 @@ export function tripSummary(st: FleetState, i: number, t: number, odometerKm: nu
     avg_speed_kmh: t > startS ? r2((km / (t - startS)) * 3600) : 0,
     max_speed_kmh: r1(n[b + MAX_KMH]),
     idle_s: r1(n[b + IDLE_S]),
-    harsh_braking_count: behaviour.harshBrakes,
-    harsh_acceleration_count: behaviour.harshAccels,
-    speeding_s: r1(behaviour.speedingS),
+    harsh_braking_count: st.harshBrakes[i],
+    harsh_acceleration_count: st.harshAccels[i],
+    speeding_s: r1(st.speedingS[i]),
     co2_g: r3(n[b + CO2]),
     co2_g_per_km: km > 0 ? r1(n[b + CO2] / km) : null,
     nox_g: r5(n[b + NOX]),

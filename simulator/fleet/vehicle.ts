@@ -3,7 +3,7 @@
 // lives in its parts: energy store, idle watch, trip ledger, driver hours, charging, and the
 // detectors (behaviour, road, diagnostics), which see it only through VehicleView.
 import { CLASS_PROFILES, type IntervalEmissions, type SlotEmissionModel, TRUCK_SPEED_LIMIT_KMH, TRUCK_SPEED_LIMIT_MIN_AXLES, type VehicleClass } from '../emissions/index.js';
-import { BehaviourWatch } from '../events/behaviour.js';
+import { behaviourStep, endSpeeding, resetTripBehaviour } from '../events/behaviour.js';
 import { Diagnostics, diagnosticsStep } from '../events/diagnostics.js';
 import type { Geofence } from '../events/geofences.js';
 import { RoadWatch } from '../events/road-events.js';
@@ -55,7 +55,6 @@ export class Vehicle implements VehicleView {
   private readonly model: SlotEmissionModel;
   private readonly diagnostics: Diagnostics;
   private readonly energy: EnergyStore;
-  private readonly behaviour = new BehaviourWatch();
   private readonly road: RoadWatch;
   private readonly phaseMs: number;
   private readonly plan: Plan;
@@ -261,7 +260,7 @@ export class Vehicle implements VehicleView {
     st.speedMps[i] = fv;
     // The detectors read this step's numbers from the arrays and the motion result (a double passed
     // to a call V8 does not inline is boxed: ~4 per step were most of a driving step's garbage).
-    this.behaviour.step(this, this.diagnostics, m);
+    behaviourStep(st, i, this, this.diagnostics, m);
     this.road.step(this, m, seg, route.segKind[seg], route.segName[seg]);
     driverHoursStep(st, i, this);
     speedInTrip(st, i, fv * KMH);
@@ -355,7 +354,7 @@ export class Vehicle implements VehicleView {
     startFollowing(this.st, this.slot);
     this.st.mode[this.slot] = DRIVING;
     const tripId = startTrip(this.st, this.slot, this.vehicleId, t, this.odometerKm);
-    this.behaviour.resetTrip();
+    resetTripBehaviour(this.st, this.slot);
     this.lineAt('trip:started')
       .id(K_TRIP, tripId)
       .text(K_PURPOSE, leg.purpose)
@@ -368,7 +367,7 @@ export class Vehicle implements VehicleView {
 
   private arrive(t: number): void {
     const leg = this.leg as Leg;
-    this.behaviour.endSpeeding(this, t);
+    endSpeeding(this.st, this.slot, this, t);
     this.road.endTrip(this, t);
     this.emit('trip:ended', {
       ...this.here(),
@@ -376,7 +375,7 @@ export class Vehicle implements VehicleView {
       purpose: leg.purpose,
       origin: this.at.name,
       destination: leg.to.name,
-      ...tripSummary(this.st, this.slot, t, this.odometerKm, this.behaviour, this),
+      ...tripSummary(this.st, this.slot, t, this.odometerKm, this),
     });
     this.at = leg.to;
     this.route = undefined;
