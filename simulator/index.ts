@@ -5,6 +5,7 @@ import type { SimContext } from './fleet/context.js';
 import { buildFleet, infosOf, type VehicleInfo } from './fleet/fleet.js';
 import { createIdentityDrawer } from './fleet/identity.js';
 import { checkWorker, type WorkerSlice } from './fleet/partition.js';
+import { tollRoadOf } from './events/road-events.js';
 import { createPeakIntensity } from './motion/congestion.js';
 import { rememberLast } from './remember-last.js';
 import { loadRoadGraph } from './roads/graph.js';
@@ -58,6 +59,7 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
   const localHour = createLocalHour();
   const ctx: SimContext = {
     graph,
+    tollRoad: tollRoadOf(graph.names),
     routes: sharedRoutes(),
     places: placesOf(graph),
     seed,

@@ -7,6 +7,8 @@ import type { VehicleIdentity } from './identity.js';
 /** What every vehicle shares: the city, the clock and the scenario's knobs. */
 export interface SimContext {
   readonly graph: RoadGraph;
+  /** The toll road's index in `graph.names` (−1: none; events/road-events.ts). */
+  readonly tollRoad: number;
   readonly routes: RouteBook;
   readonly places: Places;
   readonly seed: number;

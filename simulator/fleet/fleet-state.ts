@@ -78,6 +78,15 @@ export class FleetState implements Kinematics {
   readonly harshBrakes: Int32Array;
   readonly harshAccels: Int32Array;
   readonly speedingS: Float64Array;
+  /** Road watch (events/road-events.ts): last road kind and limit, toll entry, congestion clocks and flag, fences inside (bits) and when last checked. */
+  readonly lastKind: Int32Array;
+  readonly lastLimit: Float64Array;
+  readonly tollFromKm: Float64Array;
+  readonly slowSince: Float64Array;
+  readonly fastSince: Float64Array;
+  readonly roadFlags: Uint8Array;
+  readonly fencesInside: Int32Array;
+  readonly lastFenceCheck: Float64Array;
   /** Until when a speeding episode lasts, simulated s. */
   readonly episodeUntil: Float64Array;
   /** The trip under way: start, idling, top speed and emission totals, TRIP_NUMBERS per vehicle. */
@@ -135,6 +144,14 @@ export class FleetState implements Kinematics {
     this.maxAccel = new Float64Array(size);
     this.maxDecel = new Float64Array(size);
     this.episodeUntil = new Float64Array(size).fill(-1);
+    this.lastKind = new Int32Array(size).fill(-1);
+    this.lastLimit = new Float64Array(size).fill(-1);
+    this.tollFromKm = new Float64Array(size).fill(-1);
+    this.slowSince = new Float64Array(size).fill(-1);
+    this.fastSince = new Float64Array(size).fill(-1);
+    this.roadFlags = new Uint8Array(size);
+    this.fencesInside = new Int32Array(size);
+    this.lastFenceCheck = new Float64Array(size).fill(-Infinity);
     this.behaviourFlags = new Uint8Array(size);
     this.overSince = new Float64Array(size).fill(-1);
     this.maxOverKmh = new Float64Array(size);

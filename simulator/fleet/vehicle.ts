@@ -6,7 +6,7 @@ import { CLASS_PROFILES, type IntervalEmissions, type SlotEmissionModel, TRUCK_S
 import { behaviourStep, endSpeeding, resetTripBehaviour } from '../events/behaviour.js';
 import { Diagnostics, diagnosticsStep } from '../events/diagnostics.js';
 import type { Geofence } from '../events/geofences.js';
-import { RoadWatch } from '../events/road-events.js';
+import { roadEndTrip, roadStartAt, roadStep } from '../events/road-events.js';
 import { r1, r2, r3, r6 } from '../events/round.js';
 import { uuidFrom } from '../events/uuid.js';
 import { congestionFactor, congestionWave } from '../motion/congestion.js';
@@ -55,7 +55,6 @@ export class Vehicle implements VehicleView {
   private readonly model: SlotEmissionModel;
   private readonly diagnostics: Diagnostics;
   private readonly energy: EnergyStore;
-  private readonly road: RoadWatch;
   private readonly phaseMs: number;
   private readonly plan: Plan;
   private at: Anchor;
@@ -87,7 +86,6 @@ export class Vehicle implements VehicleView {
     this.isEv = vehicleClass === 'ev';
     this.isDiesel = cp.isDiesel;
     this.fences = fences;
-    this.road = new RoadWatch(ctx.graph.names);
     drawDriverProfile(rng, st.drivers, slot * PROFILE_NUMBERS);
     this.model = st.modelOf(vehicleClass);
     const legalCap = cp.axles >= TRUCK_SPEED_LIMIT_MIN_AXLES ? TRUCK_SPEED_LIMIT_KMH : Infinity;
@@ -104,7 +102,7 @@ export class Vehicle implements VehicleView {
     this.at = this.plan.start;
     st.nextHeartbeat[slot] = rng.range(0, ctx.heartbeatS);
     this.placeAt(this.at);
-    this.road.startAt(this);
+    roadStartAt(st, slot, this);
     // Parked until its start step, when the plan begins (FleetState.asleep skips it until then).
     st.mode[slot] = PARKED;
     st.wakeAt[slot] = ctx.dtS * (1 + Math.floor((this.phaseMs * STARTUP_SPREAD_S) / (1000 * ctx.dtS)));
@@ -261,7 +259,7 @@ export class Vehicle implements VehicleView {
     // The detectors read this step's numbers from the arrays and the motion result (a double passed
     // to a call V8 does not inline is boxed: ~4 per step were most of a driving step's garbage).
     behaviourStep(st, i, this, this.diagnostics, m);
-    this.road.step(this, m, seg, route.segKind[seg], route.segName[seg]);
+    roadStep(st, i, this, m, seg, route.segKind[seg], route.segName[seg]);
     driverHoursStep(st, i, this);
     speedInTrip(st, i, fv * KMH);
     const arrived = m.arrived;
@@ -368,7 +366,7 @@ export class Vehicle implements VehicleView {
   private arrive(t: number): void {
     const leg = this.leg as Leg;
     endSpeeding(this.st, this.slot, this, t);
-    this.road.endTrip(this, t);
+    roadEndTrip(this.st, this.slot, this, t);
     this.emit('trip:ended', {
       ...this.here(),
       trip_id: this.st.tripIds[this.slot],
