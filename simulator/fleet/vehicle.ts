@@ -15,7 +15,7 @@ import { KMH, startFollowing, stepMotion } from '../motion/follower.js';
 import type { Anchor } from '../roads/graph.js';
 import type { Route } from '../roads/route.js';
 import { latOf, lonOf } from '../roads/geo.js';
-import { type Rng, sfc32Uniform } from '../../common/rng.js';
+import { type Rng, sfc32Uniform, sfc32Word } from '../../common/rng.js';
 import { type Activity, type Leg, planFor, type Plan } from '../trips/itinerary.js';
 import { ChargeSession } from './charge-session.js';
 import type { SimContext } from './context.js';
@@ -168,11 +168,13 @@ export class Vehicle implements VehicleView {
   }
 
   line(name: string): EventLine {
-    const rng = this.rng; // what emit draws, in its order: the UUID's words, the stamp, the next seq
-    const a = rng.u32();
-    const b = rng.u32();
-    const c = rng.u32();
-    const d = rng.u32();
+    // What emit draws, in its order: the UUID's words (Rng.u32 of the vehicle's stream, from the fleet's array), the stamp, the next seq.
+    const state = this.st.rng;
+    const k = this.slot * 4;
+    const a = sfc32Word(state, k) >>> 0;
+    const b = sfc32Word(state, k) >>> 0;
+    const c = sfc32Word(state, k) >>> 0;
+    const d = sfc32Word(state, k) >>> 0;
     return this.st.out.line.begin(name, a, b, c, d, this.stamp(), this.index, this.vehicleId, ++this.st.seq[this.slot]);
   }
 
@@ -232,7 +234,8 @@ export class Vehicle implements VehicleView {
     const wave = congestionWave(t, this.phaseMs / 1000);
     const drivers = st.drivers;
     const p = i * PROFILE_NUMBERS;
-    if (st.episodeUntil[i] < t && this.rng.chance((drivers[p + SPEEDING_PER_MIN] * ctx.dtS) / 60)) st.episodeUntil[i] = t + this.rng.range(30, 240);
+    // Rng.chance and Rng.range of the vehicle's stream, drawn from the fleet's array (no object touched).
+    if (st.episodeUntil[i] < t && sfc32Uniform(st.rng, i * 4) < (drivers[p + SPEEDING_PER_MIN] * ctx.dtS) / 60) st.episodeUntil[i] = t + (30 + (240 - 30) * sfc32Uniform(st.rng, i * 4));
     const driverFactor = st.episodeUntil[i] >= t ? drivers[p + SPEEDING_FACTOR] : drivers[p + SPEED_FACTOR];
     const lim = st.limits;
     lim.dtS = ctx.dtS;
