@@ -152,8 +152,8 @@ export class KinesisTransport implements Transport<PutResult> {
     const users = decodeAggregated(record.data, { verifyDigest: false });
     const parts: KinesisBatchItem[] = [];
     let i = 0;
-    for (let r = 0; r < m.runEnds.length; r++) {
-      for (; i < m.runEnds[r]; i++) {
+    for (let r = 0; r < m.runStarts.length; r++) {
+      for (const end = m.runEnd(r); i < end; i++) {
         const u = users[i];
         const hashKey = u.explicitHashKey === undefined ? undefined : parseExplicitHashKey(u.explicitHashKey);
         const at = m.runAt[r];

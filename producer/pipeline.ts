@@ -405,11 +405,9 @@ export class Pipeline<Result> {
   }
 
   private settleRuns(members: Members<Result>): void {
-    const ends = members.runEnds;
-    let from = 0;
-    for (let r = 0; r < ends.length; r++) {
-      const n = ends[r] - from;
-      from = ends[r];
+    const runs = members.runStarts.length;
+    for (let r = 0; r < runs; r++) {
+      const n = members.runEnd(r) - members.runStarts[r];
       if (this.flushWaiters.length > 0) this.noteSettled(members.runSeqs[r], n);
       const sink = members.runSinks[r];
       if (sink !== VIA_HANDLE) {

@@ -46,12 +46,16 @@ export class Members<Result> implements Target<Result> {
   /** User records. */
   length = 0;
   // Runs of user records with the same sink, flush epoch and receive time: one per putMany() call
-  // or per turn of the event loop in an aggregate, instead of three slots per user record.
+  // or per turn of the event loop in an aggregate, instead of three slots per user record. The
+  // last run is also in fields, so adding to it reads nothing else.
   readonly runSinks: Sink[] = [];
-  /** Member index after a run's last member. */
-  readonly runEnds: number[] = [];
+  /** Index of a run's first member (it ends where the next begins, the last one at `length`). */
+  readonly runStarts: number[] = [];
   readonly runSeqs: number[] = [];
   readonly runAt: number[] = [];
+  private lastSink: Sink | undefined = undefined;
+  private lastSeq = 0;
+  private lastAt = 0;
   /** Failed tries a user record made in an earlier wire record (re-routed after a split); rare. */
   earlier: (Attempt[] | undefined)[] | undefined;
   private state = PENDING;
@@ -70,15 +74,19 @@ export class Members<Result> implements Target<Result> {
   add(sink: Sink, seq: number, receivedAt: number, earlier: Attempt[] | undefined): void {
     const i = this.length++;
     if (earlier !== undefined) (this.earlier ??= [])[i] = earlier;
-    const last = this.runEnds.length - 1;
-    if (last >= 0 && this.runSinks[last] === sink && this.runSeqs[last] === seq && this.runAt[last] === receivedAt) {
-      this.runEnds[last] = i + 1;
-      return;
-    }
+    if (sink === this.lastSink && seq === this.lastSeq && receivedAt === this.lastAt) return;
+    this.lastSink = sink;
+    this.lastSeq = seq;
+    this.lastAt = receivedAt;
     this.runSinks.push(sink);
-    this.runEnds.push(i + 1);
+    this.runStarts.push(i);
     this.runSeqs.push(seq);
     this.runAt.push(receivedAt);
+  }
+
+  /** Member index after the last member of run `r`. */
+  runEnd(r: number): number {
+    return r + 1 < this.runStarts.length ? this.runStarts[r + 1] : this.length;
   }
 
   /** The sink of the first member (a one-record wire record's only one). */
