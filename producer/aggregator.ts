@@ -158,8 +158,11 @@ export class ShardAggregator<Result> {
     if (count === 1) {
       const data = w.dataOf(this.firstDataAt, this.firstDataBytes);
       this.reset();
-      // The same members: a put()'s handle already points at them.
-      const record = recordOf(members, this.firstPartitionKey, this.firstExplicitHashKey, this.firstHashKey, data, first.pkBytes, members.firstReceivedAt + this.ttlMs, members.earlier?.[0]);
+      // The same members: a put()'s handle already points at them. Tries it made before are now
+      // the record's own attempts (not counted twice).
+      const earlier = members.earlier?.[0];
+      members.earlier = undefined;
+      const record = recordOf(members, this.firstPartitionKey, this.firstExplicitHashKey, this.firstHashKey, data, first.pkBytes, members.firstReceivedAt + this.ttlMs, earlier);
       record.shardId = this.shardId;
       this.emit(record, undefined);
       return;

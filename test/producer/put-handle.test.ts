@@ -86,6 +86,31 @@ describe('put() handle', () => {
     await producer.close();
   });
 
+  it('counts each try once when a re-sent user record goes out alone (its aggregate of one is sent raw)', async () => {
+    const time = new ManualTime();
+    const client = new ScriptedKinesis(evenShards(1));
+    const shardMap = new ShardMap({ client, streamName: 'test', clock: time, scheduler: time });
+    const producer = new KinesisProducer({ client, streamName: 'test', shardMap, clock: time, scheduler: time, metricsIntervalMs: 0 });
+    await shardMap.ready();
+    const [lower, upper] = evenShards(2);
+    const low = Array.from({ length: 100 }, (_, i) => `v-${i}`).find((k) => hashKeyOf(k) <= lower.end) as string;
+    const high = Array.from({ length: 100 }, (_, i) => `v-${i}`).find((k) => hashKeyOf(k) >= upper.start) as string;
+    let release = () => {};
+    client.beforeCall = (call) => (call === 0 ? new Promise<void>((resolve) => (release = resolve)) : undefined);
+    const a = producer.put({ partitionKey: low, data: 'low' });
+    const b = producer.put({ partitionKey: high, data: 'high' });
+    await time.runUntil(() => client.calls.length === 1, 5_000);
+    client.shards = [{ ...client.shards[0], closed: true }, { ...lower, shardId: 'shardId-child-0' }, { ...upper, shardId: 'shardId-child-1' }];
+    await shardMap.refresh();
+    release();
+    await time.runUntil(() => producer.metrics().stream.UserRecordsPending === 0, 10_000);
+    // The aggregate lands on child-0 (its first record's hash key): `low` is kept there, `high` re-sent alone.
+    expect(await a).toMatchObject({ shardId: 'shardId-child-0', attempts: 1 });
+    expect(await b).toMatchObject({ shardId: 'shardId-child-1', attempts: 2 });
+    expect((await b).subSequenceNumber).toBeUndefined();
+    await producer.close();
+  });
+
   it('a failed put nobody awaited surfaces as an unhandled rejection, once; an awaited one does not', async () => {
     const { time, client, producer } = setup();
     client.perRecord = () => 'AccessDeniedException';
