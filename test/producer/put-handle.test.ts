@@ -2,9 +2,10 @@
 // Same value whenever it is awaited, Promise.all/allSettled, results that follow a record through a
 // reshard split, and a failure nobody awaited surfacing as an unhandled rejection.
 import { describe, expect, it } from 'vitest';
-import { KinesisProducer, ProducerError, ShardMap, hashKeyOf, type PutResult } from '../../producer/index.js';
+import { KinesisProducer, ProducerError, hashKeyOf, type PutResult } from '../../producer/index.js';
 import { ManualTime, settle } from './manual-time.js';
 import { ScriptedKinesis, evenShards } from './scripted-kinesis.js';
+import { splittingStream } from './splitting-stream.js';
 
 function setup(shards = 2) {
   const time = new ManualTime();
@@ -60,21 +61,11 @@ describe('put() handle', () => {
   });
 
   it('follows a record through a reshard split: a handle awaited only afterwards gets the shard that stored it and every try', async () => {
-    const time = new ManualTime();
-    const client = new ScriptedKinesis(evenShards(1));
-    const shardMap = new ShardMap({ client, streamName: 'test', clock: time, scheduler: time });
-    const producer = new KinesisProducer({ client, streamName: 'test', shardMap, clock: time, scheduler: time, metricsIntervalMs: 0 });
-    await shardMap.ready();
-    let release = () => {};
-    client.beforeCall = (call) => (call === 0 ? new Promise<void>((resolve) => (release = resolve)) : undefined);
+    const { time, client, producer, split } = await splittingStream();
     const handles = Array.from({ length: 60 }, (_, i) => producer.put({ partitionKey: `vehicle-${i}`, data: `r ${i}` }));
     // Half are awaited while pending (they move with their record), half only once all settled.
     const early = handles.slice(0, 30).map((h) => h.then((r) => r));
-    await time.runUntil(() => client.calls.length === 1, 5_000);
-    const [lower, upper] = evenShards(2);
-    client.shards = [{ ...client.shards[0], closed: true }, { ...lower, shardId: 'shardId-child-0' }, { ...upper, shardId: 'shardId-child-1' }];
-    await shardMap.refresh();
-    release();
+    await split();
     await time.runUntil(() => producer.metrics().stream.UserRecordsPending === 0, 10_000);
     const results: PutResult[] = [...(await Promise.all(early)), ...(await Promise.all(handles.slice(30)))];
     for (let i = 0; i < 60; i++) {
@@ -87,22 +78,13 @@ describe('put() handle', () => {
   });
 
   it('counts each try once when a re-sent user record goes out alone (its aggregate of one is sent raw)', async () => {
-    const time = new ManualTime();
-    const client = new ScriptedKinesis(evenShards(1));
-    const shardMap = new ShardMap({ client, streamName: 'test', clock: time, scheduler: time });
-    const producer = new KinesisProducer({ client, streamName: 'test', shardMap, clock: time, scheduler: time, metricsIntervalMs: 0 });
-    await shardMap.ready();
-    const [lower, upper] = evenShards(2);
+    const { time, producer, split, children } = await splittingStream();
+    const [lower, upper] = children;
     const low = Array.from({ length: 100 }, (_, i) => `v-${i}`).find((k) => hashKeyOf(k) <= lower.end) as string;
     const high = Array.from({ length: 100 }, (_, i) => `v-${i}`).find((k) => hashKeyOf(k) >= upper.start) as string;
-    let release = () => {};
-    client.beforeCall = (call) => (call === 0 ? new Promise<void>((resolve) => (release = resolve)) : undefined);
     const a = producer.put({ partitionKey: low, data: 'low' });
     const b = producer.put({ partitionKey: high, data: 'high' });
-    await time.runUntil(() => client.calls.length === 1, 5_000);
-    client.shards = [{ ...client.shards[0], closed: true }, { ...lower, shardId: 'shardId-child-0' }, { ...upper, shardId: 'shardId-child-1' }];
-    await shardMap.refresh();
-    release();
+    await split();
     await time.runUntil(() => producer.metrics().stream.UserRecordsPending === 0, 10_000);
     // The aggregate lands on child-0 (its first record's hash key): `low` is kept there, `high` re-sent alone.
     expect(await a).toMatchObject({ shardId: 'shardId-child-0', attempts: 1 });
