@@ -1,10 +1,10 @@
 // One telemetry reading as its JSON line, written into a ByteWriter in the wire order of `wire.ts`,
 // each number rounded at its published precision while it is printed. The bytes are those of
 // JSON.stringify of the rounded event (tested).
-import { type ByteWriter, ConstBytes, keepWords, putConst, putDigits, putKeyFixed, putUint32, putUuid, putWords } from './byte-writer.js';
+import { type ByteWriter, ConstBytes, KeyedNumbers, keepWords, putConst, putDigits, putFixed, putKeyedNumbers, putKeyFixed, putUint32, putUuid, putWords } from './byte-writer.js';
 import { VEHICLE_ID_DIGITS, VEHICLE_ID_PREFIX } from '../fleet/identity.js';
 import { TRIP_ID_INFIX } from '../fleet/trip-ledger.js';
-import { ACCEL_MPS2, CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, FUEL_LEVEL_PCT, HC_G, HEADING_DEG, LAT, LON, NOX_G, ODOMETER_KM, PM25_G, READING_DECIMALS as D, type Reading, SOC_PCT, SPEED_KMH, SPEED_LIMIT_KMH } from './wire.js';
+import { CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, HC_G, NOX_G, PM25_G, READING_DECIMALS as D, READING_NUMBERS, type Reading, SPEED_KMH, SPEED_LIMIT_KMH } from './wire.js';
 
 const ascii = ConstBytes.ascii;
 const HEAD = ascii('{"event_uuid":"');
@@ -16,30 +16,23 @@ const K_CLASS = ascii(',"vehicle_class":"');
 const K_TRIP = ascii('","trip_id":');
 const TRIP_PREFIX = ascii(`"${VEHICLE_ID_PREFIX}`);
 const TRIP_INFIX = ascii(TRIP_ID_INFIX);
-const K_LAT = ascii(',"lat":');
-const K_LON = ascii(',"lon":');
-const K_HEADING = ascii(',"heading_deg":');
-const K_SPEED = ascii(',"speed_kmh":');
-const K_ACCEL = ascii(',"accel_mps2":');
-const K_ODOMETER = ascii(',"odometer_km":');
+/** `,"key":` and the number of wire.ts's slot for each of `names`, in order. */
+const keyed = (...names: (keyof typeof D)[]) => new KeyedNumbers(names.map((name) => ({ key: ascii(`,"${name}":`), slot: READING_NUMBERS.indexOf(name), decimals: D[name] })));
+const POSITION = keyed('lat', 'lon', 'heading_deg', 'speed_kmh', 'accel_mps2', 'odometer_km');
 /** `,"road":…,"speed_limit_kmh":` for a road (cached per road) or none. */
 const NO_ROAD = ascii(',"road":null,"speed_limit_kmh":');
-const K_CO2 = ascii(',"co2_g":');
-const K_NOX = ascii(',"nox_g":');
-const K_PM25 = ascii(',"pm25_g":');
-const K_CO = ascii(',"co_g":');
-const K_HC = ascii(',"hc_g":');
-const K_FUEL = ascii(',"fuel_g":');
-const K_FUEL_LEVEL = ascii(',"fuel_level_pct":');
-const K_ENERGY = ascii(',"energy_wh":');
-const K_SOC = ascii(',"soc_pct":');
+/** The emissions block (cached when idle) and the level after it, for fuel and for EVs. */
+const EMISSIONS_FUEL = keyed('co2_g', 'nox_g', 'pm25_g', 'co_g', 'hc_g', 'fuel_g');
+const EMISSIONS_EV = keyed('co2_g', 'nox_g', 'pm25_g', 'co_g', 'hc_g', 'energy_wh');
+const LEVEL_FUEL = keyed('fuel_level_pct');
+const LEVEL_EV = keyed('soc_pct');
 const NULL = ascii('null');
 const QUOTE = 0x22;
 const CLOSE = 0x7d;
 /** The longest reading without its ids and road: 20 numbers of ≤ 25 characters and the keys. */
 const FIXED_BYTES = 1024;
-/** The emissions block `,"co2_g":…` up to the fuel (or energy) figure: six numbers of ≤ 25 characters and their keys. */
-const BLOCK_WORDS = 64;
+/** The emissions block `,"co2_g":…` up to the fuel (or energy) figure, in 8-byte words: six numbers of ≤ 25 characters and their keys. */
+const BLOCK_WORDS = 32;
 const NAMED_ROADS_MAX = 10_000;
 
 /**
@@ -48,7 +41,7 @@ const NAMED_ROADS_MAX = 10_000;
  */
 class EmissionsBlock {
   readonly vals = new Float64Array(6).fill(NaN);
-  readonly words = new Int32Array(BLOCK_WORDS);
+  readonly words = new Float64Array(BLOCK_WORDS);
   length = 0;
 }
 
@@ -118,25 +111,15 @@ export class ReadingWriter {
       }
       p = w.pos;
     }
-    p = putKeyFixed(view, p, K_LAT, n, LAT, D.lat);
-    p = putKeyFixed(view, p, K_LON, n, LON, D.lon);
-    p = putKeyFixed(view, p, K_HEADING, n, HEADING_DEG, D.heading_deg);
-    p = putKeyFixed(view, p, K_SPEED, n, SPEED_KMH, D.speed_kmh);
-    p = putKeyFixed(view, p, K_ACCEL, n, ACCEL_MPS2, D.accel_mps2);
-    p = putKeyFixed(view, p, K_ODOMETER, n, ODOMETER_KM, D.odometer_km);
-    p = putKeyFixed(view, p, road, n, SPEED_LIMIT_KMH, D.speed_limit_kmh); // NaN prints null
+    p = putKeyedNumbers(view, p, POSITION, n);
+    p = putFixed(view, putConst(view, p, road), n, SPEED_LIMIT_KMH, D.speed_limit_kmh); // NaN prints null
     const power = r.ev ? ENERGY_WH : FUEL_G;
     const v = block?.vals;
     if (block !== undefined && v !== undefined && n[CO2_G] === v[0] && n[NOX_G] === v[1] && n[PM25_G] === v[2] && n[CO_G] === v[3] && n[HC_G] === v[4] && n[power] === v[5]) {
       p = putWords(view, p, block.words, block.length);
     } else {
       const from = p;
-      p = putKeyFixed(view, p, K_CO2, n, CO2_G, D.co2_g);
-      p = putKeyFixed(view, p, K_NOX, n, NOX_G, D.nox_g);
-      p = putKeyFixed(view, p, K_PM25, n, PM25_G, D.pm25_g);
-      p = putKeyFixed(view, p, K_CO, n, CO_G, D.co_g);
-      p = putKeyFixed(view, p, K_HC, n, HC_G, D.hc_g);
-      p = r.ev ? putKeyFixed(view, p, K_ENERGY, n, ENERGY_WH, D.energy_wh) : putKeyFixed(view, p, K_FUEL, n, FUEL_G, D.fuel_g);
+      p = putKeyedNumbers(view, p, r.ev ? EMISSIONS_EV : EMISSIONS_FUEL, n);
       if (block !== undefined && v !== undefined && n[SPEED_KMH] === 0) {
         v[0] = n[CO2_G];
         v[1] = n[NOX_G];
@@ -144,10 +127,10 @@ export class ReadingWriter {
         v[3] = n[CO_G];
         v[4] = n[HC_G];
         v[5] = n[power];
-        block.length = keepWords(view, from, p, block.words);
+        block.length = keepWords(w.buf, from, p, block.words);
       }
     }
-    p = r.ev ? putKeyFixed(view, p, K_SOC, n, SOC_PCT, D.soc_pct) : putKeyFixed(view, p, K_FUEL_LEVEL, n, FUEL_LEVEL_PCT, D.fuel_level_pct);
+    p = putKeyedNumbers(view, p, r.ev ? LEVEL_EV : LEVEL_FUEL, n);
     view.setUint8(p, CLOSE);
     w.pos = p + 1;
     return start;
