@@ -29,7 +29,7 @@ const LEVEL_EV = keyed('soc_pct');
 const NULL = ascii('null');
 const QUOTE = 0x22;
 const CLOSE = 0x7d;
-/** The longest reading without its ids and road: 20 numbers of ≤ 25 characters and the keys. */
+/** The longest reading without its class, road and given ids: 20 numbers of ≤ 25 characters, the keys, ids printed from numbers. */
 const FIXED_BYTES = 1024;
 /** The emissions block `,"co2_g":…` up to the fuel (or energy) figure, in 8-byte words: six numbers of ≤ 25 characters and their keys. */
 const BLOCK_WORDS = 32;
@@ -68,7 +68,8 @@ export class ReadingWriter {
     const road = r.roadId >= 0 ? (this.roads[r.roadId] ?? this.cacheRoad(r.roadId, r.road as string)) : r.road === null ? NO_ROAD : this.namedRoad(r.road);
     const w = this.out;
     const n = r.n;
-    w.reserve(FIXED_BYTES + road.length + r.vehicle_id.length + r.vehicle_class.length + (r.trip_id?.length ?? 0));
+    // Our own ids print from numbers (within FIXED_BYTES): their strings are not even read.
+    w.reserve(FIXED_BYTES + road.length + r.vehicle_class.length + (r.index >= 0 ? 0 : r.vehicle_id.length + (r.trip_id?.length ?? 0)));
     // Written at a local position, stored back once at the end.
     const view = w.view;
     const start = w.pos;
