@@ -8,16 +8,16 @@ const MINUS = 0x2d;
 const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 /** Byte b as its two hex characters, as a little-endian 16-bit store. */
 const HEX2 = Uint16Array.from({ length: 256 }, (_, b) => HEX[b >> 4] | (HEX[b & 15] << 8));
-const SCALE = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
-const INVERSE = SCALE.map((s) => 1 / s);
-/** A fraction of `decimals` places as millionths. */
-const TO_MILLIONTHS = SCALE.map((s) => 1e6 / s);
-// Fast path below these (per decimals): the whole part fits int32, and n = round(x·10^d) has ≤ 15
-// digits, so its decimal is the shortest text of n / 10^d (what JSON.stringify prints).
-const FAST_LIMIT = SCALE.map((s) => Math.min(1e15, 2 ** 31 * s));
 /**
- * Bytes past the end that a write may overwrite: numbers and constants go out as whole 32-bit words
- * (a word of three digits carries one stray byte, which the next write covers). `reserve` keeps it.
+ * Per decimals d (0–6), four numbers at DECIMALS[4d…]: the scale 10^d, its inverse, 10^(6−d) (a
+ * fraction of d places as millionths), and the fast path's limit: below it the whole part fits int32,
+ * and n = round(x·10^d) has ≤ 15 digits, so its decimal is the shortest text of n / 10^d (what
+ * JSON.stringify prints).
+ */
+const DECIMALS = Float64Array.from(Array.from({ length: 7 }, (_, d) => [10 ** d, 1 / 10 ** d, 10 ** (6 - d), Math.min(1e15, 2 ** 31 * 10 ** d)]).flat());
+/**
+ * Bytes past the end that a write may overwrite: numbers and constants go out as whole words (up to
+ * 7 stray bytes past a constant, 1 past three digits), which the next write covers. `reserve` keeps it.
  */
 const SLACK = 8;
 
@@ -141,9 +141,10 @@ export function putDigits(view: DataView, p: number, n: number, min: number): nu
  * boxed on the heap.
  */
 export function putFixed(view: DataView, p: number, vals: Float64Array, k: number, decimals: number): number {
-  const scale = SCALE[decimals];
+  const at = 4 * decimals;
+  const scale = DECIMALS[at];
   let n = Math.round(vals[k] * scale);
-  const limit = FAST_LIMIT[decimals];
+  const limit = DECIMALS[at + 3];
   if (!(n < limit && n > -limit)) return n !== n ? putConst(view, p, NULL) : putSlow(view, p, n / scale); // NaN: an unknown speed limit
   if (n < 0) {
     n = -n;
@@ -153,7 +154,7 @@ export function putFixed(view: DataView, p: number, vals: Float64Array, k: numbe
     return p + 1;
   }
   // n / scale by a multiply (a double divide is ~4× slower); the exact remainder corrects it.
-  let whole = Math.floor(n * INVERSE[decimals]);
+  let whole = Math.floor(n * DECIMALS[at + 1]);
   let rest = n - whole * scale; // exact: integers below 2^53
   if (rest < 0) {
     whole--;
@@ -170,7 +171,7 @@ export function putFixed(view: DataView, p: number, vals: Float64Array, k: numbe
     p += x >>> 24;
   } else p = putUint32(view, p, w);
   if (rest === 0) return p;
-  const f = (rest * TO_MILLIONTHS[decimals]) | 0; // < 10^6, exact
+  const f = (rest * DECIMALS[at + 2]) | 0; // < 10^6, exact
   const hi = (f / 1000) | 0;
   const lo = f - hi * 1000;
   view.setInt32(p, DOT3[hi], true);
