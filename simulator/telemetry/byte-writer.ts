@@ -5,36 +5,52 @@
 
 const ZERO = 0x30;
 const MINUS = 0x2d;
-const DOT = 0x2e;
 const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 /** Byte b as its two hex characters, as a little-endian 16-bit store. */
 const HEX2 = Uint16Array.from({ length: 256 }, (_, b) => HEX[b >> 4] | (HEX[b & 15] << 8));
-const SCALE = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
-const INVERSE = SCALE.map((s) => 1 / s);
-// Fast path below these (per decimals): the whole part fits int32, and n = round(x·10^d) has ≤ 15
-// digits, so its decimal is the shortest text of n / 10^d (what JSON.stringify prints).
-const FAST_LIMIT = SCALE.map((s) => Math.min(1e15, 2 ** 31 * s));
-/** "00" … "99" as little-endian 16-bit stores: two digits per division and per store. */
-const PAIRS = Uint16Array.from({ length: 100 }, (_, i) => (ZERO + Math.floor(i / 10)) | ((ZERO + (i % 10)) << 8));
+/**
+ * Per decimals d (0–6), four numbers at DECIMALS[4d…]: the scale 10^d, its inverse, 10^(6−d) (a
+ * fraction of d places as millionths), and the fast path's limit: below it the whole part fits int32,
+ * and n = round(x·10^d) has ≤ 15 digits, so its decimal is the shortest text of n / 10^d (what
+ * JSON.stringify prints).
+ */
+const DECIMALS = Float64Array.from(Array.from({ length: 7 }, (_, d) => [10 ** d, 1 / 10 ** d, 10 ** (6 - d), Math.min(1e15, 2 ** 31 * 10 ** d)]).flat());
+/**
+ * Bytes past the end that a write may overwrite: numbers and constants go out as whole words (up to
+ * 7 stray bytes past a constant, 1 past three digits), which the next write covers. `reserve` keeps it.
+ */
+const SLACK = 8;
+
+// Digits three at a time, as little-endian 32-bit words (one store per three digits, the stray
+// fourth byte overwritten by what follows):
+const word = (text: string) => [...text.padEnd(4, '\0')].reduce((w, c, i) => w | (c.charCodeAt(0) << (8 * i)), 0);
+const pad3 = (i: number) => String(i).padStart(3, '0');
+/** i < 1000 without leading zeros; its length in the top byte (a stray byte anyway). */
+const WHOLE3 = Int32Array.from({ length: 1000 }, (_, i) => word(String(i).slice(0, 3)) | (String(i).length << 24));
+/** i < 1000 as three digits, "007". */
+const DIGITS3 = Int32Array.from({ length: 1000 }, (_, i) => word(pad3(i)));
+/** "." and i < 1000 as three digits: the first three decimals. */
+const DOT3 = Int32Array.from({ length: 1000 }, (_, i) => word(`.${pad3(i)}`));
+/** How many of i's three digits are left without trailing zeros ("120" → 2). */
+const TRIMMED3 = Uint8Array.from({ length: 1000 }, (_, i) => pad3(i).replace(/0+$/, '').length);
 
 /**
- * Constant text (keys, `null`, cached road names) as 32-bit words: a key goes out in a few unaligned
- * 4-byte stores instead of one store per byte (~3× faster here). The last word overlaps the one
- * before it so any length ≥ 4 is exact; shorter texts go byte by byte.
+ * Constant text (keys, `null`, cached road names) as 8-byte words, zero-padded: a key goes out in one
+ * to three unaligned 64-bit stores (a 32-bit store per 4 bytes measured ~2× slower, a byte loop ~6×,
+ * `Uint8Array.set` ~19 ns a call whatever the size), up to 7 stray bytes past its end that the next
+ * write covers. The words pass through float registers bit for bit: no NaN can be canonicalized,
+ * and valid UTF-8 (or zero padding) never even forms a NaN's bytes (0x7f or 0xff after 0xf0–0xff).
  */
 export class ConstBytes {
   readonly length: number;
-  readonly words: Int32Array;
+  readonly words: Float64Array;
   readonly bytes: Uint8Array;
 
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
     this.length = bytes.length;
-    const n = Math.ceil(bytes.length / 4);
-    this.words = new Int32Array(bytes.length < 4 ? 0 : n);
-    if (bytes.length < 4) return;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-    for (let i = 0; i < n; i++) this.words[i] = view.getInt32(Math.min(i * 4, bytes.length - 4), true);
+    this.words = new Float64Array(Math.max(1, Math.ceil(bytes.length / 8))); // at least one word
+    new Uint8Array(this.words.buffer).set(bytes);
   }
 
   static ascii(text: string): ConstBytes {
@@ -43,21 +59,211 @@ export class ConstBytes {
 }
 const NULL = ConstBytes.ascii('null');
 
+// Writers at a position: each writes at `p` and returns where it ended. A caller keeps `p` in a local
+// and stores it back once (no `this.pos` update per call), and may overwrite up to SLACK bytes past
+// the end (whole words).
+
+/** Constant text: two words unrolled (keys), longer text (roads) in a loop. */
+export function putConst(view: DataView, p: number, c: ConstBytes): number {
+  const words = c.words;
+  view.setFloat64(p, words[0], true);
+  if (words.length > 1) {
+    view.setFloat64(p + 8, words[1], true);
+    for (let i = 2; i < words.length; i++) view.setFloat64(p + 8 * i, words[i], true);
+  }
+  return p + c.length;
+}
+
+/** `length` bytes kept as words by `keepWords`. */
+export function putWords(view: DataView, p: number, words: Float64Array, length: number): number {
+  for (let i = 0, o = 0; o < length; i++, o += 8) view.setFloat64(p + o, words[i], true);
+  return p + length;
+}
+
+/**
+ * Keeps buf[from, to) as 8-byte words into `into` (which holds at least that many), zero-padded as
+ * ConstBytes are; returns the length.
+ */
+export function keepWords(buf: Uint8Array, from: number, to: number, into: Float64Array): number {
+  const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
+  const length = to - from;
+  for (let i = 0; i < length; i++) bytes[i] = buf[from + i];
+  bytes.fill(0, length, Math.ceil(length / 8) * 8);
+  return length;
+}
+
+/** A non-negative int32 in decimal (short: V8 inlines it where numbers are printed). */
+export function putUint32(view: DataView, p: number, w: number): number {
+  if (w < 1000) {
+    const x = WHOLE3[w];
+    view.setInt32(p, x, true);
+    return p + (x >>> 24);
+  }
+  if (w >= 1_000_000) return putMillions(view, p, w);
+  const hi = (w / 1000) | 0;
+  const x = WHOLE3[hi];
+  view.setInt32(p, x, true);
+  p += x >>> 24;
+  view.setInt32(p, DIGITS3[w - hi * 1000], true);
+  return p + 3;
+}
+
+/** An int32 of 7–10 digits: its millions, then two groups of three. */
+function putMillions(view: DataView, p: number, w: number): number {
+  const millions = (w / 1_000_000) | 0;
+  p = putUint32(view, p, millions);
+  w -= millions * 1_000_000;
+  const hi = (w / 1000) | 0;
+  view.setInt32(p, DIGITS3[hi], true);
+  view.setInt32(p + 3, DIGITS3[w - hi * 1000], true);
+  return p + 6;
+}
+
+/** A non-negative int32 with at least `min` digits (zero-padded): ids and counters. */
+export function putDigits(view: DataView, p: number, n: number, min: number): number {
+  if (min === 6 && n < 1_000_000) {
+    // Vehicle ids: two groups of three.
+    const hi = (n / 1000) | 0;
+    view.setInt32(p, DIGITS3[hi], true);
+    view.setInt32(p + 3, DIGITS3[n - hi * 1000], true);
+    return p + 6;
+  }
+  for (let d = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10; d < min; d++) view.setUint8(p++, ZERO);
+  return putUint32(view, p, n);
+}
+
+/**
+ * JSON text of vals[k] rounded to `decimals` (0–6) places, byte for byte what JSON.stringify prints
+ * for Math.round(x·10^d)/10^d; NaN and ±Infinity give null. Below 2^31 · 10^d the whole part and the
+ * fraction come from int32 arithmetic, three digits per store; a decimal of ≤ 15 significant digits
+ * is the shortest text of its double, so the fraction without its trailing zeros is JSON.stringify's
+ * text. vals[k] is read here rather than passed: a double argument to a call V8 does not inline is
+ * boxed on the heap.
+ */
+export function putFixed(view: DataView, p: number, vals: Float64Array, k: number, decimals: number): number {
+  const at = 4 * decimals;
+  const scale = DECIMALS[at];
+  let n = Math.round(vals[k] * scale);
+  const limit = DECIMALS[at + 3];
+  if (!(n < limit && n > -limit)) return n !== n ? putConst(view, p, NULL) : putSlow(view, p, n / scale); // NaN: an unknown speed limit
+  if (n < 0) {
+    n = -n;
+    view.setUint8(p++, MINUS);
+  } else if (n === 0) {
+    view.setUint8(p, ZERO); // also -0
+    return p + 1;
+  }
+  // n / scale by a multiply (a double divide is ~4× slower); the exact remainder corrects it.
+  let whole = Math.floor(n * DECIMALS[at + 1]);
+  let rest = n - whole * scale; // exact: integers below 2^53
+  if (rest < 0) {
+    whole--;
+    rest += scale;
+  } else if (rest >= scale) {
+    whole++;
+    rest -= scale;
+  }
+  const w = whole | 0;
+  if (w < 1000) {
+    // Most whole parts (putUint32's first case, here so it stays inline where putFixed is).
+    const x = WHOLE3[w];
+    view.setInt32(p, x, true);
+    p += x >>> 24;
+  } else p = putUint32(view, p, w);
+  if (rest === 0) return p;
+  const f = (rest * DECIMALS[at + 2]) | 0; // < 10^6, exact
+  const hi = (f / 1000) | 0;
+  const lo = f - hi * 1000;
+  view.setInt32(p, DOT3[hi], true);
+  if (lo === 0) return p + 1 + TRIMMED3[hi];
+  view.setInt32(p + 4, DIGITS3[lo], true);
+  return p + 4 + TRIMMED3[lo];
+}
+
+/**
+ * Keys with the numbers that follow them, in order: `{"k1":v1,"k2":v2…` printed in one loop (one call
+ * per group, `putFixed` inlined once), the keys' words laid out end to end.
+ */
+export class KeyedNumbers {
+  readonly words: Float64Array;
+  /** Key i's words are words[wordEnd[i - 1], wordEnd[i]). */
+  readonly wordEnd: Int32Array;
+  readonly keyLength: Int32Array;
+  readonly slots: Int32Array;
+  readonly decimals: Int32Array;
+
+  /** @param fields each number's key, its slot in the values and its decimals */
+  constructor(fields: readonly { key: ConstBytes; slot: number; decimals: number }[]) {
+    this.words = Float64Array.from(fields.flatMap((f) => [...f.key.words]));
+    let end = 0;
+    this.wordEnd = Int32Array.from(fields, (f) => (end += f.key.words.length));
+    this.keyLength = Int32Array.from(fields, (f) => f.key.length);
+    this.slots = Int32Array.from(fields, (f) => f.slot);
+    this.decimals = Int32Array.from(fields, (f) => f.decimals);
+  }
+}
+
+/** Each key of `fields` and its number (see `putFixed`). */
+export function putKeyedNumbers(view: DataView, p: number, fields: KeyedNumbers, vals: Float64Array): number {
+  const words = fields.words;
+  const wordEnd = fields.wordEnd;
+  const keyLength = fields.keyLength;
+  const slots = fields.slots;
+  const decimals = fields.decimals;
+  for (let i = 0, w = 0; i < slots.length; i++) {
+    for (let q = p, end = wordEnd[i]; w < end; w++, q += 8) view.setFloat64(q, words[w], true);
+    p = putFixed(view, p + keyLength[i], vals, slots[i], decimals[i]);
+  }
+  return p;
+}
+
+/** A key and the number after it (see `putFixed`). */
+export function putKeyFixed(view: DataView, p: number, key: ConstBytes, vals: Float64Array, k: number, decimals: number): number {
+  return putFixed(view, putConst(view, p, key), vals, k, decimals);
+}
+
+/** Beyond the fast path (or ±Infinity): JSON.stringify's text (never on the hot path). */
+function putSlow(view: DataView, p: number, x: number): number {
+  const s = JSON.stringify(x);
+  for (let i = 0; i < s.length; i++) view.setUint8(p++, s.charCodeAt(i));
+  return p;
+}
+
+/**
+ * An RFC 4122 version-4 UUID's 36 characters from four random 32-bit words (see events/uuid.ts), in
+ * nine 32-bit stores: `aaaaaaaa-bbbb-4bbb-Vccc-ccccdddddddd` (V: 8 | two bits of c).
+ */
+export function putUuid(view: DataView, p: number, a: number, b: number, c: number, d: number): number {
+  view.setInt32(p, HEX2[a >>> 24] | (HEX2[(a >>> 16) & 255] << 16), true);
+  view.setInt32(p + 4, HEX2[(a >>> 8) & 255] | (HEX2[a & 255] << 16), true);
+  view.setInt32(p + 8, MINUS | (HEX2[b >>> 24] << 8) | (HEX[(b >>> 20) & 15] << 24), true);
+  view.setInt32(p + 12, HEX[(b >>> 16) & 15] | (MINUS << 8) | (HEX[4] << 16) | (HEX[(b >>> 8) & 15] << 24), true);
+  view.setInt32(p + 16, HEX2[b & 255] | (MINUS << 16) | (HEX[8 | ((c >>> 28) & 3)] << 24), true);
+  view.setInt32(p + 20, HEX[(c >>> 24) & 15] | (HEX2[(c >>> 16) & 255] << 8) | (MINUS << 24), true);
+  view.setInt32(p + 24, HEX2[(c >>> 8) & 255] | (HEX2[c & 255] << 16), true);
+  view.setInt32(p + 28, HEX2[d >>> 24] | (HEX2[(d >>> 16) & 255] << 16), true);
+  view.setInt32(p + 32, HEX2[(d >>> 8) & 255] | (HEX2[d & 255] << 16), true);
+  return p + 36;
+}
+
 export class ByteWriter {
   buf: Buffer = Buffer.alloc(0);
-  /** The same bytes for multi-byte stores. */
-  private view = new DataView(this.buf.buffer, this.buf.byteOffset, 0);
+  /** The same bytes for multi-byte stores (the `put…` writers). */
+  view = new DataView(this.buf.buffer, this.buf.byteOffset, 0);
   pos = 0;
-  /** Where `fixed` and `uint` take their argument from (see `fixedAt`). */
+  /** Where `fixed` and `uint` take their argument from (see `putFixed`). */
   private readonly scratch = new Float64Array(1);
 
   /** @param chunkBytes size of a new chunk (a larger one when a single write needs more). */
   constructor(private readonly chunkBytes = 256 * 1024) {}
 
-  /** Room for `n` more bytes in the current chunk; a full chunk is left as it is and a new one begun. */
+  /**
+   * Room for `n` more bytes in the current chunk (and SLACK past them); a full chunk is left as it is
+   * and a new one begun.
+   */
   reserve(n: number): void {
-    if (this.pos + n > this.buf.length) {
-      this.buf = Buffer.allocUnsafe(Math.max(this.chunkBytes, n));
+    if (this.pos + n + SLACK > this.buf.length) {
+      this.buf = Buffer.allocUnsafe(Math.max(this.chunkBytes, n + SLACK));
       this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
       this.pos = 0;
     }
@@ -68,7 +274,7 @@ export class ByteWriter {
    * line so far moves to a new chunk. Returns where the line now starts.
    */
   reserveFrom(start: number, n: number): number {
-    if (this.pos + n <= this.buf.length) return start;
+    if (this.pos + n + SLACK <= this.buf.length) return start;
     const old = this.buf;
     const length = this.pos - start;
     this.pos = this.buf.length; // a full chunk: reserve begins a new one
@@ -89,38 +295,7 @@ export class ByteWriter {
 
   /** Bytes of a constant (keys, fixed text). */
   bytes(c: ConstBytes): void {
-    const p = this.pos;
-    const len = c.length;
-    const words = c.words;
-    const last = words.length - 1;
-    if (last < 0) {
-      const b = c.bytes;
-      for (let i = 0; i < len; i++) this.buf[p + i] = b[i];
-    } else {
-      const view = this.view;
-      for (let i = 0; i < last; i++) view.setInt32(p + i * 4, words[i], true);
-      view.setInt32(p + len - 4, words[last], true);
-    }
-    this.pos = p + len;
-  }
-
-  /**
-   * `length` bytes kept by `keep` (whole 32-bit words: up to 3 bytes past them are overwritten, and
-   * the caller writes over those next; needs that much room past `length`).
-   */
-  words(words: Int32Array, length: number): void {
-    const view = this.view;
-    const p = this.pos;
-    for (let i = 0, o = 0; o < length; i++, o += 4) view.setInt32(p + o, words[i], true);
-    this.pos = p + length;
-  }
-
-  /** Keeps buf[from, pos) as words for `words` (into `into`, which holds at least that many). */
-  keep(from: number, into: Int32Array): number {
-    const view = this.view;
-    const length = this.pos - from;
-    for (let i = 0, o = 0; o < length; i++, o += 4) into[i] = view.getInt32(from + o, true);
-    return length;
+    this.pos = putConst(this.view, this.pos, c);
   }
 
   /** A string known to be ASCII (our own ids and class names). */
@@ -131,146 +306,25 @@ export class ByteWriter {
     this.pos = p;
   }
 
-  /**
-   * A non-negative int32 with at least `min` digits (zero-padded): ids and counters, from small
-   * integers V8 passes unboxed.
-   */
+  /** A non-negative int32 with at least `min` digits (zero-padded): ids and counters. */
   digits(n: number, min: number): void {
-    let d = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
-    if (d < min) d = min;
-    const buf = this.buf;
-    const view = this.view;
-    const p = this.pos;
-    let e = p + d;
-    this.pos = e;
-    while (n >= 100) {
-      const q = (n / 100) | 0;
-      e -= 2;
-      view.setUint16(e, PAIRS[n - q * 100], true);
-      n = q;
-    }
-    if (n >= 10) {
-      e -= 2;
-      view.setUint16(e, PAIRS[n], true);
-    } else buf[--e] = ZERO + n;
-    while (e > p) buf[--e] = ZERO;
+    this.pos = putDigits(this.view, this.pos, n, min);
   }
 
   /** A non-negative integer below 1e15. */
   uint(n: number): void {
     this.scratch[0] = n;
-    this.fixedAt(this.scratch, 0, 0);
+    this.pos = putFixed(this.view, this.pos, this.scratch, 0, 0);
   }
 
-  /** `fixedAt` of a number argument (tests, rare fields). */
+  /** `putFixed` of a number argument (tests, rare fields). */
   fixed(x: number, decimals: number): void {
     this.scratch[0] = x;
-    this.fixedAt(this.scratch, 0, decimals);
-  }
-
-  /**
-   * JSON text of vals[k] rounded to `decimals` (0–6) places, byte for byte what JSON.stringify prints
-   * for Math.round(x·10^d)/10^d; NaN and ±Infinity give null. Below 2^31 · 10^d the digits come from
-   * int32 arithmetic, two per division; a decimal of ≤ 15 significant digits is the shortest text of
-   * its double, so stripping the fraction's trailing zeros gives JSON.stringify's text.
-   */
-  fixedAt(vals: Float64Array, k: number, decimals: number): void {
-    const scale = SCALE[decimals];
-    let n = Math.round(vals[k] * scale);
-    const limit = FAST_LIMIT[decimals];
-    if (!(n < limit && n > -limit)) {
-      if (n !== n) this.bytes(NULL); // NaN: an unknown speed limit
-      else this.slowFixed(n, scale);
-      return;
-    }
-    const buf = this.buf;
-    let p = this.pos;
-    if (n < 0) {
-      n = -n;
-      buf[p++] = MINUS;
-    } else if (n === 0) {
-      buf[p] = ZERO; // also -0
-      this.pos = p + 1;
-      return;
-    }
-    // n / scale by a multiply (a double divide is ~4× slower); the exact remainder corrects it.
-    let whole = Math.floor(n * INVERSE[decimals]);
-    let rest = n - whole * scale; // exact: integers below 2^53
-    if (rest < 0) {
-      whole--;
-      rest += scale;
-    } else if (rest >= scale) {
-      whole++;
-      rest -= scale;
-    }
-    let w = whole | 0;
-    let frac = rest | 0; // < 10^6
-    let places = 0;
-    if (frac !== 0) {
-      places = decimals;
-      while (frac % 10 === 0) {
-        frac = (frac / 10) | 0;
-        places--;
-      }
-    }
-    const digits = w < 10 ? 1 : w < 100 ? 2 : w < 1000 ? 3 : w < 10000 ? 4 : w < 100000 ? 5 : w < 1000000 ? 6 : w < 10000000 ? 7 : w < 100000000 ? 8 : w < 1000000000 ? 9 : 10;
-    const end = p + digits + (places === 0 ? 0 : places + 1);
-    const view = this.view;
-    let e = end;
-    if (places !== 0) {
-      let left = places;
-      for (; left >= 2; left -= 2) {
-        const q = (frac / 100) | 0;
-        e -= 2;
-        view.setUint16(e, PAIRS[frac - q * 100], true);
-        frac = q;
-      }
-      if (left === 1) buf[--e] = ZERO + frac;
-      buf[--e] = DOT;
-    }
-    while (w >= 100) {
-      const q = (w / 100) | 0;
-      e -= 2;
-      view.setUint16(e, PAIRS[w - q * 100], true);
-      w = q;
-    }
-    if (w >= 10) view.setUint16(e - 2, PAIRS[w], true);
-    else buf[e - 1] = ZERO + w;
-    this.pos = end;
-  }
-
-  /** Beyond the fast path (or NaN, ±Infinity): JSON.stringify's text (never on the hot path). */
-  private slowFixed(n: number, scale: number): void {
-    this.ascii(JSON.stringify(n / scale));
+    this.pos = putFixed(this.view, this.pos, this.scratch, 0, decimals);
   }
 
   /** An RFC 4122 version-4 UUID's 36 characters from four random 32-bit words (see events/uuid.ts). */
   uuid(a: number, b: number, c: number, d: number): void {
-    const view = this.view;
-    const buf = this.buf;
-    const p = this.pos;
-    view.setUint16(p, HEX2[(a >>> 24) & 255], true);
-    view.setUint16(p + 2, HEX2[(a >>> 16) & 255], true);
-    view.setUint16(p + 4, HEX2[(a >>> 8) & 255], true);
-    view.setUint16(p + 6, HEX2[a & 255], true);
-    buf[p + 8] = MINUS;
-    view.setUint16(p + 9, HEX2[(b >>> 24) & 255], true);
-    view.setUint16(p + 11, HEX2[(b >>> 16) & 255], true);
-    buf[p + 13] = MINUS;
-    buf[p + 14] = HEX[4];
-    buf[p + 15] = HEX[(b >>> 8) & 15];
-    view.setUint16(p + 16, HEX2[b & 255], true);
-    buf[p + 18] = MINUS;
-    buf[p + 19] = HEX[8 | ((c >>> 28) & 3)];
-    buf[p + 20] = HEX[(c >>> 24) & 15];
-    view.setUint16(p + 21, HEX2[(c >>> 16) & 255], true);
-    buf[p + 23] = MINUS;
-    view.setUint16(p + 24, HEX2[(c >>> 8) & 255], true);
-    view.setUint16(p + 26, HEX2[c & 255], true);
-    view.setUint16(p + 28, HEX2[(d >>> 24) & 255], true);
-    view.setUint16(p + 30, HEX2[(d >>> 16) & 255], true);
-    view.setUint16(p + 32, HEX2[(d >>> 8) & 255], true);
-    view.setUint16(p + 34, HEX2[d & 255], true);
-    this.pos = p + 36;
+    this.pos = putUuid(this.view, this.pos, a, b, c, d);
   }
 }

@@ -1,10 +1,10 @@
 // One telemetry reading as its JSON line, written into a ByteWriter in the wire order of `wire.ts`,
 // each number rounded at its published precision while it is printed. The bytes are those of
 // JSON.stringify of the rounded event (tested).
-import { type ByteWriter, ConstBytes } from './byte-writer.js';
+import { type ByteWriter, ConstBytes, KeyedNumbers, keepWords, putConst, putDigits, putFixed, putKeyedNumbers, putKeyFixed, putUint32, putUuid, putWords } from './byte-writer.js';
 import { VEHICLE_ID_DIGITS, VEHICLE_ID_PREFIX } from '../fleet/identity.js';
 import { TRIP_ID_INFIX } from '../fleet/trip-ledger.js';
-import { ACCEL_MPS2, CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, FUEL_LEVEL_PCT, HC_G, HEADING_DEG, LAT, LON, NOX_G, ODOMETER_KM, PM25_G, READING_DECIMALS as D, type Reading, SOC_PCT, SPEED_KMH, SPEED_LIMIT_KMH } from './wire.js';
+import { CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, HC_G, NOX_G, PM25_G, READING_DECIMALS as D, READING_NUMBERS, type Reading, SPEED_KMH, SPEED_LIMIT_KMH } from './wire.js';
 
 const ascii = ConstBytes.ascii;
 const HEAD = ascii('{"event_uuid":"');
@@ -16,30 +16,23 @@ const K_CLASS = ascii(',"vehicle_class":"');
 const K_TRIP = ascii('","trip_id":');
 const TRIP_PREFIX = ascii(`"${VEHICLE_ID_PREFIX}`);
 const TRIP_INFIX = ascii(TRIP_ID_INFIX);
-const K_LAT = ascii(',"lat":');
-const K_LON = ascii(',"lon":');
-const K_HEADING = ascii(',"heading_deg":');
-const K_SPEED = ascii(',"speed_kmh":');
-const K_ACCEL = ascii(',"accel_mps2":');
-const K_ODOMETER = ascii(',"odometer_km":');
+/** `,"key":` and the number of wire.ts's slot for each of `names`, in order. */
+const keyed = (...names: (keyof typeof D)[]) => new KeyedNumbers(names.map((name) => ({ key: ascii(`,"${name}":`), slot: READING_NUMBERS.indexOf(name), decimals: D[name] })));
+const POSITION = keyed('lat', 'lon', 'heading_deg', 'speed_kmh', 'accel_mps2', 'odometer_km');
 /** `,"road":…,"speed_limit_kmh":` for a road (cached per road) or none. */
 const NO_ROAD = ascii(',"road":null,"speed_limit_kmh":');
-const K_CO2 = ascii(',"co2_g":');
-const K_NOX = ascii(',"nox_g":');
-const K_PM25 = ascii(',"pm25_g":');
-const K_CO = ascii(',"co_g":');
-const K_HC = ascii(',"hc_g":');
-const K_FUEL = ascii(',"fuel_g":');
-const K_FUEL_LEVEL = ascii(',"fuel_level_pct":');
-const K_ENERGY = ascii(',"energy_wh":');
-const K_SOC = ascii(',"soc_pct":');
+/** The emissions block (cached when idle) and the level after it, for fuel and for EVs. */
+const EMISSIONS_FUEL = keyed('co2_g', 'nox_g', 'pm25_g', 'co_g', 'hc_g', 'fuel_g');
+const EMISSIONS_EV = keyed('co2_g', 'nox_g', 'pm25_g', 'co_g', 'hc_g', 'energy_wh');
+const LEVEL_FUEL = keyed('fuel_level_pct');
+const LEVEL_EV = keyed('soc_pct');
 const NULL = ascii('null');
 const QUOTE = 0x22;
 const CLOSE = 0x7d;
-/** The longest reading without its ids and road: 20 numbers of ≤ 25 characters and the keys. */
+/** The longest reading without its class, road and given ids: 20 numbers of ≤ 25 characters, the keys, ids printed from numbers. */
 const FIXED_BYTES = 1024;
-/** The emissions block `,"co2_g":…` up to the fuel (or energy) figure: six numbers of ≤ 25 characters and their keys. */
-const BLOCK_WORDS = 64;
+/** The emissions block `,"co2_g":…` up to the fuel (or energy) figure, in 8-byte words: six numbers of ≤ 25 characters and their keys. */
+const BLOCK_WORDS = 32;
 const NAMED_ROADS_MAX = 10_000;
 
 /**
@@ -48,7 +41,7 @@ const NAMED_ROADS_MAX = 10_000;
  */
 class EmissionsBlock {
   readonly vals = new Float64Array(6).fill(NaN);
-  readonly words = new Int32Array(BLOCK_WORDS);
+  readonly words = new Float64Array(BLOCK_WORDS);
   length = 0;
 }
 
@@ -75,34 +68,36 @@ export class ReadingWriter {
     const road = r.roadId >= 0 ? (this.roads[r.roadId] ?? this.cacheRoad(r.roadId, r.road as string)) : r.road === null ? NO_ROAD : this.namedRoad(r.road);
     const w = this.out;
     const n = r.n;
-    w.reserve(FIXED_BYTES + road.length + r.vehicle_id.length + r.vehicle_class.length + (r.trip_id?.length ?? 0));
+    // Our own ids print from numbers (within FIXED_BYTES): their strings are not even read.
+    w.reserve(FIXED_BYTES + road.length + r.vehicle_class.length + (r.index >= 0 ? 0 : r.vehicle_id.length + (r.trip_id?.length ?? 0)));
+    // Written at a local position, stored back once at the end.
+    const view = w.view;
     const start = w.pos;
-    let block: EmissionsBlock | undefined;
-    w.bytes(HEAD);
+    let p = putConst(view, start, HEAD);
     const u = r.uuid;
-    w.uuid(u[0], u[1], u[2], u[3]);
-    w.bytes(K_CREATED);
-    w.fixedAt(n, CREATED_AT, D.created_at);
+    p = putUuid(view, p, u[0], u[1], u[2], u[3]);
+    p = putKeyFixed(view, p, K_CREATED, n, CREATED_AT, D.created_at);
+    let block: EmissionsBlock | undefined;
     // vehicle_id, trip_id and vehicle_class are our own [A-Za-z0-9_-] ids (vehicleIdOf): no escaping.
     if (r.index >= 0) {
       // The simulator's own: ids printed from the index and the trip's number, the class's text cached.
-      w.bytes(K_VEHICLE_PREFIX);
-      w.digits(r.index, VEHICLE_ID_DIGITS);
-      w.bytes(K_SEQ);
-      w.digits(r.seq, 1);
+      p = putConst(view, p, K_VEHICLE_PREFIX);
+      p = putDigits(view, p, r.index, VEHICLE_ID_DIGITS);
+      p = putConst(view, p, K_SEQ);
+      p = putUint32(view, p, r.seq);
       const k = this.classIndex(r.vehicle_class);
-      w.bytes(this.classBytes[k]);
+      p = putConst(view, p, this.classBytes[k]);
       block = this.blocks[2 * k + (r.ev ? 1 : 0)];
-      if (r.trip === 0) w.bytes(NULL);
+      if (r.trip === 0) p = putConst(view, p, NULL);
       else {
-        w.bytes(TRIP_PREFIX);
-        w.digits(r.index, VEHICLE_ID_DIGITS);
-        w.bytes(TRIP_INFIX);
-        w.digits(r.trip, 1);
-        w.byte(QUOTE);
+        p = putConst(view, p, TRIP_PREFIX);
+        p = putDigits(view, p, r.index, VEHICLE_ID_DIGITS);
+        p = putConst(view, p, TRIP_INFIX);
+        p = putUint32(view, p, r.trip);
+        view.setUint8(p++, QUOTE);
       }
     } else {
-      w.bytes(K_VEHICLE);
+      w.pos = putConst(view, p, K_VEHICLE);
       w.ascii(r.vehicle_id);
       w.bytes(K_SEQ);
       w.uint(r.seq);
@@ -115,44 +110,17 @@ export class ReadingWriter {
         w.ascii(r.trip_id);
         w.byte(QUOTE);
       }
+      p = w.pos;
     }
-    w.bytes(K_LAT);
-    w.fixedAt(n, LAT, D.lat);
-    w.bytes(K_LON);
-    w.fixedAt(n, LON, D.lon);
-    w.bytes(K_HEADING);
-    w.fixedAt(n, HEADING_DEG, D.heading_deg);
-    w.bytes(K_SPEED);
-    w.fixedAt(n, SPEED_KMH, D.speed_kmh);
-    w.bytes(K_ACCEL);
-    w.fixedAt(n, ACCEL_MPS2, D.accel_mps2);
-    w.bytes(K_ODOMETER);
-    w.fixedAt(n, ODOMETER_KM, D.odometer_km);
-    w.bytes(road);
-    w.fixedAt(n, SPEED_LIMIT_KMH, D.speed_limit_kmh); // NaN prints null
+    p = putKeyedNumbers(view, p, POSITION, n);
+    p = putFixed(view, putConst(view, p, road), n, SPEED_LIMIT_KMH, D.speed_limit_kmh); // NaN prints null
     const power = r.ev ? ENERGY_WH : FUEL_G;
     const v = block?.vals;
     if (block !== undefined && v !== undefined && n[CO2_G] === v[0] && n[NOX_G] === v[1] && n[PM25_G] === v[2] && n[CO_G] === v[3] && n[HC_G] === v[4] && n[power] === v[5]) {
-      w.words(block.words, block.length);
+      p = putWords(view, p, block.words, block.length);
     } else {
-      const from = w.pos;
-      w.bytes(K_CO2);
-      w.fixedAt(n, CO2_G, D.co2_g);
-      w.bytes(K_NOX);
-      w.fixedAt(n, NOX_G, D.nox_g);
-      w.bytes(K_PM25);
-      w.fixedAt(n, PM25_G, D.pm25_g);
-      w.bytes(K_CO);
-      w.fixedAt(n, CO_G, D.co_g);
-      w.bytes(K_HC);
-      w.fixedAt(n, HC_G, D.hc_g);
-      if (r.ev) {
-        w.bytes(K_ENERGY);
-        w.fixedAt(n, ENERGY_WH, D.energy_wh);
-      } else {
-        w.bytes(K_FUEL);
-        w.fixedAt(n, FUEL_G, D.fuel_g);
-      }
+      const from = p;
+      p = putKeyedNumbers(view, p, r.ev ? EMISSIONS_EV : EMISSIONS_FUEL, n);
       if (block !== undefined && v !== undefined && n[SPEED_KMH] === 0) {
         v[0] = n[CO2_G];
         v[1] = n[NOX_G];
@@ -160,17 +128,12 @@ export class ReadingWriter {
         v[3] = n[CO_G];
         v[4] = n[HC_G];
         v[5] = n[power];
-        block.length = w.keep(from, block.words);
+        block.length = keepWords(w.buf, from, p, block.words);
       }
     }
-    if (r.ev) {
-      w.bytes(K_SOC);
-      w.fixedAt(n, SOC_PCT, D.soc_pct);
-    } else {
-      w.bytes(K_FUEL_LEVEL);
-      w.fixedAt(n, FUEL_LEVEL_PCT, D.fuel_level_pct);
-    }
-    w.byte(CLOSE);
+    p = putKeyedNumbers(view, p, r.ev ? LEVEL_EV : LEVEL_FUEL, n);
+    view.setUint8(p, CLOSE);
+    w.pos = p + 1;
     return start;
   }
 
