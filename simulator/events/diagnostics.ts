@@ -277,7 +277,27 @@ export function diagnosticsStep(d: Diagnostics, st: FleetState, i: number, v: Ve
     n[b + IDLE_S] = speedMps < 0.1 ? n[b + IDLE_S] + dt : 0;
     if (faults & VACUUM && n[b + IDLE_S] > 60) d.set(v, 'P0171', { idle_s: r1(n[b + IDLE_S]) });
   }
-  if (v.isDiesel) dieselStep(d, st, i, v, e);
+  if (v.isDiesel) {
+    const fuelG = e.fuel_g;
+    n[b + CRUISE_S] = speedMps > 22 ? n[b + CRUISE_S] + dt : 0;
+    if (faults & EGR && n[b + CRUISE_S] > 120) d.set(v, 'P0401');
+    if (faults & SCR && n[b + ENGINE_ON_S] > 1200) d.set(v, 'P20EE');
+    // Soot loads with fuel burnt (~450 km per full filter for a tractor); active regeneration needs sustained speed.
+    n[b + DPF_LOAD] += fuelG / 150_000;
+    if (!(st.diagFlags[i] & REGENERATING) && n[b + DPF_LOAD] >= 0.8 && speedMps > 16) {
+      st.diagFlags[i] |= REGENERATING;
+      v.lineAt('dpf:regeneration:started').number(K_SOOT, n[b + DPF_LOAD] * 100, 1).end();
+    }
+    if (st.diagFlags[i] & REGENERATING) {
+      n[b + DPF_LOAD] -= dt / 1200;
+      if (n[b + DPF_LOAD] <= 0.05) {
+        st.diagFlags[i] &= ~REGENERATING;
+        n[b + DPF_LOAD] = 0.05;
+        v.emit('dpf:regeneration:completed', { soot_load_pct: 5, odometer_km: r3(v.odometerKm) });
+        d.clear(v, 'P2463', 'filter regenerated');
+      }
+    } else if (n[b + DPF_LOAD] >= 1) d.set(v, 'P2463', { soot_load_pct: r1(n[b + DPF_LOAD] * 100) });
+  }
   if (faults & EV_ISOLATION && n[b + DRIVEN_SINCE_START_S] > 600) d.clear(v, 'P0AA6', 'isolation resistance recovered');
   if (faults & CAN && speedMps > 27 && d.rng.chance(0.01)) d.set(v, 'U0100');
   else if (codeSet(st, i, d, 'U0100') && v.simTimeS - (d.setAt('U0100') ?? 0) > 60) d.clear(v, 'U0100', 'communication restored');
@@ -292,31 +312,4 @@ export function diagnosticsStep(d: Diagnostics, st: FleetState, i: number, v: Ve
 /** Whether `code` is set, without touching `d` while no code is. */
 function codeSet(st: FleetState, i: number, d: Diagnostics, code: DtcCode): boolean {
   return (st.diagFlags[i] & CODES) !== 0 && d.setAt(code) !== undefined;
-}
-
-function dieselStep(d: Diagnostics, st: FleetState, i: number, v: VehicleView, e: Readonly<IntervalEmissions>): void {
-  const n = st.diagnostics;
-  const b = i * DIAGNOSTICS_NUMBERS;
-  const faults = st.diagFaults[i];
-  const dt = v.ctx.dtS;
-  const speedMps = v.speedMps;
-  const fuelG = e.fuel_g;
-  n[b + CRUISE_S] = speedMps > 22 ? n[b + CRUISE_S] + dt : 0;
-  if (faults & EGR && n[b + CRUISE_S] > 120) d.set(v, 'P0401');
-  if (faults & SCR && n[b + ENGINE_ON_S] > 1200) d.set(v, 'P20EE');
-  // Soot loads with fuel burnt (~450 km per full filter for a tractor); active regeneration needs sustained speed.
-  n[b + DPF_LOAD] += fuelG / 150_000;
-  if (!(st.diagFlags[i] & REGENERATING) && n[b + DPF_LOAD] >= 0.8 && speedMps > 16) {
-    st.diagFlags[i] |= REGENERATING;
-    v.lineAt('dpf:regeneration:started').number(K_SOOT, n[b + DPF_LOAD] * 100, 1).end();
-  }
-  if (st.diagFlags[i] & REGENERATING) {
-    n[b + DPF_LOAD] -= dt / 1200;
-    if (n[b + DPF_LOAD] <= 0.05) {
-      st.diagFlags[i] &= ~REGENERATING;
-      n[b + DPF_LOAD] = 0.05;
-      v.emit('dpf:regeneration:completed', { soot_load_pct: 5, odometer_km: r3(v.odometerKm) });
-      d.clear(v, 'P2463', 'filter regenerated');
-    }
-  } else if (n[b + DPF_LOAD] >= 1) d.set(v, 'P2463', { soot_load_pct: r1(n[b + DPF_LOAD] * 100) });
 }
