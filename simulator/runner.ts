@@ -113,7 +113,7 @@ export async function runFleet(fleet: Fleet, ctx: SimContext, sink: EventSink, o
     }
     state.now = t;
     for (let i = 0; i < vehicles.length; i++) {
-      if (state.asleep(i, t)) continue; // from the arrays alone: most of a city's cars are parked
+      if (state.asleep(i, t) || state.waits(i, t)) continue; // from the arrays alone: most of a city's cars are parked, many vans and trucks at a stop
       vehicles[i].step(t);
       if (out.count === 0) continue;
       let stop = drain(i, out.items, out.count);

@@ -62,7 +62,6 @@ export class Vehicle implements VehicleView {
   /** The route being driven (undefined when not driving); where on it is in the fleet's arrays. */
   private route: Route | undefined;
   private activities: Activity[] = [];
-  private engineOn = false;
   private engineOnSince = 0;
   private parkedSince = -3600;
   private charge: ChargeSession | undefined;
@@ -221,7 +220,7 @@ export class Vehicle implements VehicleView {
   }
 
   private dwellStep(t: number): void {
-    if (this.engineOn) this.engineStep(); // standing: speed and acceleration 0 (arrive)
+    if (this.st.engineOn[this.slot] === 1) this.engineStep(); // standing: speed and acceleration 0 (arrive)
     if (t >= this.st.wakeAt[this.slot]) this.nextActivity(t);
   }
 
@@ -431,8 +430,8 @@ export class Vehicle implements VehicleView {
 
   // ---- doors and ignition -----------------------------------------------------------------------
   private ignitionOn(t: number): void {
-    if (this.engineOn) return;
-    this.engineOn = true;
+    if (this.st.engineOn[this.slot] === 1) return;
+    this.st.engineOn[this.slot] = 1;
     this.engineOnSince = t;
     this.model.resetAt(this.slot);
     this.line('door:unlocked').end();
@@ -447,9 +446,9 @@ export class Vehicle implements VehicleView {
   }
 
   private ignitionOff(t: number): void {
-    if (!this.engineOn) return;
+    if (this.st.engineOn[this.slot] === 0) return;
     idleEnd(this.st, this.slot, this, t);
-    this.engineOn = false;
+    this.st.engineOn[this.slot] = 0;
     this.parkedSince = t;
     this.diagnostics.onIgnitionOff(this, t - this.engineOnSince);
     this.line(this.isEv ? 'powertrain:off' : 'engine:stopped').number(K_RUN, t - this.engineOnSince, 1).end();
