@@ -26,37 +26,62 @@ function splitmix32(x: number): number {
 }
 
 export function createRng(seed: number, stream = 0): Rng {
-  return new Sfc32(seed, stream);
+  return new Sfc32(new Int32Array(4), 0, seed, stream);
+}
+
+/**
+ * The same generator with its 128-bit state in `state[base, base + 4)`: a fleet keeps every
+ * vehicle's stream in one Int32Array and draws from it without a boxed number per draw (sfc32Word).
+ */
+export function createRngIn(state: Int32Array, base: number, seed: number, stream = 0): Rng {
+  return new Sfc32(state, base, seed, stream);
+}
+
+/** One raw sfc32 word (as an int32) from the state at `state[base, base + 4)`, advancing it. */
+export function sfc32Word(state: Int32Array, base: number): number {
+  const a = state[base];
+  const b = state[base + 1];
+  const c = state[base + 2];
+  const d = state[base + 3];
+  const t = (((a + b) | 0) + d) | 0;
+  state[base + 3] = (d + 1) | 0;
+  state[base] = b ^ (b >>> 9);
+  state[base + 1] = (c + (c << 3)) | 0;
+  state[base + 2] = (((c << 21) | (c >>> 11)) + t) | 0;
+  return t;
+}
+
+/** Uniform in [0, 1) from the state at `state[base, base + 4)` (Rng.next of that stream). */
+export function sfc32Uniform(state: Int32Array, base: number): number {
+  return (sfc32Word(state, base) >>> 0) / 4294967296;
 }
 
 // A class rather than closures: a fleet holds one generator per vehicle, and prototype methods keep
-// each one at a few dozen bytes.
+// each one at a few dozen bytes. Its state is four int32 words in a typed array (its own, or a
+// fleet's), so a draw stores no boxed number.
 class Sfc32 implements Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-
-  constructor(seed: number, stream: number) {
-    this.a = splitmix32(seed ^ 0x5bd1e995);
-    this.b = splitmix32(this.a ^ stream);
-    this.c = splitmix32(this.b + stream * 0x27d4eb2d);
-    this.d = splitmix32(this.c ^ 0x165667b1);
-    for (let i = 0; i < 12; i++) this.u32();
+  constructor(
+    private readonly state: Int32Array,
+    private readonly base: number,
+    seed: number,
+    stream: number,
+  ) {
+    const a = splitmix32(seed ^ 0x5bd1e995);
+    const b = splitmix32(a ^ stream);
+    const c = splitmix32(b + stream * 0x27d4eb2d);
+    state[base] = a;
+    state[base + 1] = b;
+    state[base + 2] = c;
+    state[base + 3] = splitmix32(c ^ 0x165667b1);
+    for (let i = 0; i < 12; i++) sfc32Word(state, base);
   }
 
   u32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
+    return sfc32Word(this.state, this.base) >>> 0;
   }
 
   next(): number {
-    return this.u32() / 4294967296;
+    return sfc32Uniform(this.state, this.base);
   }
 
   int(n: number): number {

@@ -4,7 +4,7 @@
 // tracked as one wire record, its user records as members.
 import { AggregateWriter, type SealedAggregate } from './codec.js';
 import { ownedBytes } from './byte-slab.js';
-import { Members, userRecord, type Attempt, type Sink, type WireRecord } from './wire-record.js';
+import { Members, recordOf, userRecord, type Attempt, type Target, type WireRecord } from './wire-record.js';
 
 /** The aggregated record's partition key; its ExplicitHashKey routes it (as the KPL does). */
 const AGGREGATE_PARTITION_KEY = 'a';
@@ -97,13 +97,13 @@ export class ShardAggregator<Result> {
     data: Uint8Array | string,
     dataBytes: number,
     owned: boolean,
-    sink: Sink<Result>,
+    target: Target<Result>,
     seq: number,
     receivedAt: number,
     earlier: Attempt[] | undefined,
   ): void {
     if (!this.enabled) {
-      this.emitRaw(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), key.pkBytes, sink, seq, receivedAt, earlier);
+      this.emitRaw(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), key.pkBytes, target, seq, receivedAt, earlier);
       return;
     }
     const w = this.writer;
@@ -111,7 +111,7 @@ export class ShardAggregator<Result> {
       this.flush();
       if (!this.write(key, partitionKey, explicitHashKey, data, dataBytes)) {
         // Too big to aggregate even alone.
-        this.emitRaw(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), key.pkBytes, sink, seq, receivedAt, earlier);
+        this.emitRaw(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), key.pkBytes, target, seq, receivedAt, earlier);
         return;
       }
     }
@@ -123,7 +123,8 @@ export class ShardAggregator<Result> {
       this.firstDataAt = w.lastDataAt;
       this.firstDataBytes = dataBytes;
     }
-    this.members.add(sink, seq, receivedAt, earlier);
+    const members = this.members;
+    members.add(target.attach(members, w.count - 1), seq, receivedAt, earlier);
     this.userBytes += dataBytes + key.pkBytes;
     this.dataBytes += dataBytes;
     if (seq < this.minSeq) this.minSeq = seq;
@@ -157,23 +158,15 @@ export class ShardAggregator<Result> {
     if (count === 1) {
       const data = w.dataOf(this.firstDataAt, this.firstDataBytes);
       this.reset();
-      const record = userRecord(
-        this.firstPartitionKey,
-        this.firstExplicitHashKey,
-        this.firstHashKey,
-        data,
-        first.pkBytes,
-        members.sinks[0],
-        members.seqs[0],
-        members.receivedAt[0],
-        members.receivedAt[0] + this.ttlMs,
-        members.earlier?.[0],
-      );
+      // The same members: a put()'s handle already points at them. Tries it made before are now
+      // the record's own attempts (not counted twice).
+      const earlier = members.earlier?.[0];
+      members.earlier = undefined;
+      const record = recordOf(members, this.firstPartitionKey, this.firstExplicitHashKey, this.firstHashKey, data, first.pkBytes, members.firstReceivedAt + this.ttlMs, earlier);
       record.shardId = this.shardId;
       this.emit(record, undefined);
       return;
     }
-    members.trim();
     const explicitHashKey = this.firstExplicitHashKey ?? (first.hashKeyText ??= first.hashKey.toString());
     const record: WireRecord<Result> = {
       shardId: this.shardId,
@@ -207,7 +200,7 @@ export class ShardAggregator<Result> {
     this.writer.reset();
     this.aggregateId = ++aggregates;
     this.ehkIndex?.clear();
-    this.members = new Members<Result>(this.members.length);
+    this.members = new Members<Result>();
     this.first = undefined;
     this.userBytes = 0;
     this.dataBytes = 0;
@@ -221,12 +214,12 @@ export class ShardAggregator<Result> {
     hashKey: bigint,
     data: Uint8Array,
     pkBytes: number,
-    sink: Sink<Result>,
+    target: Target<Result>,
     seq: number,
     receivedAt: number,
     earlier: Attempt[] | undefined,
   ): void {
-    const record = userRecord(partitionKey, explicitHashKey, hashKey, data, pkBytes, sink, seq, receivedAt, receivedAt + this.ttlMs, earlier);
+    const record = userRecord(partitionKey, explicitHashKey, hashKey, data, pkBytes, target, seq, receivedAt, receivedAt + this.ttlMs, earlier);
     record.shardId = this.shardId;
     this.emit(record, undefined);
   }

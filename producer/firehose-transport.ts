@@ -7,7 +7,7 @@ import type { Limiter } from './limiter.js';
 import type { Settlement, StageContext, Transport } from './pipeline.js';
 import { Queue } from './queue.js';
 import { ownedBytes } from './byte-slab.js';
-import { userRecord, type Sink, type WireRecord } from './wire-record.js';
+import { userRecord, type Target, type WireRecord } from './wire-record.js';
 
 export interface FirehosePutResult {
   recordId: string;
@@ -35,11 +35,11 @@ export class FirehoseTransport implements Transport<FirehosePutResult> {
     _dataBytes: number,
     _pkBytes: number,
     owned: boolean,
-    sink: Sink<FirehosePutResult>,
+    target: Target<FirehosePutResult>,
     seq: number,
     receivedAt: number,
   ): void {
-    this.readmit(userRecord('', undefined, undefined, ownedBytes(data, owned), 0, sink, seq, receivedAt, receivedAt + this.context.recordTtlMs, undefined));
+    this.readmit(userRecord('', undefined, undefined, ownedBytes(data, owned), 0, target, seq, receivedAt, receivedAt + this.context.recordTtlMs, undefined));
   }
 
   readmit(record: Pending): void {

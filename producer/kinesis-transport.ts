@@ -12,7 +12,7 @@ import { Queue } from './queue.js';
 import type { Shard, ShardPredictor } from './shard-map.js';
 import { ownedBytes } from './byte-slab.js';
 import type { HashWorkers } from './hash-workers.js';
-import { userRecord, type Sink, type WireRecord } from './wire-record.js';
+import { userRecord, type Members, type Target, type WireRecord } from './wire-record.js';
 
 export interface PutResult {
   shardId: string;
@@ -101,23 +101,23 @@ export class KinesisTransport implements Transport<PutResult> {
     dataBytes: number,
     pkBytes: number,
     owned: boolean,
-    sink: Sink<PutResult>,
+    target: Target<PutResult>,
     seq: number,
     receivedAt: number,
   ): void {
     if (!this.shardMap.loaded) {
-      const record = userRecord(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), pkBytes, sink, seq, receivedAt, receivedAt + this.context.recordTtlMs, undefined);
+      const record = userRecord(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), pkBytes, target, seq, receivedAt, receivedAt + this.context.recordTtlMs, undefined);
       this.park(record);
       return;
     }
     const key = this.keyOf(partitionKey, pkBytes);
     const aggregator = hashKey === undefined ? this.aggregatorOfKey(key) : this.aggregatorOf(this.shardMap.shardFor(hashKey));
     if (aggregator === undefined) {
-      const record = userRecord(partitionKey, explicitHashKey, hashKey ?? key.hashKey, ownedBytes(data, owned), pkBytes, sink, seq, receivedAt, receivedAt + this.context.recordTtlMs, undefined);
+      const record = userRecord(partitionKey, explicitHashKey, hashKey ?? key.hashKey, ownedBytes(data, owned), pkBytes, target, seq, receivedAt, receivedAt + this.context.recordTtlMs, undefined);
       this.inGap(record);
       return;
     }
-    aggregator.add(key, partitionKey, explicitHashKey, hashKey ?? key.hashKey, data, dataBytes, owned, sink, seq, receivedAt, undefined);
+    aggregator.add(key, partitionKey, explicitHashKey, hashKey ?? key.hashKey, data, dataBytes, owned, target, seq, receivedAt, undefined);
   }
 
   readmit(record: KinesisBatchItem): void {
@@ -140,7 +140,7 @@ export class KinesisTransport implements Transport<PutResult> {
     }
     const m = record.members;
     const data = record.data;
-    aggregator.add(key, record.partitionKey, record.explicitHashKey, hashKey ?? key.hashKey, data, data.byteLength, true, m.sinks[0], m.seqs[0], m.receivedAt[0], record.attempts);
+    aggregator.add(key, record.partitionKey, record.explicitHashKey, hashKey ?? key.hashKey, data, data.byteLength, true, m.target, m.firstSeq, m.firstReceivedAt, record.attempts);
     // It may wait in an aggregator now, which the pump looks at first: run it again.
     this.context.wake();
   }
@@ -149,12 +149,21 @@ export class KinesisTransport implements Transport<PutResult> {
     record.settled = true;
     const m = record.members;
     const ttl = this.context.recordTtlMs;
-    return decodeAggregated(record.data, { verifyDigest: false }).map((u, i) => {
-      const hashKey = u.explicitHashKey === undefined ? undefined : parseExplicitHashKey(u.explicitHashKey);
-      const part = userRecord(u.partitionKey, u.explicitHashKey, hashKey, u.data, utf8Size(u.partitionKey), m.sinks[i], m.seqs[i], m.receivedAt[i], m.receivedAt[i] + ttl, m.attemptsOf(i, record.attempts));
-      part.shardId = record.shardId;
-      return part;
-    });
+    const users = decodeAggregated(record.data, { verifyDigest: false });
+    const parts: KinesisBatchItem[] = [];
+    let i = 0;
+    for (let r = 0; r < m.runStarts.length; r++) {
+      for (const end = m.runEnd(r); i < end; i++) {
+        const u = users[i];
+        const hashKey = u.explicitHashKey === undefined ? undefined : parseExplicitHashKey(u.explicitHashKey);
+        const at = m.runAt[r];
+        const part = userRecord<PutResult>(u.partitionKey, u.explicitHashKey, hashKey, u.data, utf8Size(u.partitionKey), m.runSinks[r], m.runSeqs[r], at, at + ttl, m.attemptsOf(i, record.attempts));
+        part.shardId = record.shardId;
+        parts.push(part);
+      }
+    }
+    m.splitInto(parts.map((p): Members<PutResult> => p.members));
+    return parts;
   }
 
   private park(record: KinesisBatchItem): void {
@@ -233,16 +242,8 @@ export class KinesisTransport implements Transport<PutResult> {
   private queueForShard(record: KinesisBatchItem, sealed: SealedAggregate | undefined): void {
     if (sealed !== undefined) {
       // Queued at once either way, so a shard's records keep their order; stage() waits for the digest.
-      const copy = this.options.hashWorkers?.hash(sealed, () => this.hashed(record));
-      if (copy === undefined) {
-        writeDigest(sealed);
-      } else {
-        // A worker hashes a shared copy, which is what is sent; the plain buffer was seen by no one else.
-        record.hashing = true;
-        record.data = copy.bytes;
-        record.buffer = copy.buffer;
-        if (sealed.buffer !== undefined) reuseAggregateBuffer(sealed.buffer);
-      }
+      if (this.options.hashWorkers?.hash(sealed, () => this.hashed(record)) === true) record.hashing = true;
+      else writeDigest(sealed);
     }
     let queue = this.queues.get(record.shardId);
     if (queue === undefined) {
@@ -294,7 +295,10 @@ export class KinesisTransport implements Transport<PutResult> {
       while (queue.length > 0) {
         const head = queue.peek();
         if (head.hashing) this.options.hashWorkers?.collect();
-        if (head.hashing) break; // its MD5 is still on a hash worker, whose message wakes the pump
+        if (head.hashing) {
+          this.options.hashWorkers?.notifyWhenDone(); // its MD5 is still on a hash worker, whose message wakes the pump
+          break;
+        }
         if (head.deadline <= now) {
           this.dequeue(shardId, queue);
           this.expireStale(head, now);

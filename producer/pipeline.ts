@@ -13,7 +13,8 @@ import { every, systemClock, systemScheduler, type Clock, type Random, type Sche
 import { BufferBudget, type BufferFullPolicy } from './buffer-budget.js';
 import { Collector, type CollectorLimits } from './collector.js';
 import { ProducerMetrics, type MetricsSnapshot } from './metrics.js';
-import { recordAttempt, userRecord, type Sink, type WireRecord } from './wire-record.js';
+import { recordAttempt, userRecord, VIA_HANDLE, type Members, type Sink, type Target, type WireRecord } from './wire-record.js';
+import { PutHandle } from './put-handle.js';
 import { ProducerError } from './producer-error.js';
 import { FailureGroups, Retrier } from './retrier.js';
 import { Sender } from './sender.js';
@@ -76,7 +77,7 @@ export interface StageContext<Result> {
   wake(): void;
   /** Whether the pipeline is closed and holds nothing, so background work may stop. */
   idleAndClosed(): boolean;
-  /** Records received up to this sequence are due now (flush()). */
+  /** Records of this flush epoch or an earlier one are due now (flush()). */
   flushSeq(): number;
 }
 
@@ -102,7 +103,7 @@ export interface Transport<Result> {
     dataBytes: number,
     pkBytes: number,
     owned: boolean,
-    sink: Sink<Result>,
+    target: Target<Result>,
     seq: number,
     receivedAt: number,
   ): void;
@@ -133,7 +134,7 @@ export interface Transport<Result> {
 const BUFFERED_SECONDS_OF_PACE = 2;
 
 /** Counts the records of one putMany() call and resolves once every one has settled. */
-export class PutManyTally {
+export class PutManyTally implements Target<never> {
   acked = 0;
   readonly failed: FailedPut[] = [];
   private remaining: number;
@@ -144,8 +145,13 @@ export class PutManyTally {
     this.remaining = count;
     if (count === 0) resolve({ acked: 0, failed: [] });
   }
-  settledOne(): void {
-    if (--this.remaining === 0) this.resolve({ acked: this.acked, failed: this.failed });
+  /** Its records settle through the tally itself, wherever they are. */
+  attach(): Sink {
+    return this;
+  }
+  settled(count: number): void {
+    this.remaining -= count;
+    if (this.remaining === 0) this.resolve({ acked: this.acked, failed: this.failed });
   }
 }
 
@@ -163,13 +169,6 @@ export interface PutManyResult {
   failed: FailedPut[];
 }
 
-// Promise executors run synchronously, so one module-level executor can hand each put's
-// resolve function to accept() without allocating a closure per put (failures resolve it with a
-// rejected promise, so the reject function is not kept).
-let capturedResolve: (result: never) => void = () => {};
-function captureResolver(resolve: (result: never) => void): void {
-  capturedResolve = resolve;
-}
 const noop = () => {};
 
 interface FlushWaiter {
@@ -191,8 +190,12 @@ export class Pipeline<Result> {
   private readonly sender: Sender;
   private readonly retrier: Retrier<Result>;
   private readonly collector: Collector<WireRecord<Result>>;
+  // Records carry the flush epoch they arrived in (`seq`), not a number of their own: flush() ends
+  // an epoch, and waits for the records of that epoch and earlier ones. Records of one epoch (and
+  // one turn of the event loop) settle together, one run per wire record (see Members).
   private flushSeq = 0;
-  private seq = 0;
+  private seq = 1;
+  private received = 0;
   private settledCount = 0;
   private flushWaiters: FlushWaiter[] = [];
   private closed = false;
@@ -278,10 +281,10 @@ export class Pipeline<Result> {
    */
   put(partitionKey: string, explicitHashKey: string | undefined, hashKey: bigint | undefined, data: Uint8Array | string, dataBytes: number, pkBytes: number, owned: boolean): Promise<Result> {
     if (this.closed) return Promise.reject(this.closedError(partitionKey, explicitHashKey, data));
-    // One shared executor (no closure per put): it hands the resolving functions over here.
-    const promise = new Promise<Result>(captureResolver);
-    this.accept(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, capturedResolve as Sink<Result>);
-    return promise;
+    // A handle, not a native promise: one is made only if the caller awaits it (see PutHandle).
+    const handle = new PutHandle<Result>();
+    this.accept(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, handle);
+    return handle;
   }
 
   /** Starts a putMany(): the tally its records report to, and that resolves the returned promise. */
@@ -305,7 +308,7 @@ export class Pipeline<Result> {
     if (this.closed) {
       const e = this.closedError(partitionKey, explicitHashKey, data);
       tally.failed.push({ record: e.record, reason: e.code, message: e.message, attempts: [] });
-      tally.settledOne();
+      tally.settled(1);
       return;
     }
     this.accept(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, tally);
@@ -314,7 +317,7 @@ export class Pipeline<Result> {
   /** Fails one record of a putMany() call at once (it did not pass validation). */
   refuse(tally: PutManyTally, record: FailedPut['record'], reason: string, message: string): void {
     tally.failed.push({ record, reason, message, attempts: [] });
-    tally.settledOne();
+    tally.settled(1);
   }
 
   private closedError(partitionKey: string, explicitHashKey: string | undefined, data: Uint8Array | string): ProducerError {
@@ -329,25 +332,26 @@ export class Pipeline<Result> {
     dataBytes: number,
     pkBytes: number,
     owned: boolean,
-    sink: Sink<Result>,
+    target: Target<Result>,
   ): void {
     const now = this.now();
-    const seq = ++this.seq;
+    const seq = this.seq;
+    this.received++;
     this.stats.received++;
     if (this.budget.tryAcquire(dataBytes + pkBytes)) {
-      this.transport.add(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, sink, seq, now);
+      this.transport.add(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, target, seq, now);
       // Compared here, not in armWake(): a double passed to a call is boxed, garbage on every put.
       const wakeBy = now + this.maxBufferedTimeMs;
       if (wakeBy < this.wakeAt) this.armWake(wakeBy);
       return;
     }
     // Off the hot path: the record waits on its own, with its own copy of the data.
-    const record = userRecord(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), pkBytes, sink, seq, now, now + this.recordTtlMs, undefined);
+    const record = userRecord(partitionKey, explicitHashKey, hashKey, ownedBytes(data, owned), pkBytes, target, seq, now, now + this.recordTtlMs, undefined);
     if (this.budget.waitFor(record.userBytes, () => this.admitLater(record))) return;
     this.stats.dropped++;
     this.settledCount++;
     record.settled = true;
-    this.noteSettled(seq);
+    this.noteSettled(seq, 1);
     this.reportFailure(
       record,
       new ProducerError(
@@ -372,16 +376,20 @@ export class Pipeline<Result> {
 
   /** Reports the failure of a wire record holding one user record to its put() or putMany(). */
   private reportFailure(record: WireRecord<Result>, error: ProducerError): void {
-    const sink = record.members.sinks[0];
-    if (typeof sink === 'function') {
-      sink(Promise.reject(error)); // the put()'s promise takes on this rejection
+    const sink = record.members.firstSink;
+    if (sink === VIA_HANDLE) {
+      record.members.failed(error); // the put()'s handle settles to this rejection
       return;
     }
     sink.failed.push({ record: error.record, reason: error.code, message: error.message, attempts: error.attempts });
-    sink.settledOne();
+    sink.settled(1);
   }
 
-  /** Settles the user records of an acknowledged wire record: one budget release for all of them. */
+  /**
+   * Settles the user records of an acknowledged wire record: one budget release for all of them,
+   * one tally update per run of a putMany() call, and put() handles read their result from the
+   * members (only those already awaited are told now).
+   */
   private succeed(record: WireRecord<Result>, resultAt: (index: number, tries: number) => Result): void {
     if (record.settled) return;
     record.settled = true;
@@ -392,15 +400,19 @@ export class Pipeline<Result> {
     this.budget.release(record.userBytes, count);
     if (members.earlier === undefined) this.stats.retried(failedTries, count);
     else for (let i = 0; i < count; i++) this.stats.retried(members.triesOf(i, failedTries) - 1);
-    if (this.flushWaiters.length > 0) for (let i = 0; i < count; i++) this.noteSettled(members.seqs[i]);
-    const sinks = members.sinks;
-    for (let i = 0; i < count; i++) {
-      const sink = sinks[i];
-      if (typeof sink === 'function') {
-        sink(resultAt(i, members.triesOf(i, failedTries)));
-      } else {
-        sink.acked++;
-        sink.settledOne();
+    this.settleRuns(members);
+    members.acked(resultAt, failedTries);
+  }
+
+  private settleRuns(members: Members<Result>): void {
+    const runs = members.runStarts.length;
+    for (let r = 0; r < runs; r++) {
+      const n = members.runEnd(r) - members.runStarts[r];
+      if (this.flushWaiters.length > 0) this.noteSettled(members.runSeqs[r], n);
+      const sink = members.runSinks[r];
+      if (sink !== VIA_HANDLE) {
+        sink.acked += n;
+        sink.settled(n);
       }
     }
   }
@@ -417,7 +429,7 @@ export class Pipeline<Result> {
     if (code === 'UserRecordExpired') this.stats.expired++;
     this.stats.retried(Math.max(0, (record.attempts?.length ?? 1) - 1));
     this.settledCount++;
-    if (this.flushWaiters.length > 0) this.noteSettled(record.seq);
+    if (this.flushWaiters.length > 0) this.noteSettled(record.seq, 1);
     this.logger.debug({ code, partitionKey: record.partitionKey, attempts: record.attempts?.length ?? 0 }, 'user record failed');
     this.reportFailure(
       record,
@@ -425,10 +437,11 @@ export class Pipeline<Result> {
     );
   }
 
-  private noteSettled(seq: number): void {
+  /** `count` records of flush epoch `seq` settled. */
+  private noteSettled(seq: number, count: number): void {
     let done = false;
     for (const w of this.flushWaiters) {
-      if (seq <= w.seq && --w.remaining === 0) {
+      if (seq <= w.seq && w.remaining > 0 && (w.remaining -= count) <= 0) {
         w.resolve();
         done = true;
       }
@@ -527,7 +540,7 @@ export class Pipeline<Result> {
 
   /** User records received (or waiting for room) and not yet settled. */
   get unsettled(): number {
-    return this.seq - this.settledCount;
+    return this.received - this.settledCount;
   }
 
   get isClosed(): boolean {
@@ -536,11 +549,12 @@ export class Pipeline<Result> {
 
   /** Sends everything buffered now and resolves once those records have all settled. */
   flush(): Promise<void> {
-    this.flushSeq = this.seq;
+    // Ends this epoch: the records received so far are due now; later ones start the next epoch.
+    const seq = (this.flushSeq = this.seq++);
     const remaining = this.unsettled;
     this.schedulePump();
     if (remaining === 0) return Promise.resolve();
-    return new Promise((resolve) => this.flushWaiters.push({ seq: this.seq, remaining, resolve }));
+    return new Promise((resolve) => this.flushWaiters.push({ seq, remaining, resolve }));
   }
 
   /** Flushes, then refuses further puts and stops timers. */

@@ -1,4 +1,4 @@
-import { zeroEmissions, type EmissionModel, type IntervalEmissions, type VehicleClass } from './emission-model.js';
+import { ACCEL_HISTORY, zeroEmissions, type IntervalEmissions, type SlotEmissionModel, type VehicleClass } from './emission-model.js';
 import { createEvModel } from './ev-model.js';
 import { createHbefaModel } from './hbefa-model.js';
 import { createMovesModel } from './moves-model.js';
@@ -24,16 +24,18 @@ export const MODEL_SOURCES: Readonly<Record<VehicleClass, string>> = {
 };
 
 /**
- * A fresh, stateful model for one vehicle. `out` is the object every step fills and returns: models
- * stepped one at a time (a fleet's vehicles, each reading it before the next steps) may share one.
+ * A fresh, stateful model: for one vehicle (`step`), or for every vehicle of the class in a fleet
+ * (`stepAt(slot, …)`, slot i's history at `history[ACCEL_HISTORY × i]`). `out` is the object every
+ * step fills and returns: models stepped one at a time (a fleet's vehicles, each reading it before
+ * the next steps) may share one.
  */
-export function createEmissionModel(vehicleClass: VehicleClass, out: IntervalEmissions = zeroEmissions()): EmissionModel {
+export function createEmissionModel(vehicleClass: VehicleClass, out: IntervalEmissions = zeroEmissions(), history: Float64Array = new Float64Array(ACCEL_HISTORY)): SlotEmissionModel {
   switch (vehicleClass) {
     case 'car':
-      return createMovesModel('car', out);
+      return createMovesModel('car', out, history);
     case 'light_truck':
     case 'van':
-      return createMovesModel('light_truck', out);
+      return createMovesModel('light_truck', out, history);
     case 'bus':
       return createHbefaModel('Bus', out);
     case 'drayage':

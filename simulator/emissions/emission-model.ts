@@ -30,6 +30,32 @@ export interface EmissionModel {
   reset(): void;
 }
 
+/** Speed (m/s) and acceleration (m/s²) by slot: a fleet's arrays. */
+export interface SlotMotion {
+  readonly speedMps: Float64Array;
+  readonly a: Float64Array;
+}
+
+/**
+ * One model for every vehicle of a class in a fleet: vehicle `slot`'s history (MOVES braking looks at
+ * its two previous accelerations) lives at that slot of the fleet's `accelHistory`, so a fleet holds
+ * one model per class, not one object per vehicle. `stepAt` reads the slot's speed and acceleration
+ * from the arrays (doubles passed to a call V8 does not inline are boxed). `step`/`reset` are slot
+ * 0's, for a model of one vehicle.
+ */
+export interface SlotEmissionModel extends EmissionModel {
+  stepAt(slot: number, motion: SlotMotion, gradePct: number, dtS: number): Readonly<IntervalEmissions>;
+  resetAt(slot: number): void;
+}
+
+/** A one-slot SlotMotion for `step(speed, accel, …)` of a one-vehicle model. */
+export function oneSlot(): SlotMotion {
+  return { speedMps: new Float64Array(1), a: new Float64Array(1) };
+}
+
+/** Two accelerations per slot (previous, the one before), for `SlotEmissionModel`s. */
+export const ACCEL_HISTORY = 2;
+
 export const GRAVITY_MPS2 = 9.81;
 
 /** sin(atan(grade)) without trig calls on the hot path when the road is flat. */

@@ -1,4 +1,4 @@
-import { GRAVITY_MPS2, gradeSine, zeroEmissions, type EmissionModel, type IntervalEmissions } from './emission-model.js';
+import { GRAVITY_MPS2, gradeSine, oneSlot, zeroEmissions, type IntervalEmissions, type SlotEmissionModel, type SlotMotion } from './emission-model.js';
 import { CLASS_PROFILES } from './profiles.js';
 
 /** Road-load and powertrain figures for a typical US battery EV (compact SUV / sedan average). */
@@ -40,13 +40,14 @@ export const EV_PARAMETERS: EvParameters = {
 };
 
 /** Battery EV: no tailpipe emissions; net battery energy from a road-load model with regeneration. */
-export function createEvModel(p: EvParameters = EV_PARAMETERS, out: IntervalEmissions = zeroEmissions()): EmissionModel {
+export function createEvModel(p: EvParameters = EV_PARAMETERS, out: IntervalEmissions = zeroEmissions()): SlotEmissionModel {
   return new EvModel(p, out);
 }
 
-// A class, not closures: a fleet holds one model per vehicle.
-class EvModel implements EmissionModel {
+// A class, not closures; one per fleet (memoryless: the slot does not matter).
+class EvModel implements SlotEmissionModel {
   private readonly halfRhoCdA: number;
+  private readonly one = oneSlot();
 
   constructor(
     private readonly p: EvParameters,
@@ -56,9 +57,20 @@ class EvModel implements EmissionModel {
   }
 
   step(speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
+    this.one.speedMps[0] = speedMps;
+    this.one.a[0] = accelMps2;
+    return this.stepAt(0, this.one, gradePct, dtS);
+  }
+
+  resetAt(): void {
+    // The road-load model is memoryless.
+  }
+
+  stepAt(slot: number, motion: SlotMotion, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
     const p = this.p;
     const out = this.out;
-    const v = speedMps;
+    const v = motion.speedMps[slot];
+    const accelMps2 = motion.a[slot];
     const sin = gradeSine(gradePct);
     const cos = Math.sqrt(1 - sin * sin);
     const forceN = p.massKg * (p.inertiaFactor * accelMps2 + GRAVITY_MPS2 * (p.rollingResistance * cos + sin)) + this.halfRhoCdA * v * v;

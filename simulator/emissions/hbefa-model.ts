@@ -1,4 +1,4 @@
-import { GRAVITY_MPS2, gradeSine, zeroEmissions, type EmissionModel, type IntervalEmissions } from './emission-model.js';
+import { GRAVITY_MPS2, gradeSine, oneSlot, zeroEmissions, type IntervalEmissions, type SlotEmissionModel, type SlotMotion } from './emission-model.js';
 import { loadHbefaClass, type HbefaFunction } from './emission-tables.js';
 
 /**
@@ -10,22 +10,34 @@ import { loadHbefaClass, type HbefaFunction } from './emission-tables.js';
  * and a steady downhill where the engine is not pulling (effective acceleration < 0) counts as coasting.
  * A stopped vehicle idles (c0) whatever the slope.
  */
-export function createHbefaModel(hbefaClass: string, out: IntervalEmissions = zeroEmissions()): EmissionModel {
+export function createHbefaModel(hbefaClass: string, out: IntervalEmissions = zeroEmissions()): SlotEmissionModel {
   return new HbefaModel(loadHbefaClass(hbefaClass), out);
 }
 
-// A class, not closures: a fleet holds one model per vehicle.
-class HbefaModel implements EmissionModel {
+// A class, not closures; one per class in a fleet (memoryless: the slot does not matter).
+class HbefaModel implements SlotEmissionModel {
+  private readonly one = oneSlot();
+
   constructor(
     private readonly f: ReturnType<typeof loadHbefaClass>,
     private readonly out: IntervalEmissions,
   ) {}
 
   step(speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
+    this.one.speedMps[0] = speedMps;
+    this.one.a[0] = accelMps2;
+    return this.stepAt(0, this.one, gradePct, dtS);
+  }
+
+  resetAt(): void {
+    // HBEFA3 is memoryless.
+  }
+
+  stepAt(slot: number, motion: SlotMotion, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
     const f = this.f;
     const out = this.out;
-    const v = speedMps;
-    const a = accelMps2 + GRAVITY_MPS2 * gradeSine(gradePct);
+    const v = motion.speedMps[slot];
+    const a = motion.a[slot] + GRAVITY_MPS2 * gradeSine(gradePct);
     const coasting = v > 0 && a < 0;
     const gramsPerMgS = coasting ? 0 : dtS / 3600; // mg/s ÷ 3.6 × dt ÷ 1000 = g
     out.co2_g = gramsPerMgS * polynomial(f.co2, v, a);

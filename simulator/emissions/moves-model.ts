@@ -1,4 +1,4 @@
-import { gradeSine, zeroEmissions, type EmissionModel, type IntervalEmissions } from './emission-model.js';
+import { ACCEL_HISTORY, gradeSine, oneSlot, zeroEmissions, type IntervalEmissions, type SlotEmissionModel, type SlotMotion } from './emission-model.js';
 import { loadOpModeRates, loadVspCoefficients } from './emission-tables.js';
 import { OPERATING_MODES, operatingMode } from './operating-mode.js';
 import { vehicleSpecificPower } from './vsp.js';
@@ -14,28 +14,43 @@ const CO2 = 0, NOX = 1, PM25 = 2, CO = 3, HC = 4, FUEL = 5, RATE_COUNT = 6;
 const MAX_MODE = Math.max(...OPERATING_MODES);
 
 /** MOVES: VSP (source-type physics) → operating mode → g/h rate table, for the car and light-truck source types. */
-export function createMovesModel(sourceType: 'car' | 'light_truck', out: IntervalEmissions = zeroEmissions()): EmissionModel {
-  return new MovesModel(loadVspCoefficients(sourceType), ratesPerSecond(sourceType), out);
+export function createMovesModel(sourceType: 'car' | 'light_truck', out: IntervalEmissions = zeroEmissions(), history: Float64Array = new Float64Array(ACCEL_HISTORY)): SlotEmissionModel {
+  return new MovesModel(loadVspCoefficients(sourceType), ratesPerSecond(sourceType), out, history);
 }
 
-// A class, not closures: a fleet holds one model per vehicle.
-class MovesModel implements EmissionModel {
-  private prevAccel = 0;
-  private prevPrevAccel = 0;
+// A class, not closures; one per class in a fleet, each vehicle's history at its slot.
+class MovesModel implements SlotEmissionModel {
+  private readonly one = oneSlot();
 
   constructor(
     private readonly coefficients: ReturnType<typeof loadVspCoefficients>,
     private readonly rates: Float64Array,
     private readonly out: IntervalEmissions,
+    /** Slot i's previous acceleration at 2i, the one before at 2i + 1. */
+    private readonly history: Float64Array,
   ) {}
 
   step(speedMps: number, accelMps2: number, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
+    this.one.speedMps[0] = speedMps;
+    this.one.a[0] = accelMps2;
+    return this.stepAt(0, this.one, gradePct, dtS);
+  }
+
+  reset(): void {
+    this.resetAt(0);
+  }
+
+  stepAt(slot: number, motion: SlotMotion, gradePct: number, dtS: number): Readonly<IntervalEmissions> {
+    const speedMps = motion.speedMps[slot];
+    const accelMps2 = motion.a[slot];
     const rates = this.rates;
     const out = this.out;
+    const h = this.history;
+    const k = slot * ACCEL_HISTORY;
     const vsp = vehicleSpecificPower(this.coefficients, speedMps, accelMps2, gradeSine(gradePct));
-    const base = operatingMode(speedMps, accelMps2, vsp, this.prevAccel, this.prevPrevAccel) * RATE_COUNT;
-    this.prevPrevAccel = this.prevAccel;
-    this.prevAccel = accelMps2;
+    const base = operatingMode(speedMps, accelMps2, vsp, h[k], h[k + 1]) * RATE_COUNT;
+    h[k + 1] = h[k];
+    h[k] = accelMps2;
     out.co2_g = rates[base + CO2] * dtS;
     out.nox_g = rates[base + NOX] * dtS;
     out.pm25_g = rates[base + PM25] * dtS;
@@ -46,9 +61,9 @@ class MovesModel implements EmissionModel {
     return out;
   }
 
-  reset(): void {
-    this.prevAccel = 0;
-    this.prevPrevAccel = 0;
+  resetAt(slot: number): void {
+    this.history[slot * ACCEL_HISTORY] = 0;
+    this.history[slot * ACCEL_HISTORY + 1] = 0;
   }
 }
 

@@ -1,7 +1,7 @@
 // Driver-behaviour alerts, raised from the motion the driver model actually produced.
 import type { VehicleView } from '../fleet/vehicle-view.js';
-import type { MotionResult } from '../motion/follower.js';
-import { KEYS } from '../telemetry/event-line.js';
+import { KMH, type MotionResult } from '../motion/follower.js';
+import { eventKey, KEYS } from '../telemetry/event-line.js';
 import { r1, r2 } from './round.js';
 
 const HARSH_BRAKE_MPS2 = 3.4; // ≈ 0.35 g, a common telematics threshold
@@ -10,6 +10,8 @@ const CORNER_MPS2 = 4.0;
 const SPEEDING_OVER_KMH = 8; // 5 mph over the limit …
 const SPEEDING_MIN_S = 10; // … for 10 s
 const SEVERE_OVER_KMH = 32; // 20 mph over
+const K_DECEL = eventKey('decel_mps2');
+const K_LATERAL = eventKey('lateral_accel_mps2');
 
 export interface HarshBrakingListener {
   onHarshBraking(v: VehicleView): void;
@@ -37,12 +39,18 @@ export class BehaviourWatch {
     this.beltAlerted = false;
   }
 
-  /** @param brakes told of each harsh braking right after its alert (a wheel-speed sensor fault shows then). */
-  step(v: VehicleView, brakes: HarshBrakingListener, t: number, m: MotionResult, speedKmh: number, limitKmh: number, accel: number): void {
+  /**
+   * One driving step: the motion result `m`, and the vehicle's speed and acceleration after it.
+   * @param brakes told of each harsh braking right after its alert (a wheel-speed sensor fault shows then).
+   */
+  step(v: VehicleView, brakes: HarshBrakingListener, m: MotionResult): void {
+    const t = v.simTimeS;
+    const speedKmh = v.speedMps * KMH;
+    const accel = v.accelMps2;
     if (accel < -HARSH_BRAKE_MPS2 && !this.braking) {
       this.braking = true;
       this.harshBrakes++;
-      v.emit('alert:harsh_braking', { ...v.here(), speed_kmh: r1(speedKmh), decel_mps2: r2(-accel), road: v.roadName() });
+      v.lineAt('alert:harsh_braking').number(KEYS.speed_kmh, speedKmh, 1).number(K_DECEL, -accel, 2).text(KEYS.road, v.roadName()).end();
       brakes.onHarshBraking(v);
     } else if (accel > -2) this.braking = false;
     if (accel > HARSH_ACCEL_MPS2 && !this.accelerating) {
@@ -52,7 +60,7 @@ export class BehaviourWatch {
     } else if (accel < 2) this.accelerating = false;
     if (m.lateralAccelMps2 > CORNER_MPS2 && t - this.lastCornerS > 10) {
       this.lastCornerS = t;
-      v.emit('alert:sharp_cornering', { ...v.here(), speed_kmh: r1(speedKmh), lateral_accel_mps2: r2(m.lateralAccelMps2), road: v.roadName() });
+      v.lineAt('alert:sharp_cornering').number(KEYS.speed_kmh, speedKmh, 1).number(K_LATERAL, m.lateralAccelMps2, 2).text(KEYS.road, v.roadName()).end();
     }
     if (m.ranRed) v.emit('alert:red_light_violation', { ...v.here(), speed_kmh: r1(speedKmh), road: v.roadName() });
     if (m.forwardCollisionWarning && !this.fcw) v.emit('safety:forward_collision_warning', { ...v.here(), speed_kmh: r1(speedKmh), road: v.roadName() });
@@ -60,12 +68,15 @@ export class BehaviourWatch {
     if (m.stoppedAtSignal) v.lineAt('traffic:signal:stopped').text(KEYS.road, v.roadName()).end();
     if (!v.buckles && !this.beltAlerted && speedKmh > 15) {
       this.beltAlerted = true;
-      v.emit('alert:seatbelt_unfastened', { speed_kmh: r1(speedKmh) });
+      v.line('alert:seatbelt_unfastened').number(KEYS.speed_kmh, speedKmh, 1).end();
     }
-    this.speedingStep(v, t, speedKmh, limitKmh);
+    this.speedingStep(v, m);
   }
 
-  private speedingStep(v: VehicleView, t: number, speedKmh: number, limitKmh: number): void {
+  private speedingStep(v: VehicleView, m: MotionResult): void {
+    const t = v.simTimeS;
+    const speedKmh = v.speedMps * KMH;
+    const limitKmh = m.limitMps * KMH;
     const over = speedKmh - limitKmh;
     if (over > SPEEDING_OVER_KMH) {
       if (this.overSince < 0) this.overSince = t;

@@ -6,6 +6,9 @@ import { slug } from './slug.js';
 export interface Geofence {
   name: string;
   slug: string;
+  /** `geofence:entered:<slug>` and `geofence:exited:<slug>`. */
+  enteredName: string;
+  exitedName: string;
   lon: number;
   lat: number;
   radiusM: number;
@@ -20,6 +23,7 @@ export function geofencesOf(neighbourhoods: readonly { name: string; lon: number
     const n = neighbourhoods.find((x) => x.name === name);
     if (!n) throw new Error(`geofence ${name} missing from the road graph`);
     const radiusM = n.kind === 'port' ? 700 : 1800;
-    return { name, slug: slug(name), lon: n.lon, lat: n.lat, radiusM, x: xOf(n.lon), y: yOf(n.lat), radius2: radiusM * radiusM };
+    const s = slug(name);
+    return { name, slug: s, enteredName: `geofence:entered:${s}`, exitedName: `geofence:exited:${s}`, lon: n.lon, lat: n.lat, radiusM, x: xOf(n.lon), y: yOf(n.lat), radius2: radiusM * radiusM };
   });
 }

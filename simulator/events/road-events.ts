@@ -1,6 +1,7 @@
 // Events that follow from where the vehicle is: freeway on/off, limit changes, the I-15 Express
 // Lanes toll, freeway congestion and the neighbourhood geofences.
 import type { VehicleView } from '../fleet/vehicle-view.js';
+import { KMH, type MotionResult } from '../motion/follower.js';
 import { isFreewayKind } from '../roads/graph.js';
 import { eventKey, KEYS } from '../telemetry/event-line.js';
 import { r1, r2, r3 } from './round.js';
@@ -11,6 +12,7 @@ const CONGESTION_MIN_S = 30;
 const GEOFENCE_EVERY_S = 5;
 const K_FROM = eventKey('from_kmh');
 const K_TO = eventKey('to_kmh');
+const K_GEOFENCE = eventKey('geofence');
 
 export class RoadWatch {
   private lastKind = -1;
@@ -22,10 +24,13 @@ export class RoadWatch {
   private inside = 0;
   private lastFenceCheck = -Infinity;
 
-  step(v: VehicleView, t: number, seg: number, speedKmh: number, limitKmh: number, kind: number, name: string): void {
+  /** One driving step on segment `seg` (its kind and road name), after the motion result `m`. */
+  step(v: VehicleView, m: MotionResult, seg: number, kind: number, name: string): void {
+    const t = v.simTimeS;
+    const limitKmh = m.limitMps * KMH;
     const freeway = isFreewayKind(kind);
     if (this.lastKind >= 0 && freeway !== isFreewayKind(this.lastKind)) {
-      v.emit(freeway ? 'road:freeway:entered' : 'road:freeway:exited', { ...v.here(), road: name });
+      v.lineAt(freeway ? 'road:freeway:entered' : 'road:freeway:exited').text(KEYS.road, name).end();
     }
     if (this.lastLimit >= 0 && Math.abs(limitKmh - this.lastLimit) > 0.5) {
       v.lineAt('road:speed_limit:changed').text(KEYS.road, name).number(K_FROM, this.lastLimit, 1).number(K_TO, limitKmh, 1).end();
@@ -37,7 +42,7 @@ export class RoadWatch {
       this.tollFromKm = v.odometerKm;
       v.emit('toll:lane:entered', { ...v.here(), road: name, transponder: `FT${v.identity.plate}` });
     } else if (!onToll && this.tollFromKm >= 0) this.leaveToll(v, t);
-    if (freeway) this.congestionStep(v, t, speedKmh, limitKmh, seg);
+    if (freeway) this.congestionStep(v, m, seg);
     else if (this.congested) this.clearCongestion(v, t);
     if (t - this.lastFenceCheck >= GEOFENCE_EVERY_S) {
       this.lastFenceCheck = t;
@@ -80,7 +85,7 @@ export class RoadWatch {
     for (let i = 0; i < fences.length; i++) {
       if (!(changed & (1 << i))) continue;
       const entered = (now & (1 << i)) !== 0;
-      v.emit(`geofence:${entered ? 'entered' : 'exited'}:${fences[i].slug}`, { ...v.here(), geofence: fences[i].name });
+      v.lineAt(entered ? fences[i].enteredName : fences[i].exitedName).text(K_GEOFENCE, fences[i].name).end();
     }
     this.inside = now;
   }
@@ -94,7 +99,10 @@ export class RoadWatch {
     this.tollFromKm = -1;
   }
 
-  private congestionStep(v: VehicleView, t: number, speedKmh: number, limitKmh: number, seg: number): void {
+  private congestionStep(v: VehicleView, m: MotionResult, seg: number): void {
+    const t = v.simTimeS;
+    const speedKmh = v.speedMps * KMH;
+    const limitKmh = m.limitMps * KMH;
     const slow = speedKmh < CONGESTED_FRACTION * limitKmh && v.remainingM() > 500;
     if (slow) {
       this.fastSince = -1;

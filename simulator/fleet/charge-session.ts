@@ -1,12 +1,16 @@
 // An EV charging session while parked: level 2 at home (7.2 kW) or away (11 kW), DC fast when the
 // battery is low away from home, to 90 % (80 % on DC), with progress every 15 minutes.
 import { r1 } from '../events/round.js';
+import { eventKey, KEYS } from '../telemetry/event-line.js';
 import { EV_BATTERY_WH, type EnergyStore } from './energy-store.js';
 import type { VehicleView } from './vehicle-view.js';
 
 const PROGRESS_EVERY_S = 900;
 const EFFICIENCY = 0.92;
 const DC_FAST_W = 50_000;
+const K_LOCATION = eventKey('location');
+const K_CHARGER = eventKey('charger_type');
+const K_POWER = eventKey('power_kw');
 
 export class ChargeSession {
   private nextProgress: number;
@@ -27,9 +31,10 @@ export class ChargeSession {
     const powerW = atHome ? 7200 : energy.socPct() < 25 ? DC_FAST_W : 11_000;
     const targetWh = EV_BATTERY_WH * (powerW >= DC_FAST_W ? 0.8 : 0.9);
     const untilS = t + ((targetWh - energy.socWh) / (powerW * EFFICIENCY)) * 3600;
-    v.emit('charge:plug:connected', { ...v.here(), location });
+    v.lineAt('charge:plug:connected').text(K_LOCATION, location).end();
     const session = new ChargeSession(t, untilS, powerW, energy.socWh, powerW >= DC_FAST_W ? 'dc_fast' : 'level2');
-    v.emit('charge:session:started', { soc_pct: r1(energy.socPct()), charger_type: session.type, power_kw: powerW / 1000, location });
+    // power_kw: 7.2, 11 or 50, which one decimal prints exactly as they are.
+    v.line('charge:session:started').number(KEYS.soc_pct, energy.socPct(), 1).text(K_CHARGER, session.type).number(K_POWER, powerW / 1000, 1).text(K_LOCATION, location).end();
     return session;
   }
 

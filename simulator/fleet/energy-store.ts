@@ -2,6 +2,7 @@
 // i), with the low-level alerts that follow from them.
 import type { IntervalEmissions, VehicleClass } from '../emissions/index.js';
 import { r1 } from '../events/round.js';
+import { eventKey, KEYS } from '../telemetry/event-line.js';
 import type { Rng } from '../../common/rng.js';
 import type { FleetState } from './fleet-state.js';
 import type { VehicleView } from './vehicle-view.js';
@@ -31,23 +32,72 @@ function tankOf(vehicleClass: VehicleClass, isDiesel: boolean): Tank {
 }
 const SOC_LOW_PCT = 20;
 const DEF_LOW_PCT = 10;
+const K_DEF_LEVEL = eventKey('def_level_pct');
+// FleetState.powertrain bits.
+export const EV = 1;
+export const DIESEL = 2;
+// FleetState.energyAlerts bits: each low-level alert once until refilled (recharged).
+const FUEL_LOW_SENT = 1;
+const SOC_LOW_SENT = 2;
+const DEF_LOW_SENT = 4;
 
+export function socPctAt(st: FleetState, i: number): number {
+  return (st.socWh[i] / EV_BATTERY_WH) * 100;
+}
+export function fuelPctAt(st: FleetState, i: number): number {
+  return (st.fuelKg[i] / st.tankKg[i]) * 100;
+}
+
+/** One interval's energy for slot i: battery or fuel, and DEF at about 3 % of the fuel burnt (1.09 kg/L). */
+export function useEnergy(st: FleetState, i: number, e: Readonly<IntervalEmissions>): void {
+  const p = st.powertrain[i];
+  if (p & EV) st.socWh[i] = Math.max(0, Math.min(EV_BATTERY_WH, st.socWh[i] - e.energy_wh));
+  else st.fuelKg[i] = Math.max(0, st.fuelKg[i] - e.fuel_g / 1000);
+  if (p & DIESEL) st.defPct[i] = Math.max(0, st.defPct[i] - (e.fuel_g * 0.03 * 100) / (1.09 * 1000 * st.defTankL[i]));
+}
+
+/** Raises slot i's low-level alerts, each once until refilled (recharged). */
+export function energyAlerts(st: FleetState, i: number, v: VehicleView): void {
+  const p = st.powertrain[i];
+  const sent = st.energyAlerts[i];
+  if (p & EV) {
+    if (!(sent & SOC_LOW_SENT) && socPctAt(st, i) < SOC_LOW_PCT) {
+      st.energyAlerts[i] = sent | SOC_LOW_SENT;
+      v.emit('battery:soc:low', { ...v.here(), soc_pct: r1(socPctAt(st, i)), range_km: r1(st.socWh[i] / 170) });
+    }
+    return;
+  }
+  if (!(sent & FUEL_LOW_SENT) && fuelPctAt(st, i) < FUEL_LOW_PCT) {
+    st.energyAlerts[i] |= FUEL_LOW_SENT;
+    v.lineAt('fuel:level:low').number(KEYS.fuel_level_pct, fuelPctAt(st, i), 1).end();
+  }
+  if (p & DIESEL && !(sent & DEF_LOW_SENT) && st.defPct[i] < DEF_LOW_PCT) {
+    st.energyAlerts[i] |= DEF_LOW_SENT;
+    v.lineAt('def:level:low').number(K_DEF_LEVEL, st.defPct[i], 1).end();
+  }
+}
+
+/**
+ * A vehicle's fuel tank, traction battery and diesel exhaust fluid: its levels, tank and alert flags
+ * live in the fleet's arrays (slot i; the per-step work is `useEnergy` and `energyAlerts`); this
+ * object is for the rare operations (charging, refuelling).
+ */
 export class EnergyStore {
   private readonly tank: Tank;
-  private fuelLowSent = false;
-  private socLowSent = false;
-  private defLowSent = false;
 
   /** Draws the starting levels from the vehicle's stream: fuel, then battery, then DEF. */
   constructor(
     private readonly st: FleetState,
     private readonly slot: number,
     vehicleClass: VehicleClass,
-    private readonly isEv: boolean,
-    private readonly isDiesel: boolean,
+    isEv: boolean,
+    isDiesel: boolean,
     rng: Rng,
   ) {
     this.tank = tankOf(vehicleClass, isDiesel);
+    st.tankKg[slot] = this.tank.tankKg;
+    st.defTankL[slot] = this.tank.defTankL;
+    st.powertrain[slot] = (isEv ? EV : 0) | (isDiesel ? DIESEL : 0);
     st.fuelKg[slot] = this.tank.tankKg * rng.range(0.08, 1);
     st.socWh[slot] = EV_BATTERY_WH * rng.range(0.12, 0.95);
     st.defPct[slot] = isDiesel ? rng.range(6, 100) : 0;
@@ -60,60 +110,33 @@ export class EnergyStore {
     this.st.socWh[this.slot] = wh;
   }
   socPct(): number {
-    return (this.st.socWh[this.slot] / EV_BATTERY_WH) * 100;
+    return socPctAt(this.st, this.slot);
   }
   fuelPct(): number {
-    return (this.st.fuelKg[this.slot] / this.tank.tankKg) * 100;
+    return fuelPctAt(this.st, this.slot);
   }
   defPct(): number {
     return this.st.defPct[this.slot];
   }
 
-  /** One interval's energy: battery or fuel, and DEF at about 3 % of the fuel burnt (1.09 kg/L). */
-  use(e: Readonly<IntervalEmissions>): void {
-    const st = this.st;
-    const i = this.slot;
-    if (this.isEv) st.socWh[i] = Math.max(0, Math.min(EV_BATTERY_WH, st.socWh[i] - e.energy_wh));
-    else st.fuelKg[i] = Math.max(0, st.fuelKg[i] - e.fuel_g / 1000);
-    if (this.isDiesel) st.defPct[i] = Math.max(0, st.defPct[i] - (e.fuel_g * 0.03 * 100) / (1.09 * 1000 * this.tank.defTankL));
-  }
-
-  /** Raises each low-level alert once until refilled (recharged). */
-  alerts(v: VehicleView): void {
-    if (this.isEv) {
-      if (!this.socLowSent && this.socPct() < SOC_LOW_PCT) {
-        this.socLowSent = true;
-        v.emit('battery:soc:low', { ...v.here(), soc_pct: r1(this.socPct()), range_km: r1(this.socWh / 170) });
-      }
-      return;
-    }
-    if (!this.fuelLowSent && this.fuelPct() < FUEL_LOW_PCT) {
-      this.fuelLowSent = true;
-      v.emit('fuel:level:low', { ...v.here(), fuel_level_pct: r1(this.fuelPct()) });
-    }
-    if (this.isDiesel && !this.defLowSent && this.defPct() < DEF_LOW_PCT) {
-      this.defLowSent = true;
-      v.emit('def:level:low', { ...v.here(), def_level_pct: r1(this.defPct()) });
-    }
-  }
-
   /** After charging: the low-SOC alert fires again only if the battery is still low. */
   charged(): void {
-    this.socLowSent = this.socPct() < SOC_LOW_PCT;
+    if (this.socPct() < SOC_LOW_PCT) this.st.energyAlerts[this.slot] |= SOC_LOW_SENT;
+    else this.st.energyAlerts[this.slot] &= ~SOC_LOW_SENT;
   }
 
   /** Fills the tank; returns the litres added. */
   refill(): number {
     const liters = (this.tank.tankKg - this.st.fuelKg[this.slot]) / this.tank.kgPerL;
     this.st.fuelKg[this.slot] = this.tank.tankKg;
-    this.fuelLowSent = false;
+    this.st.energyAlerts[this.slot] &= ~FUEL_LOW_SENT;
     return liters;
   }
 
   refillDef(): number {
     const liters = ((100 - this.defPct()) / 100) * this.tank.defTankL;
     this.st.defPct[this.slot] = 100;
-    this.defLowSent = false;
+    this.st.energyAlerts[this.slot] &= ~DEF_LOW_SENT;
     return liters;
   }
 }

@@ -3,7 +3,7 @@
 // the same vehicle whichever worker runs it.
 import type { VehicleClass } from '../emissions/index.js';
 import { geofencesOf } from '../events/geofences.js';
-import { createRng } from '../../common/rng.js';
+import { createRng, createRngIn } from '../../common/rng.js';
 import type { Scenario } from '../scenario.js';
 import { assignClasses } from './class-mix.js';
 import type { SimContext } from './context.js';
@@ -34,7 +34,7 @@ export function buildFleet(scenario: Scenario, ctx: SimContext, worker: WorkerSl
   const state = new FleetState(size);
   for (let i = 0; i < classes.length; i++) {
     if (!belongsTo(i, worker)) continue;
-    vehicles.push(new Vehicle(i, classes[i], ctx, createRng(ctx.seed, i + 1), fences, state, vehicles.length));
+    vehicles.push(new Vehicle(i, classes[i], ctx, createRngIn(state.rng, vehicles.length * 4, ctx.seed, i + 1), fences, state, vehicles.length));
   }
   return { vehicles, state };
 }

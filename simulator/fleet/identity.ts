@@ -57,27 +57,32 @@ export function flat(s: string): string {
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const DIGITS = '0123456789';
 const ALPHANUMERIC = UPPER + DIGITS;
+/** `DRV-` as char codes, before a driver id's 8 characters. */
+const DRIVER_PREFIX: readonly number[] = [...'DRV-'].map((c) => c.charCodeAt(0));
 /** Stream of vehicle i's details: far from its own (1, 2, …) and its identity's (−1, −2, …). */
 const DETAILS_STREAM = -(2 ** 30);
 
-/** n characters of `alphabet`, uniformly, as one flat string. */
-function charsOf(rng: Rng, alphabet: string, n: number): string {
-  const codes: number[] = [];
+/** Appends n characters of `alphabet`, uniformly, to `codes` (String.fromCharCode of them is one flat string). */
+function drawChars(rng: Rng, codes: number[], alphabet: string, n: number): number[] {
   for (let i = 0; i < n; i++) codes.push(alphabet.charCodeAt(rng.int(alphabet.length)));
-  return String.fromCharCode(...codes);
+  return codes;
 }
 
 /**
- * Draws identities from the stream (seed, −1 − index). Plates and driver ids are drawn directly:
- * faker's string helpers took ~10 µs per identity, and a fleet draws 100k of them while it starts.
+ * Draws identities from the stream (seed, −1 − index). Plates and driver ids are drawn directly as
+ * char codes, each string made once (flat, no rope to flatten): faker's string helpers took ~10 µs
+ * per identity, and a fleet draws 100k of them while it starts.
  */
 export function createIdentityDrawer(seed: number): (index: number, vehicleClass: VehicleClass, vehicleId?: string) => VehicleIdentity {
   return (index, vehicleClass, vehicleId = vehicleIdOf(index)) => {
     const rng = createRng(seed, -1 - index); // vehicles' own streams are 1, 2, …
-    const digit = charsOf(rng, '123456789', 1);
+    const plate = drawChars(rng, [], '123456789', 1);
     // California formats: passenger 1ABC234, commercial 1A23456.
-    const plate = COMMERCIAL.has(vehicleClass) ? flat(digit + charsOf(rng, UPPER, 1) + charsOf(rng, DIGITS, 5)) : flat(digit + charsOf(rng, UPPER, 3) + charsOf(rng, DIGITS, 3));
-    return { vehicle_id: vehicleId, plate, driver_id: flat(`DRV-${charsOf(rng, ALPHANUMERIC, 8)}`) };
+    const commercial = COMMERCIAL.has(vehicleClass);
+    drawChars(rng, plate, UPPER, commercial ? 1 : 3);
+    drawChars(rng, plate, DIGITS, commercial ? 5 : 3);
+    const driver = drawChars(rng, [...DRIVER_PREFIX], ALPHANUMERIC, 8);
+    return { vehicle_id: vehicleId, plate: String.fromCharCode(...plate), driver_id: String.fromCharCode(...driver) };
   };
 }
 

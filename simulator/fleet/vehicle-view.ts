@@ -20,6 +20,8 @@ export interface VehicleView {
   readonly simTimeS: number;
   readonly odometerKm: number;
   readonly speedMps: number;
+  /** Acceleration of the last step, m/s² (0 when not driving). */
+  readonly accelMps2: number;
   /** Position as sent (6 decimals). */
   here(): { lat: number; lon: number };
   /** True position (no GPS noise) in the graph's metric plane (roads/geo.ts). */

@@ -2,33 +2,33 @@
 // with the motion model and runs its emission model every step with the engine on. The bookkeeping
 // lives in its parts: energy store, idle watch, trip ledger, driver hours, charging, and the
 // detectors (behaviour, road, diagnostics), which see it only through VehicleView.
-import { CLASS_PROFILES, TRUCK_SPEED_LIMIT_KMH, TRUCK_SPEED_LIMIT_MIN_AXLES, createEmissionModel, type EmissionModel, type VehicleClass } from '../emissions/index.js';
+import { CLASS_PROFILES, type IntervalEmissions, type SlotEmissionModel, TRUCK_SPEED_LIMIT_KMH, TRUCK_SPEED_LIMIT_MIN_AXLES, type VehicleClass } from '../emissions/index.js';
 import { BehaviourWatch } from '../events/behaviour.js';
-import { DIAGNOSTICS_NUMBERS, Diagnostics } from '../events/diagnostics.js';
+import { Diagnostics, diagnosticsStep } from '../events/diagnostics.js';
 import type { Geofence } from '../events/geofences.js';
 import { RoadWatch } from '../events/road-events.js';
 import { r1, r2, r3, r6 } from '../events/round.js';
 import { uuidFrom } from '../events/uuid.js';
 import { congestionFactor, congestionWave } from '../motion/congestion.js';
 import { ACCEL_MPS2 as DRIVER_ACCEL, BUCKLES, COMFORT_DECEL_MPS2, drawDriverProfile, LATERAL_ACCEL_MPS2, PROFILE_NUMBERS, RUNS_AMBER, SPEED_FACTOR, SPEEDING_FACTOR, SPEEDING_PER_MIN } from '../motion/driver-profile.js';
-import { type FollowerState, startFollowing, stepMotion } from '../motion/follower.js';
+import { KMH, startFollowing, stepMotion } from '../motion/follower.js';
 import type { Anchor } from '../roads/graph.js';
+import type { Route } from '../roads/route.js';
 import { latOf, lonOf } from '../roads/geo.js';
-import type { Rng } from '../../common/rng.js';
+import { type Rng, sfc32Uniform } from '../../common/rng.js';
 import { type Activity, type Leg, planFor, type Plan } from '../trips/itinerary.js';
 import { ChargeSession } from './charge-session.js';
 import type { SimContext } from './context.js';
-import { DriverHours, HOS_BREAK_DUE_S } from './driver-hours.js';
-import { EnergyStore } from './energy-store.js';
+import { driverHoursStep, HOS_BREAK_DUE_S } from './driver-hours.js';
+import { EnergyStore, energyAlerts, fuelPctAt, socPctAt, useEnergy } from './energy-store.js';
 import { DRIVING, DWELL, type FleetState, PARKED } from './fleet-state.js';
-import { IdleWatch } from './idle-watch.js';
+import { idleEnd, idleStep } from './idle-watch.js';
 import { type VehicleIdentity, vehicleIdOf } from './identity.js';
-import { TripLedger } from './trip-ledger.js';
+import { addToTrip, idleInTrip, speedInTrip, startTrip, tripSummary } from './trip-ledger.js';
 import { type EventLine, eventKey, KEYS } from '../telemetry/event-line.js';
 import { ACCEL_MPS2, CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, FUEL_LEVEL_PCT, HC_G, HEADING_DEG, LAT, LON, NOX_G, ODOMETER_KM, PM25_G, SOC_PCT, SPEED_KMH, SPEED_LIMIT_KMH } from '../telemetry/wire.js';
 import type { VehicleView } from './vehicle-view.js';
 
-const KMH = 3.6;
 /**
  * Vehicles come online over the first seconds, each at its phase, instead of every vehicle's
  * ignition, doors and login in the first step (100k buses: ~900k events, seconds of CPU at once).
@@ -52,19 +52,17 @@ export class Vehicle implements VehicleView {
   readonly isEv: boolean;
   readonly isDiesel: boolean;
   readonly fences: readonly Geofence[];
-  private readonly model: EmissionModel;
+  private readonly model: SlotEmissionModel;
   private readonly diagnostics: Diagnostics;
   private readonly energy: EnergyStore;
-  private readonly idle = new IdleWatch();
-  private readonly trips: TripLedger;
-  private readonly hours: DriverHours;
   private readonly behaviour = new BehaviourWatch();
   private readonly road = new RoadWatch();
   private readonly phaseMs: number;
   private readonly plan: Plan;
   private at: Anchor;
   private leg: Leg | undefined;
-  private follow: FollowerState | undefined;
+  /** The route being driven (undefined when not driving); where on it is in the fleet's arrays. */
+  private route: Route | undefined;
   private activities: Activity[] = [];
   private engineOn = false;
   private engineOnSince = 0;
@@ -91,7 +89,7 @@ export class Vehicle implements VehicleView {
     this.isDiesel = cp.isDiesel;
     this.fences = fences;
     drawDriverProfile(rng, st.drivers, slot * PROFILE_NUMBERS);
-    this.model = createEmissionModel(vehicleClass, st.emissions);
+    this.model = st.modelOf(vehicleClass);
     const legalCap = cp.axles >= TRUCK_SPEED_LIMIT_MIN_AXLES ? TRUCK_SPEED_LIMIT_KMH : Infinity;
     st.capMps[slot] = Math.min(cp.maxSpeedKmh, legalCap) / KMH;
     st.maxAccel[slot] = Math.min(cp.maxAccelMps2, st.drivers[slot * PROFILE_NUMBERS + DRIVER_ACCEL]);
@@ -100,9 +98,8 @@ export class Vehicle implements VehicleView {
     this.phaseMs = rng.int(1000);
     st.odometerKm[slot] = rng.range(2000, 180_000) * (vehicleClass === 'drayage' || vehicleClass === 'bus' ? 3 : 1);
     this.energy = new EnergyStore(st, slot, vehicleClass, this.isEv, this.isDiesel, rng);
-    this.hours = new DriverHours(vehicleClass === 'drayage' || vehicleClass === 'van' ? rng.range(0, HOS_BREAK_DUE_S) : 0);
-    this.trips = new TripLedger(this.vehicleId, st, slot);
-    this.diagnostics = new Diagnostics({ vehicleClass, isEv: this.isEv, isDiesel: this.isDiesel, odometerKm: st.odometerKm[slot] }, rng, ctx.faultRate, st.diagnostics, slot * DIAGNOSTICS_NUMBERS);
+    st.drivenS[slot] = vehicleClass === 'drayage' || vehicleClass === 'van' ? rng.range(0, HOS_BREAK_DUE_S) : 0;
+    this.diagnostics = new Diagnostics({ vehicleClass, isEv: this.isEv, isDiesel: this.isDiesel, odometerKm: st.odometerKm[slot] }, rng, ctx.faultRate, st, slot);
     this.plan = planFor(vehicleClass, index, ctx.places, rng);
     this.at = this.plan.start;
     st.nextHeartbeat[slot] = rng.range(0, ctx.heartbeatS);
@@ -134,6 +131,9 @@ export class Vehicle implements VehicleView {
   get speedMps(): number {
     return this.st.speedMps[this.slot];
   }
+  get accelMps2(): number {
+    return this.st.a[this.slot];
+  }
   get buckles(): boolean {
     return this.st.drivers[this.slot * PROFILE_NUMBERS + BUCKLES] === 1;
   }
@@ -147,16 +147,16 @@ export class Vehicle implements VehicleView {
     return this.st.y[this.slot];
   }
   roadName(): string | null {
-    return this.follow ? this.ctx.graph.names[this.follow.route.segName[this.follow.seg]] : null;
+    return this.route ? this.ctx.graph.names[this.route.segName[this.st.seg[this.slot]]] : null;
   }
   remainingM(): number {
-    return this.follow ? this.follow.route.lengthM - this.st.s[this.slot] : 0;
+    return this.route ? this.route.lengthM - this.st.s[this.slot] : 0;
   }
   socPct(): number {
-    return this.energy.socPct();
+    return socPctAt(this.st, this.slot);
   }
   fuelPct(): number {
-    return this.energy.fuelPct();
+    return fuelPctAt(this.st, this.slot);
   }
   defLevelPct(): number {
     return this.energy.defPct();
@@ -221,17 +221,16 @@ export class Vehicle implements VehicleView {
   }
 
   private dwellStep(t: number): void {
-    if (this.engineOn) this.engineStep(t, 0, 0);
+    if (this.engineOn) this.engineStep(); // standing: speed and acceleration 0 (arrive)
     if (t >= this.st.wakeAt[this.slot]) this.nextActivity(t);
   }
 
   private driveStep(t: number): void {
-    const f = this.follow as FollowerState;
+    const route = this.route as Route;
     const ctx = this.ctx;
     const st = this.st;
     const i = this.slot;
-    const route = f.route;
-    const kind = route.segKind[f.seg];
+    const kind = route.segKind[st.seg[i]];
     const wave = congestionWave(t, this.phaseMs / 1000);
     const drivers = st.drivers;
     const p = i * PROFILE_NUMBERS;
@@ -248,10 +247,9 @@ export class Vehicle implements VehicleView {
     lim.comfortDecelMps2 = drivers[p + COMFORT_DECEL_MPS2];
     lim.lateralAccelMps2 = drivers[p + LATERAL_ACCEL_MPS2];
     lim.runsAmber = drivers[p + RUNS_AMBER] === 1;
-    const m = stepMotion(f, st, lim, st.motion);
+    const m = stepMotion(route, st, i, lim, st.motion);
     const fv = st.v[i];
-    const fa = st.a[i];
-    const seg = f.seg;
+    const seg = st.seg[i];
     const segStart = route.s[seg];
     const segLen = route.s[seg + 1] - segStart;
     const u = segLen > 0 ? Math.min(1, (st.s[i] - segStart) / segLen) : 0;
@@ -260,44 +258,47 @@ export class Vehicle implements VehicleView {
     st.heading[i] = route.segHeadingDeg[seg];
     st.odometerKm[i] += (fv + st.speedMps[i]) * 0.5 * ctx.dtS * 0.001;
     st.speedMps[i] = fv;
-    const speedKmh = fv * KMH;
-    const limitKmh = m.limitMps * KMH;
-    this.behaviour.step(this, this.diagnostics, t, m, speedKmh, limitKmh, fa);
-    this.road.step(this, t, seg, speedKmh, limitKmh, route.segKind[seg], ctx.graph.names[route.segName[seg]]);
-    this.hours.step(this, ctx.dtS, fv);
-    this.trips.speed(speedKmh);
-    const arrived = m.arrived; // read before the engine step: the motion scratch is shared
-    this.engineStep(t, fv, fa, limitKmh);
+    // The detectors read this step's numbers from the arrays and the motion result (a double passed
+    // to a call V8 does not inline is boxed: ~4 per step were most of a driving step's garbage).
+    this.behaviour.step(this, this.diagnostics, m);
+    this.road.step(this, m, seg, route.segKind[seg], ctx.graph.names[route.segName[seg]]);
+    driverHoursStep(st, i, this);
+    speedInTrip(st, i, fv * KMH);
+    const arrived = m.arrived;
+    this.engineStep();
     if (arrived) this.arrive(t);
   }
 
-  /** Emissions, energy, idling and telemetry for one step with the engine on. */
-  private engineStep(t: number, v: number, a: number, limitKmh = 0): void {
+  /** Emissions, energy, idling and telemetry for one step with the engine on, at the speed and acceleration in the arrays. */
+  private engineStep(): void {
     const ctx = this.ctx;
-    const e = this.model.step(v, a, 0, ctx.dtS);
-    this.trips.add(e);
-    this.energy.use(e);
-    this.diagnostics.onStep(this, ctx.dtS, v, a, e.fuel_g);
-    if (this.idle.step(this, t, v)) this.trips.idle(ctx.dtS);
-    this.energy.alerts(this);
-    if (this.st.steps[this.slot] % ctx.everySteps === 0) this.telemetry(v, a, limitKmh, e);
+    const st = this.st;
+    const i = this.slot;
+    const e = this.model.stepAt(i, st, 0, ctx.dtS);
+    addToTrip(st, i, e);
+    useEnergy(st, i, e);
+    diagnosticsStep(this.diagnostics, st, i, this, e);
+    if (idleStep(st, i, this)) idleInTrip(st, i, ctx.dtS);
+    energyAlerts(st, i, this);
+    if (st.steps[i] % ctx.everySteps === 0) this.telemetry(e);
   }
 
   /** Raw values into the outbox's reading: the writer rounds while it prints them. */
-  private telemetry(v: number, a: number, limitKmh: number, e: ReturnType<EmissionModel['step']>): void {
+  private telemetry(e: Readonly<IntervalEmissions>): void {
     const st = this.st;
     const i = this.slot;
+    const v = st.speedMps[i];
     const noise = this.ctx.gpsNoiseM;
     let nx = 0;
     let ny = 0;
     if (noise > 0) {
       // Both offsets from one Box–Muller pair: two uniforms, one log and one sqrt per reading.
-      const r = Math.sqrt(-2 * Math.log(1 - this.rng.next()));
-      const angle = 2 * Math.PI * this.rng.next();
+      const r = Math.sqrt(-2 * Math.log(1 - sfc32Uniform(st.rng, i * 4)));
+      const angle = 2 * Math.PI * sfc32Uniform(st.rng, i * 4);
       nx = clip(r * Math.cos(angle), 2.5) * noise;
       ny = clip(r * Math.sin(angle), 2.5) * noise;
     }
-    const f = st.mode[i] === DRIVING ? this.follow : undefined;
+    const route = st.mode[i] === DRIVING ? this.route : undefined;
     const r = st.out.reading;
     const n = r.n;
     n[CREATED_AT] = this.stamp();
@@ -305,17 +306,17 @@ export class Vehicle implements VehicleView {
     r.index = this.index;
     r.seq = ++st.seq[i];
     r.vehicle_class = this.vehicleClass;
-    r.trip_id = this.trips.id;
-    r.trip = this.trips.number;
+    r.trip_id = st.tripIds[i];
+    r.trip = st.tripNumber[i];
     n[LAT] = latOf(st.y[i] + ny);
     n[LON] = lonOf(st.x[i] + nx);
     n[HEADING_DEG] = st.heading[i];
     n[SPEED_KMH] = v * KMH;
-    n[ACCEL_MPS2] = a;
+    n[ACCEL_MPS2] = st.a[i];
     n[ODOMETER_KM] = st.odometerKm[i];
-    r.roadId = f ? f.route.segName[f.seg] : -1;
-    r.road = f ? this.ctx.graph.names[r.roadId] : null;
-    n[SPEED_LIMIT_KMH] = f ? limitKmh : NaN;
+    r.roadId = route ? route.segName[st.seg[i]] : -1;
+    r.road = route ? this.ctx.graph.names[r.roadId] : null;
+    n[SPEED_LIMIT_KMH] = route ? st.motion.limitMps * KMH : NaN; // this vehicle's motion result while driving
     n[CO2_G] = e.co2_g;
     n[NOX_G] = e.nox_g;
     n[PM25_G] = e.pm25_g;
@@ -323,9 +324,9 @@ export class Vehicle implements VehicleView {
     n[HC_G] = e.hc_g;
     r.ev = this.isEv;
     n[FUEL_G] = e.fuel_g;
-    n[FUEL_LEVEL_PCT] = this.fuelPct();
+    n[FUEL_LEVEL_PCT] = fuelPctAt(st, i);
     n[ENERGY_WH] = e.energy_wh;
-    n[SOC_PCT] = this.socPct();
+    n[SOC_PCT] = socPctAt(st, i);
     st.out.telemetry(this.rng);
   }
 
@@ -349,9 +350,10 @@ export class Vehicle implements VehicleView {
     this.leg = leg;
     const route = this.ctx.routes.route(this.at.node, leg.to.node);
     if (route.points < 2) throw new Error(`${this.vehicleId}: empty route from ${this.at.name} to ${leg.to.name}`); // plans never pick the place they are at
-    this.follow = startFollowing(route, this.st, this.slot);
+    this.route = route;
+    startFollowing(this.st, this.slot);
     this.st.mode[this.slot] = DRIVING;
-    const tripId = this.trips.start(t, this.odometerKm);
+    const tripId = startTrip(this.st, this.slot, this.vehicleId, t, this.odometerKm);
     this.behaviour.resetTrip();
     this.lineAt('trip:started')
       .id(K_TRIP, tripId)
@@ -369,15 +371,16 @@ export class Vehicle implements VehicleView {
     this.road.endTrip(this, t);
     this.emit('trip:ended', {
       ...this.here(),
-      trip_id: this.trips.id,
+      trip_id: this.st.tripIds[this.slot],
       purpose: leg.purpose,
       origin: this.at.name,
       destination: leg.to.name,
-      ...this.trips.summary(t, this.odometerKm, this.behaviour, this),
+      ...tripSummary(this.st, this.slot, t, this.odometerKm, this.behaviour, this),
     });
     this.at = leg.to;
-    this.follow = undefined;
+    this.route = undefined;
     this.st.speedMps[this.slot] = 0;
+    this.st.a[this.slot] = 0;
     this.placeAt(this.at);
     this.activities = this.plan.arrived(this, leg, t);
     if (this.diagnostics.needsService(this) && this.rng.chance(0.1)) this.activities.push(maintenanceVisit(this, this.diagnostics));
@@ -430,7 +433,7 @@ export class Vehicle implements VehicleView {
     if (this.engineOn) return;
     this.engineOn = true;
     this.engineOnSince = t;
-    this.model.reset();
+    this.model.resetAt(this.slot);
     this.line('door:unlocked').end();
     this.line('door:opened:driver').end();
     this.line('door:closed:driver').end();
@@ -444,7 +447,7 @@ export class Vehicle implements VehicleView {
 
   private ignitionOff(t: number): void {
     if (!this.engineOn) return;
-    this.idle.end(this, t);
+    idleEnd(this.st, this.slot, this, t);
     this.engineOn = false;
     this.parkedSince = t;
     this.diagnostics.onIgnitionOff(this, t - this.engineOnSince);

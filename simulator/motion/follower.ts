@@ -4,23 +4,17 @@
 import type { Route } from '../roads/route.js';
 import { AMBER, GREEN, RED, amberLeftS, signalPhase } from '../roads/signals.js';
 
-/** Where a vehicle is on its route. Its distance, speed and acceleration are in `Kinematics` (slot i). */
-export interface FollowerState {
-  route: Route;
-  /** The vehicle's slot in the kinematics arrays. */
-  readonly i: number;
-  seg: number;
-  /** Index into route.signalPoints of the next signal ahead. */
-  nextSignal: number;
-  /** The next signal has been committed to (entered on amber); cleared when crossed. */
-  committed: boolean;
-}
-
-/** Distance along the route (m), speed (m/s) and acceleration (m/s²) of every vehicle, by slot. */
+/** Where every vehicle is on its route, and its distance along it (m), speed (m/s) and acceleration (m/s²), by slot. */
 export interface Kinematics {
   readonly s: Float64Array;
   readonly v: Float64Array;
   readonly a: Float64Array;
+  /** The segment of the route the vehicle is on. */
+  readonly seg: Int32Array;
+  /** Index into route.signalPoints of the next signal ahead. */
+  readonly nextSignal: Int32Array;
+  /** 1: the next signal has been committed to (entered on amber); cleared when crossed. */
+  readonly committed: Uint8Array;
 }
 
 export interface MotionLimits {
@@ -51,12 +45,14 @@ export interface MotionResult {
   limitMps: number;
 }
 
-/** Starts slot i at the beginning of `route`, at rest. */
-export function startFollowing(route: Route, k: Kinematics, i: number): FollowerState {
+/** Starts slot i at the beginning of its route, at rest. */
+export function startFollowing(k: Kinematics, i: number): void {
   k.s[i] = 0;
   k.v[i] = 0;
   k.a[i] = 0;
-  return { route, i, seg: 0, nextSignal: 0, committed: false };
+  k.seg[i] = 0;
+  k.nextSignal[i] = 0;
+  k.committed[i] = 0;
 }
 
 export function newMotionResult(): MotionResult {
@@ -64,26 +60,29 @@ export function newMotionResult(): MotionResult {
 }
 
 const STOP_LINE_M = 2;
+/** m/s → km/h. */
+export const KMH = 3.6;
 
-/** Advances one step and fills `result` (reused by the caller: no allocation per step). */
-export function stepMotion(st: FollowerState, k: Kinematics, m: MotionLimits, result: MotionResult): MotionResult {
-  const r = st.route;
+/** Advances slot i one step along route r and fills `result` (reused by the caller: no allocation per step). */
+export function stepMotion(r: Route, k: Kinematics, i: number, m: MotionLimits, result: MotionResult): MotionResult {
   const dt = m.dtS;
-  const v = k.v[st.i];
-  let s = k.s[st.i];
+  const v = k.v[i];
+  let s = k.s[i];
+  let seg = k.seg[i];
+  let nextSignal = k.nextSignal[i];
   const b = Math.min(m.comfortDecelMps2, m.maxDecelMps2);
   const factor = m.speedFactor;
-  const limit = r.segSpeedMps[st.seg];
+  const limit = r.segSpeedMps[seg];
   // Desired speed is soft (eased toward); what lies ahead (bends, lower limits, stops) is hard.
   const vDesired = Math.min(limit * factor, m.capMps);
   let vAllowed = Infinity;
   const horizon = (v * v) / (2 * b) + 40;
   const last = r.points - 1;
-  for (let i = st.seg + 1; i < last && r.s[i] - s <= horizon; i++) {
-    const d = r.s[i] - s;
-    const vl = Math.min(r.segSpeedMps[i] * factor, m.capMps);
+  for (let p = seg + 1; p < last && r.s[p] - s <= horizon; p++) {
+    const d = r.s[p] - s;
+    const vl = Math.min(r.segSpeedMps[p] * factor, m.capMps);
     if (vl < vDesired) vAllowed = Math.min(vAllowed, Math.sqrt(vl * vl + 2 * b * d));
-    const R = r.turnRadiusM[i];
+    const R = r.turnRadiusM[p];
     if (R !== Infinity) vAllowed = Math.min(vAllowed, Math.sqrt(m.lateralAccelMps2 * R + 2 * b * d));
   }
   const dEnd = r.lengthM - s;
@@ -95,18 +94,18 @@ export function stepMotion(st: FollowerState, k: Kinematics, m: MotionLimits, re
   result.lateralAccelMps2 = 0;
   let stopAt = Infinity;
   let signalNode = -1;
-  if (st.nextSignal < r.signalPoints.length) {
-    const sp = r.signalPoints[st.nextSignal];
+  if (nextSignal < r.signalPoints.length) {
+    const sp = r.signalPoints[nextSignal];
     signalNode = r.node[sp];
     const d = r.s[sp] - s - STOP_LINE_M;
-    if (!st.committed && d <= horizon + 10) {
+    if (k.committed[i] === 0 && d <= horizon + 10) {
       const phase = signalPhase(signalNode, m.simTimeS);
       if (phase !== GREEN) {
         const need = (v * v) / (2 * Math.max(d, 0.1));
         // Amber: go if the line is reached before red (amber runners allow a second more); red: stop unless physically impossible.
         const clears = phase === AMBER && d < v * (amberLeftS(signalNode, m.simTimeS) + (m.runsAmber ? 1 : 0));
         if (d < -0.5 || clears || (phase === RED && need > m.maxDecelMps2)) {
-          st.committed = true;
+          k.committed[i] = 1;
         } else {
           stopAt = Math.max(0, d);
           vAllowed = Math.min(vAllowed, stopSpeed(v, stopAt, b, dt));
@@ -136,22 +135,24 @@ export function stepMotion(st: FollowerState, k: Kinematics, m: MotionLimits, re
   }
   if (s + ds > r.lengthM) ds = r.lengthM - s;
   s += ds;
-  k.a[st.i] = (vNew - v) / dt;
-  k.v[st.i] = vNew;
-  k.s[st.i] = s;
+  k.a[i] = (vNew - v) / dt;
+  k.v[i] = vNew;
+  k.s[i] = s;
   if (stopAt !== Infinity && vNew === 0 && v > 0) result.stoppedAtSignal = true;
-  while (st.seg < last - 1 && s >= r.s[st.seg + 1]) {
-    st.seg++;
-    const R = r.turnRadiusM[st.seg];
+  while (seg < last - 1 && s >= r.s[seg + 1]) {
+    seg++;
+    const R = r.turnRadiusM[seg];
     if (R !== Infinity) result.lateralAccelMps2 = Math.max(result.lateralAccelMps2, (vNew * vNew) / R);
-    if (st.nextSignal < r.signalPoints.length && r.signalPoints[st.nextSignal] === st.seg) {
+    if (nextSignal < r.signalPoints.length && r.signalPoints[nextSignal] === seg) {
       if (signalPhase(signalNode, m.simTimeS) === RED) result.ranRed = true;
-      st.nextSignal++;
-      st.committed = false;
+      nextSignal++;
+      k.committed[i] = 0;
     }
   }
+  k.seg[i] = seg;
+  k.nextSignal[i] = nextSignal;
   result.arrived = s >= r.lengthM - 0.5 && vNew < 0.5;
-  result.limitMps = r.segSpeedMps[st.seg];
+  result.limitMps = r.segSpeedMps[seg];
   return result;
 }
 

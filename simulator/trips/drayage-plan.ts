@@ -3,10 +3,14 @@ import type { VehicleView } from '../fleet/vehicle-view.js';
 import type { Anchor } from '../roads/graph.js';
 import { r1 } from '../events/round.js';
 import type { Rng } from '../../common/rng.js';
+import { eventKey } from '../telemetry/event-line.js';
 import type { Places } from './places.js';
 import type { Activity, Leg, Next, Plan, Start } from './plan.js';
 
 const DEF_REFILL_BELOW_PCT = 30;
+const K_TERMINAL = eventKey('terminal');
+const K_TRUCKS_AHEAD = eventKey('trucks_ahead');
+const K_LOCATION = eventKey('location');
 
 export class DrayagePlan implements Plan {
   readonly start: Anchor;
@@ -61,8 +65,9 @@ export class DrayagePlan implements Plan {
         engineOn: true, // trucks creep through the gate queue with the engine running
         durationS: rng.range(180, 900),
         begin: (v) => {
-          v.emit('port:gate:entered', { ...v.here(), terminal });
-          v.emit('port:queue:joined', { terminal, trucks_ahead: 2 + rng.int(25) });
+          v.lineAt('port:gate:entered').text(K_TERMINAL, terminal).end();
+          const ahead = 2 + rng.int(25); // drawn before the event's UUID, as emit's fields were
+          v.line('port:queue:joined').text(K_TERMINAL, terminal).integer(K_TRUCKS_AHEAD, ahead).end();
         },
       },
       {
@@ -84,7 +89,7 @@ export class DrayagePlan implements Plan {
         kind: 'unloading',
         engineOn: false,
         durationS: this.rng.range(900, 2400),
-        begin: (v) => v.emit('door:opened:cargo', { ...v.here(), location: this.at.name }),
+        begin: (v) => v.lineAt('door:opened:cargo').text(K_LOCATION, this.at.name).end(),
         end: (v) => {
           v.emit('cargo:container:unloaded', { location: this.at.name, container: containerId(this.rng) });
           v.emit('door:closed:cargo', v.here());

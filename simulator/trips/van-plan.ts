@@ -2,8 +2,11 @@
 import type { VehicleView } from '../fleet/vehicle-view.js';
 import type { Anchor } from '../roads/graph.js';
 import type { Rng } from '../../common/rng.js';
+import { eventKey } from '../telemetry/event-line.js';
 import type { Places } from './places.js';
 import { type Activity, hoursUntil, inWorkHours, type Leg, type Next, type Plan, type Start } from './plan.js';
+
+const K_LOCATION = eventKey('location');
 
 export class VanPlan implements Plan {
   readonly start: Anchor;
@@ -54,7 +57,7 @@ export class VanPlan implements Plan {
       kind: 'delivery',
       engineOn: false,
       durationS: rng.range(120, 420),
-      begin: (v) => v.emit('door:opened:cargo', { ...v.here(), location: this.at.name }),
+      begin: (v) => v.lineAt('door:opened:cargo').text(K_LOCATION, this.at.name).end(),
       end: (v) => {
         v.emit('door:closed:cargo', v.here());
         const roll = rng.next();

@@ -6,6 +6,7 @@ import { InvalidArgumentError } from '../../producer/index.js';
 import { KinesisProducer, ProducerError, ShardMap, deaggregate, hashKeyOf, isAggregated, type KinesisProducerOptions, type PutResult } from '../../producer/index.js';
 import { ManualTime, settle } from './manual-time.js';
 import { ScriptedKinesis, evenShards } from './scripted-kinesis.js';
+import { splittingStream } from './splitting-stream.js';
 
 const THROTTLED = 'ProvisionedThroughputExceededException';
 
@@ -148,20 +149,10 @@ describe('KinesisProducer failure handling', () => {
   });
 
   it('after a reshard, acknowledges the members of a misplaced aggregate that the landing shard owns and re-sends only the rest', async () => {
-    const time = new ManualTime();
-    const client = new ScriptedKinesis(evenShards(1));
-    const shardMap = new ShardMap({ client, streamName: 'test', clock: time, scheduler: time });
-    const producer = new KinesisProducer({ client, streamName: 'test', shardMap, clock: time, scheduler: time, metricsIntervalMs: 0 });
-    await shardMap.ready();
     // The first PutRecords waits while the stream splits its one shard and the map learns the children.
-    let release = () => {};
-    client.beforeCall = (call) => (call === 0 ? new Promise<void>((resolve) => (release = resolve)) : undefined);
+    const { time, client, producer, split } = await splittingStream();
     const outcomes = putMany(producer, 60, (i) => `vehicle-${i}`);
-    await time.runUntil(() => client.calls.length === 1, 5_000);
-    const [lower, upper] = evenShards(2);
-    client.shards = [{ ...client.shards[0], closed: true }, { ...lower, shardId: 'shardId-child-0' }, { ...upper, shardId: 'shardId-child-1' }];
-    await shardMap.refresh();
-    release();
+    await split();
     await time.runUntil(() => outcomes.every((o) => o.settledTimes > 0), 10_000);
 
     expect(outcomes.every((o) => o.settledTimes === 1 && o.ok !== undefined)).toBe(true);

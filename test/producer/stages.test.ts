@@ -7,13 +7,17 @@ import { classifyCode, classifyRequestError } from '../../common/aws-errors.js';
 import { ShardMap } from '../../producer/shard-map.js';
 import { BufferBudget } from '../../producer/buffer-budget.js';
 import { userRecord, type WireRecord } from '../../producer/wire-record.js';
+import { PutManyTally } from '../../producer/pipeline.js';
+
+/** Where the records of these unit tests settle: nobody looks. */
+const nowhere = new PutManyTally(Infinity, () => {});
 import { writeDigest, type SealedAggregate } from '../../producer/codec.js';
 import { decodeAggregated, hashKeyOf } from '../../producer/index.js';
 import { ManualTime } from './manual-time.js';
 import { ScriptedKinesis, evenShards } from './scripted-kinesis.js';
 
 function pending(partitionKey: string, data: Uint8Array, seq = 1, now = 0): WireRecord<unknown> {
-  return userRecord(partitionKey, undefined, hashKeyOf(partitionKey), data, Buffer.byteLength(partitionKey), () => {}, seq, now, now + 30_000, undefined);
+  return userRecord(partitionKey, undefined, hashKeyOf(partitionKey), data, Buffer.byteLength(partitionKey), nowhere, seq, now, now + 30_000, undefined);
 }
 
 /** An aggregator whose finished records (MD5 written) land in `out`. */
@@ -27,7 +31,7 @@ function aggregator(maxBytes: number, enabled: boolean, out: WireRecord<unknown>
 /** Adds one user record as the producer does. */
 function add(agg: ShardAggregator<unknown>, partitionKey: string, data: Uint8Array, seq = 1): void {
   const hashKey = hashKeyOf(partitionKey);
-  agg.add(keyEntry(Buffer.byteLength(partitionKey), hashKey), partitionKey, undefined, hashKey, data, data.byteLength, false, () => {}, seq, 0, undefined);
+  agg.add(keyEntry(Buffer.byteLength(partitionKey), hashKey), partitionKey, undefined, hashKey, data, data.byteLength, false, nowhere, seq, 0, undefined);
 }
 
 describe('ShardMap', () => {
