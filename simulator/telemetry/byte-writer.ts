@@ -119,6 +119,28 @@ function putMillions(view: DataView, p: number, w: number): number {
   return p + 6;
 }
 
+/** The text of the last whole part printed through it (≥ 1000: up to 10 digits), copied while it repeats. */
+export class LastWhole {
+  private whole = -1;
+  private length = 0;
+  private readonly words = new Int32Array(3);
+
+  put(view: DataView, p: number, w: number): number {
+    const words = this.words;
+    if (w !== this.whole) {
+      const end = putUint32(view, p, w);
+      for (let i = 0, o = p; o < end; i++, o += 4) words[i] = view.getInt32(o, true);
+      this.whole = w;
+      this.length = end - p;
+      return end;
+    }
+    view.setInt32(p, words[0], true);
+    view.setInt32(p + 4, words[1], true);
+    view.setInt32(p + 8, words[2], true);
+    return p + this.length;
+  }
+}
+
 /** A non-negative int32 with at least `min` digits (zero-padded): ids and counters. */
 export function putDigits(view: DataView, p: number, n: number, min: number): number {
   if (min === 6 && n < 1_000_000) {
@@ -138,9 +160,9 @@ export function putDigits(view: DataView, p: number, n: number, min: number): nu
  * fraction come from int32 arithmetic, three digits per store; a decimal of ≤ 15 significant digits
  * is the shortest text of its double, so the fraction without its trailing zeros is JSON.stringify's
  * text. vals[k] is read here rather than passed: a double argument to a call V8 does not inline is
- * boxed on the heap.
+ * boxed on the heap. `wholes` copies a whole part ≥ 1000 that repeats (timestamps within a second).
  */
-export function putFixed(view: DataView, p: number, vals: Float64Array, k: number, decimals: number): number {
+export function putFixed(view: DataView, p: number, vals: Float64Array, k: number, decimals: number, wholes?: LastWhole): number {
   const at = 4 * decimals;
   const scale = DECIMALS[at];
   let n = Math.round(vals[k] * scale);
@@ -169,7 +191,7 @@ export function putFixed(view: DataView, p: number, vals: Float64Array, k: numbe
     const x = WHOLE3[w];
     view.setInt32(p, x, true);
     p += x >>> 24;
-  } else p = putUint32(view, p, w);
+  } else p = wholes === undefined ? putUint32(view, p, w) : wholes.put(view, p, w);
   if (rest === 0) return p;
   const f = (rest * DECIMALS[at + 2]) | 0; // < 10^6, exact
   const hi = (f / 1000) | 0;
@@ -215,11 +237,6 @@ export function putKeyedNumbers(view: DataView, p: number, fields: KeyedNumbers,
     p = putFixed(view, p + keyLength[i], vals, slots[i], decimals[i]);
   }
   return p;
-}
-
-/** A key and the number after it (see `putFixed`). */
-export function putKeyFixed(view: DataView, p: number, key: ConstBytes, vals: Float64Array, k: number, decimals: number): number {
-  return putFixed(view, putConst(view, p, key), vals, k, decimals);
 }
 
 /** Beyond the fast path (or ±Infinity): JSON.stringify's text (never on the hot path). */

@@ -1,7 +1,7 @@
 // One telemetry reading as its JSON line, written into a ByteWriter in the wire order of `wire.ts`,
 // each number rounded at its published precision while it is printed. The bytes are those of
 // JSON.stringify of the rounded event (tested).
-import { type ByteWriter, ConstBytes, KeyedNumbers, keepWords, putConst, putDigits, putFixed, putKeyedNumbers, putKeyFixed, putUint32, putUuid, putWords } from './byte-writer.js';
+import { type ByteWriter, ConstBytes, KeyedNumbers, keepWords, LastWhole, putConst, putDigits, putFixed, putKeyedNumbers, putUint32, putUuid, putWords } from './byte-writer.js';
 import { VEHICLE_ID_DIGITS, VEHICLE_ID_PREFIX } from '../fleet/identity.js';
 import { TRIP_ID_INFIX } from '../fleet/trip-ledger.js';
 import { CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, HC_G, NOX_G, PM25_G, READING_DECIMALS as D, READING_NUMBERS, type Reading, SPEED_KMH, SPEED_LIMIT_KMH } from './wire.js';
@@ -58,11 +58,14 @@ export class ReadingWriter {
   /** By class index × 2 (+1 for an EV's energy block). */
   private readonly blocks: EmissionsBlock[] = [];
 
+  /** created_at's whole seconds, shared by the readings of a step. */
+  private readonly seconds = new LastWhole();
+
   constructor(readonly out: ByteWriter) {}
 
   /**
-   * Writes `r` and returns where its line starts; it ends at `out.pos`. Straight-line on purpose: a
-   * loop over the schema's slots measured ~5 % slower (V8 inlines less of it).
+   * Writes `r` and returns where its line starts; it ends at `out.pos`. The header, ids and road in
+   * line; each group of keyed numbers (position, emissions, level) one call that loops over it.
    */
   write(r: Reading): number {
     const road = r.roadId >= 0 ? (this.roads[r.roadId] ?? this.cacheRoad(r.roadId, r.road as string)) : r.road === null ? NO_ROAD : this.namedRoad(r.road);
@@ -76,7 +79,7 @@ export class ReadingWriter {
     let p = putConst(view, start, HEAD);
     const u = r.uuid;
     p = putUuid(view, p, u[0], u[1], u[2], u[3]);
-    p = putKeyFixed(view, p, K_CREATED, n, CREATED_AT, D.created_at);
+    p = putFixed(view, putConst(view, p, K_CREATED), n, CREATED_AT, D.created_at, this.seconds);
     let block: EmissionsBlock | undefined;
     // vehicle_id, trip_id and vehicle_class are our own [A-Za-z0-9_-] ids (vehicleIdOf): no escaping.
     if (r.index >= 0) {

@@ -1,7 +1,7 @@
 // The reading writer prints, field by field, what JSON.stringify prints for the rounded event: random
 // values of every size and sign in every numeric field, zeros, -0, NaN and ±Infinity (null), rounding
 // ties, numbers past the writer's fast path and in exponent notation, both id paths, cached and
-// named roads, EVs, and idle emissions blocks that are copied when they repeat.
+// named roads, EVs, and idle emissions blocks and timestamps' seconds that are copied when they repeat.
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../../common/rng.js';
 import { uuidFrom } from '../../simulator/events/uuid.js';
@@ -69,6 +69,8 @@ function draw(rng: Rng, uuid: Rng, last: Reading | undefined): { r: Reading; ev:
     r.n.set(last.n.subarray(CO2_G, ENERGY_WH + 1), CO2_G);
     if (rng.next() < 0.8) r.n[SPEED_KMH] = 0;
   }
+  // Readings of a step share created_at's second (its text is copied while it repeats).
+  if (last !== undefined && rng.next() < 0.3) r.n[0] = Math.trunc(last.n[0]) + rng.next();
   const n = (k: number) => round(r.n[k], READING_DECIMALS[READING_NUMBERS[k]]);
   const ev: Record<string, unknown> = { event_uuid: '', event_name: 'vehicle:telemetry', created_at: n(0), vehicle_id: r.vehicle_id, seq: r.seq, vehicle_class: r.vehicle_class, trip_id: r.trip_id };
   for (let k = 1; k < CO2_G; k++) {
