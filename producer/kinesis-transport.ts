@@ -242,8 +242,16 @@ export class KinesisTransport implements Transport<PutResult> {
   private queueForShard(record: KinesisBatchItem, sealed: SealedAggregate | undefined): void {
     if (sealed !== undefined) {
       // Queued at once either way, so a shard's records keep their order; stage() waits for the digest.
-      if (this.options.hashWorkers?.hash(sealed, () => this.hashed(record)) === true) record.hashing = true;
-      else writeDigest(sealed);
+      const copy = this.options.hashWorkers?.hash(sealed, () => this.hashed(record));
+      if (copy === undefined) {
+        writeDigest(sealed);
+      } else {
+        // A worker hashes a shared copy, which is what is sent; the plain buffer was seen by no one else.
+        record.hashing = true;
+        record.data = copy.bytes;
+        record.buffer = copy.buffer;
+        if (sealed.buffer !== undefined) reuseAggregateBuffer(sealed.buffer);
+      }
     }
     let queue = this.queues.get(record.shardId);
     if (queue === undefined) {
@@ -295,10 +303,7 @@ export class KinesisTransport implements Transport<PutResult> {
       while (queue.length > 0) {
         const head = queue.peek();
         if (head.hashing) this.options.hashWorkers?.collect();
-        if (head.hashing) {
-          this.options.hashWorkers?.notifyWhenDone(); // its MD5 is still on a hash worker, whose message wakes the pump
-          break;
-        }
+        if (head.hashing) break; // its MD5 is still on a hash worker, whose message wakes the pump
         if (head.deadline <= now) {
           this.dequeue(shardId, queue);
           this.expireStale(head, now);
