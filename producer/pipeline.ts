@@ -135,8 +135,8 @@ const BUFFERED_SECONDS_OF_PACE = 2;
 
 /** Counts the records of one putMany() call and resolves once every one has settled. */
 export class PutManyTally implements Target<never> {
-  acked = 0;
-  readonly failed: FailedPut[] = [];
+  private acked = 0;
+  private readonly failed: FailedPut[] = [];
   private remaining: number;
   constructor(
     count: number,
@@ -149,7 +149,17 @@ export class PutManyTally implements Target<never> {
   attach(): Sink {
     return this;
   }
-  settled(count: number): void {
+  /** `count` of its records were acknowledged. */
+  ack(count: number): void {
+    this.acked += count;
+    this.settled(count);
+  }
+  /** One of its records failed. */
+  fail(failure: FailedPut): void {
+    this.failed.push(failure);
+    this.settled(1);
+  }
+  private settled(count: number): void {
     this.remaining -= count;
     if (this.remaining === 0) this.resolve({ acked: this.acked, failed: this.failed });
   }
@@ -307,8 +317,7 @@ export class Pipeline<Result> {
   ): void {
     if (this.closed) {
       const e = this.closedError(partitionKey, explicitHashKey, data);
-      tally.failed.push({ record: e.record, reason: e.code, message: e.message, attempts: [] });
-      tally.settled(1);
+      tally.fail({ record: e.record, reason: e.code, message: e.message, attempts: [] });
       return;
     }
     this.accept(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, tally);
@@ -316,8 +325,7 @@ export class Pipeline<Result> {
 
   /** Fails one record of a putMany() call at once (it did not pass validation). */
   refuse(tally: PutManyTally, record: FailedPut['record'], reason: string, message: string): void {
-    tally.failed.push({ record, reason, message, attempts: [] });
-    tally.settled(1);
+    tally.fail({ record, reason, message, attempts: [] });
   }
 
   private closedError(partitionKey: string, explicitHashKey: string | undefined, data: Uint8Array | string): ProducerError {
@@ -381,8 +389,7 @@ export class Pipeline<Result> {
       record.members.failed(error); // the put()'s handle settles to this rejection
       return;
     }
-    sink.failed.push({ record: error.record, reason: error.code, message: error.message, attempts: error.attempts });
-    sink.settled(1);
+    sink.fail({ record: error.record, reason: error.code, message: error.message, attempts: error.attempts });
   }
 
   /**
@@ -410,10 +417,7 @@ export class Pipeline<Result> {
       const n = members.runEnd(r) - members.runStarts[r];
       if (this.flushWaiters.length > 0) this.noteSettled(members.runSeqs[r], n);
       const sink = members.runSinks[r];
-      if (sink !== VIA_HANDLE) {
-        sink.acked += n;
-        sink.settled(n);
-      }
+      if (sink !== VIA_HANDLE) sink.ack(n);
     }
   }
 

@@ -40,6 +40,7 @@ const ACKED = 1;
 const FAILED = 2;
 /** Its user records moved on: split into `parts`, or (one user record) into `forwardTo`. */
 const MOVED = 3;
+const NO_OBSERVERS: readonly Observer<never>[] = [];
 
 /** The user records inside one wire record, in the order they were added, and how they settled. */
 export class Members<Result> implements Target<Result> {
@@ -131,13 +132,18 @@ export class Members<Result> implements Target<Result> {
   }
 
   private moveObservers(move: (o: Observer<Result>) => void): void {
-    const observers = this.observers;
-    if (observers === undefined) return;
-    this.observers = undefined;
-    for (const o of observers) {
+    for (const o of this.takeObservers()) {
       move(o);
       o.members.observe(o);
     }
+  }
+
+  /** The handles waiting here, each to be told once: the list is emptied. */
+  private takeObservers(): readonly Observer<Result>[] {
+    const observers = this.observers;
+    if (observers === undefined) return NO_OBSERVERS;
+    this.observers = undefined;
+    return observers;
   }
 
   /** Acknowledged with `failedTries` failed tries before: observers get their result now, other handles when they ask. */
@@ -145,10 +151,7 @@ export class Members<Result> implements Target<Result> {
     this.state = ACKED;
     this.resultAt = resultAt;
     this.failedTries = failedTries;
-    const observers = this.observers;
-    if (observers === undefined) return;
-    this.observers = undefined;
-    for (const o of observers) o.settle(this.resultOf(o.index));
+    for (const o of this.takeObservers()) o.settle(this.resultOf(o.index));
   }
 
   /**
@@ -157,11 +160,8 @@ export class Members<Result> implements Target<Result> {
    */
   failed(error: Error): void {
     this.state = FAILED;
-    this.rejection = Promise.reject(error);
-    const observers = this.observers;
-    if (observers === undefined) return;
-    this.observers = undefined;
-    for (const o of observers) o.settle(this.rejection);
+    const rejection = (this.rejection = Promise.reject(error));
+    for (const o of this.takeObservers()) o.settle(rejection);
   }
 
   /**
