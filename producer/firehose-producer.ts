@@ -7,6 +7,7 @@ import { InvalidArgumentError } from './invalid-argument-error.js';
 import { Limiter, type LimiterOptions } from './limiter.js';
 import { Pipeline, type PipelineOptions, type PutManyResult } from './pipeline.js';
 import { ProducerFacade } from './producer-facade.js';
+import type { PutHandle } from './put-handle.js';
 import { putManyRefusal } from './put-many.js';
 import { MiB, checkPositive, checkPutInput, toBytes } from './validation.js';
 
@@ -72,9 +73,9 @@ export class FirehoseProducer extends ProducerFacade<FirehosePutResult> {
   /**
    * Validates (throws an InvalidArgumentError naming the field at once), then buffers the record.
    * `data` bytes are copied (the caller may reuse its buffer when put() returns) unless the
-   * producer was made with `zeroCopy`.
+   * producer was made with `zeroCopy`. Returns a Promise-compatible PutHandle, as KinesisProducer.put().
    */
-  put(input: { data: Uint8Array | string }): Promise<FirehosePutResult> {
+  put(input: { data: Uint8Array | string }): PutHandle<FirehosePutResult> {
     const data = this.prepare(input);
     return this.pipeline.put('', undefined, undefined, data, data.byteLength, 0, true);
   }

@@ -18,6 +18,7 @@ export { createLocalKinesisClient, type LocalClientOptions } from './local-clien
 export { KinesisProducer, type KinesisProducerOptions, type PutResult } from './kinesis-producer.js';
 export { ProducerError, type ProducerErrorCode } from './producer-error.js';
 export type { Attempt } from './wire-record.js';
+export type { PutHandle } from './put-handle.js';
 export type { PipelineOptions, PutManyResult, FailedPut } from './pipeline.js';
 export { createPutStream, type PutStream, type BatchProducer } from './put-many.js';
 export { InvalidArgumentError } from './invalid-argument-error.js';

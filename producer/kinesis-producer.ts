@@ -7,6 +7,7 @@ import { KinesisTransport, type PutResult } from './kinesis-transport.js';
 import { Limiter, type LimiterOptions } from './limiter.js';
 import { Pipeline, type PipelineOptions, type PutManyResult } from './pipeline.js';
 import { ProducerFacade } from './producer-facade.js';
+import type { PutHandle } from './put-handle.js';
 import { sendWithTimeout } from './sender.js';
 import { ShardMap, type ShardPredictor } from './shard-map.js';
 import { MiB, checkData, checkExplicitHashKey, checkPartitionKey, checkPositive, checkPutInput, checkRecordLimit, type PutInput } from './validation.js';
@@ -106,10 +107,11 @@ export class KinesisProducer extends ProducerFacade<PutResult> {
   /**
    * Validates (throws an InvalidArgumentError naming the field at once; nothing is enqueued),
    * then buffers the record. `data` bytes are copied, so the caller may reuse its buffer when
-   * put() returns, unless the producer was made with `zeroCopy`. Resolves once Kinesis
-   * acknowledged the record; rejects with a ProducerError (its record, code and attempts).
+   * put() returns, unless the producer was made with `zeroCopy`. Returns a Promise-compatible
+   * PutHandle (not a native promise) that resolves once Kinesis acknowledged the record, or rejects
+   * with a ProducerError (its record, code and attempts).
    */
-  put(input: PutInput): Promise<PutResult> {
+  put(input: PutInput): PutHandle<PutResult> {
     checkPutInput(input);
     const pkBytes = this.keyBytes(input.partitionKey);
     const dataBytes = checkData(input.data, pkBytes, this.maxRecordBytes);

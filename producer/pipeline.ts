@@ -14,7 +14,7 @@ import { BufferBudget, type BufferFullPolicy } from './buffer-budget.js';
 import { Collector, type CollectorLimits } from './collector.js';
 import { ProducerMetrics, type MetricsSnapshot } from './metrics.js';
 import { recordAttempt, userRecord, VIA_HANDLE, type Members, type Sink, type Target, type WireRecord } from './wire-record.js';
-import { PutHandle } from './put-handle.js';
+import { PutHandle, rejectedHandle } from './put-handle.js';
 import { ProducerError } from './producer-error.js';
 import { FailureGroups, Retrier } from './retrier.js';
 import { Sender } from './sender.js';
@@ -289,8 +289,8 @@ export class Pipeline<Result> {
    * Accepts one validated record; the promise settles once it is acknowledged or has failed.
    * `owned`: the producer may keep `data` as it is (a copy already, or zeroCopy).
    */
-  put(partitionKey: string, explicitHashKey: string | undefined, hashKey: bigint | undefined, data: Uint8Array | string, dataBytes: number, pkBytes: number, owned: boolean): Promise<Result> {
-    if (this.closed) return Promise.reject(this.closedError(partitionKey, explicitHashKey, data));
+  put(partitionKey: string, explicitHashKey: string | undefined, hashKey: bigint | undefined, data: Uint8Array | string, dataBytes: number, pkBytes: number, owned: boolean): PutHandle<Result> {
+    if (this.closed) return rejectedHandle(this.closedError(partitionKey, explicitHashKey, data));
     // A handle, not a native promise: one is made only if the caller awaits it (see PutHandle).
     const handle = new PutHandle<Result>();
     this.accept(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, handle);

@@ -17,9 +17,10 @@ function capture(resolve: (result: never) => void): void {
 
 /**
  * A put()'s outcome: `Promise`-compatible (a thenable with catch and finally; await,
- * Promise.all/allSettled/race work), but not `instanceof Promise`. It settles exactly once, to the
- * same value whenever it is awaited. A failed put nobody awaited surfaces as an unhandled
- * rejection, as a native promise's would: the rejection is made when the record fails.
+ * Promise.all/allSettled/race work, and it is assignable to `Promise<Result>`), but not
+ * `instanceof Promise`. It settles exactly once, to the same value whenever it is awaited. A failed
+ * put nobody awaited surfaces as an unhandled rejection, as a native promise's would: the rejection
+ * is made when the record fails.
  */
 export class PutHandle<Result> implements Promise<Result>, Target<Result>, Observer<Result> {
   /** The wire record's members that hold this put's record, and its index there (moved along by Members). */
@@ -44,14 +45,17 @@ export class PutHandle<Result> implements Promise<Result>, Target<Result>, Obser
     return this.promise;
   }
 
+  // `reason: any`, as in Promise's own declaration: callers type their handler's parameter (a ProducerError).
   then<Fulfilled = Result, Rejected = never>(
     onfulfilled?: ((value: Result) => Fulfilled | PromiseLike<Fulfilled>) | null,
-    onrejected?: ((reason: unknown) => Rejected | PromiseLike<Rejected>) | null,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    onrejected?: ((reason: any) => Rejected | PromiseLike<Rejected>) | null,
   ): Promise<Fulfilled | Rejected> {
     return this.native().then(onfulfilled, onrejected);
   }
 
-  catch<Rejected = never>(onrejected?: ((reason: unknown) => Rejected | PromiseLike<Rejected>) | null): Promise<Result | Rejected> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  catch<Rejected = never>(onrejected?: ((reason: any) => Rejected | PromiseLike<Rejected>) | null): Promise<Result | Rejected> {
     return this.native().catch(onrejected);
   }
 
@@ -62,4 +66,13 @@ export class PutHandle<Result> implements Promise<Result>, Target<Result>, Obser
   get [Symbol.toStringTag](): string {
     return 'PutHandle';
   }
+}
+
+/** The handle of a put() refused before it was buffered (the producer is closed): already rejected with `error`. */
+export function rejectedHandle<Result>(error: Error): PutHandle<Result> {
+  const members = new Members<Result>();
+  const handle = new PutHandle<Result>();
+  members.add(handle.attach(members, 0), 0, 0, undefined);
+  members.failed(error);
+  return handle;
 }

@@ -2,7 +2,7 @@
 // Same value whenever it is awaited, Promise.all/allSettled, results that follow a record through a
 // reshard split, and a failure nobody awaited surfacing as an unhandled rejection.
 import { describe, expect, it } from 'vitest';
-import { KinesisProducer, ProducerError, hashKeyOf, type PutResult } from '../../producer/index.js';
+import { KinesisProducer, ProducerError, hashKeyOf, type PutHandle, type PutResult } from '../../producer/index.js';
 import { ManualTime, settle } from './manual-time.js';
 import { ScriptedKinesis, evenShards } from './scripted-kinesis.js';
 import { splittingStream } from './splitting-stream.js';
@@ -124,5 +124,19 @@ describe('put() handle', () => {
     expect(error).toBe(unhandled[0]);
     expect(await (handle as Promise<PutResult>).catch((e: unknown) => e)).toBe(error);
     await producer.close();
+  });
+
+  it('is declared as what it is: a PutHandle, usable where a Promise is expected; a put after close() is one too, already rejected', async () => {
+    const { producer } = setup();
+    const handle: PutHandle<PutResult> = producer.put({ partitionKey: 'k', data: 'x' });
+    const asPromise: Promise<PutResult> = handle; // code typed against Promise keeps compiling
+    expect(Object.prototype.toString.call(handle)).toBe('[object PutHandle]');
+    await producer.close();
+    expect(await asPromise).toMatchObject({ attempts: 1 });
+    const late: PutHandle<PutResult> = producer.put({ partitionKey: 'k', data: 'late' });
+    expect(late).not.toBeInstanceOf(Promise);
+    expect(Object.prototype.toString.call(late)).toBe('[object PutHandle]');
+    await expect(late).rejects.toMatchObject({ code: 'Closed' });
+    await expect(late.catch((e: ProducerError) => e.code)).resolves.toBe('Closed');
   });
 });
