@@ -5,6 +5,9 @@ import { KinesisProducer, InvalidArgumentError, type PutResult } from '../../pro
 import { readBack } from '../stream/support/read-back.js';
 import { userRecordsOf } from '../stream/support/user-records.js';
 import { startKinesalite, type LocalKinesis } from './kinesalite-fixture.js';
+import { createHash } from 'node:crypto';
+import { HashWorkers } from '../../producer/hash-workers.js';
+import { reuseAggregateBuffer, type SealedAggregate } from '../../producer/codec.js';
 
 let kinesis: LocalKinesis;
 
@@ -46,5 +49,46 @@ describe('hashWorkers', () => {
   it("refuses a hashWorkers value that is neither 'auto' nor a small integer", () => {
     expect(() => new KinesisProducer({ client: kinesis.client, streamName: 's', hashWorkers: -1 })).toThrow(InvalidArgumentError);
     expect(() => new KinesisProducer({ client: kinesis.client, streamName: 's', hashWorkers: 1.5 })).toThrow(/hashWorkers: must be 'auto' or an integer from 0 to 64/);
+  });
+
+  it('writes the right digest into every aggregate, its shared copy cut fresh or reused, across more slabs than a worker keeps a view of', async () => {
+    const errors: unknown[] = [];
+    const workers = new HashWorkers(1, (error) => errors.push(error));
+    const out: { copy: SealedAggregate; done: boolean }[] = [];
+    let checked = 0;
+    const check = () => {
+      for (; checked < out.length && out[checked].done; checked++) {
+        const { bytes, digestAt, buffer } = out[checked].copy;
+        expect(bytes.subarray(digestAt).toString('hex')).toBe(createHash('md5').update(bytes.subarray(4, digestAt)).digest('hex'));
+        // Checked: its buffer is reused for a later copy, as an acknowledged aggregate's is.
+        if (buffer !== undefined && checked % 3 !== 0) reuseAggregateBuffer(buffer);
+      }
+    };
+    // 60 KiB aggregates: a 1 MiB shared slab holds 16, so 800 of them (a third not reused) span more
+    // than the 32 slabs a worker keeps a view of, and reused buffers come from slabs sent long before.
+    for (let i = 0; i < 800; i++) {
+      const size = 61_000 + (i % 7) * 13;
+      const bytes = Buffer.alloc(size, i % 251);
+      bytes.writeUInt32BE(i, 4);
+      const job = { copy: undefined as unknown as SealedAggregate, done: false };
+      const copy = workers.hash({ bytes, digestAt: size - 16, buffer: undefined }, () => (job.done = true));
+      if (copy === undefined) continue;
+      job.copy = copy;
+      out.push(job);
+      // Let the worker keep up, so it takes every aggregate (none hashed here).
+      while (out.length - checked >= 32) {
+        workers.collectOrWake();
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        check();
+      }
+    }
+    while (checked < out.length) {
+      workers.collectOrWake();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      check();
+    }
+    workers.close();
+    expect(errors).toEqual([]);
+    expect(out.length).toBe(800);
   });
 });
