@@ -1,46 +1,74 @@
 // MD5 of aggregated records on worker threads: past one core, the MD5 every aggregate needs is
 // the producer's floor. An aggregate a worker takes is copied into a shared slab, so a job is a few
-// numbers and the digest is written in place. A worker takes a job only while its backlog is short: when no
-// core is free it falls behind, and the producer's own thread hashes the next ones itself.
-import { Worker } from 'node:worker_threads';
+// numbers in a ring in shared memory and the digest is written in place. A worker takes a job only
+// while its backlog is short: when no core is free it falls behind, and the producer's own thread
+// hashes the next ones itself.
+//
+// No message per job either way: a postMessage (or a futex wake) cost this thread tens of
+// microseconds here, more than hashing the records it carries saves. The worker polls the ring,
+// sleeping a millisecond at a time while work came recently (Atomics.wait with a timeout: it sleeps,
+// it does not spin), and for good once idle, when the next job wakes it. This thread reads what
+// was finished from shared memory whenever it looks (the pump), and on a 1 ms timer while jobs are out.
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { sharedCopy, writeDigest, type SealedAggregate } from './codec.js';
 import { Queue } from './queue.js';
 
-// Jobs go to a worker in one message per turn of the event loop (aggregates are sealed in bursts,
-// and a message costs the producer's thread microseconds): [job id, slab id, body start, digest at]
-// for each, and the slabs the worker has no view of yet (see KNOWN_SLABS). The worker tells its
-// progress in shared memory (FINISHED) and posts a message back only when the producer asked to be
-// woken (WAKE): a load of FINISHED costs the producer nothing, a message several microseconds.
-const FINISHED = 0;
-const WAKE = 1;
+/** Aggregates a worker may have waiting before the producer hashes the next one itself (a burst of 64 shards sealing fits). */
+const MAX_BACKLOG = 64;
 /** Slabs a worker keeps a view of, the most recently sent ones (the producer keeps the same list). */
 const KNOWN_SLABS = 32;
 const JOB_FIELDS = 4;
+// Control words: jobs written (by the producer), the last job id finished (by the worker), 1 while
+// the worker sleeps for good, 1 once it must stop.
+const WRITTEN = 0;
+const FINISHED = 1;
+const ASLEEP = 2;
+const STOP = 3;
+/** Polls (1 ms each) without a job before a worker sleeps until woken. */
+const IDLE_POLLS = 200;
+const POLL_MS = 1;
 
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const { hash } = require('node:crypto');
-const control = new Int32Array(workerData);
+const control = new Int32Array(workerData.control);
+const ring = new Int32Array(workerData.ring);
+const port = workerData.port;
 const slabs = new Map();
 const order = [];
-parentPort.on('message', ([jobs, newSlabs]) => {
-  for (let i = 0; i < newSlabs.length; i += 2) {
-    slabs.set(newSlabs[i], new Uint8Array(newSlabs[i + 1]));
-    order.push(newSlabs[i]);
+function slab(id) {
+  // A slab is posted before the first job that needs it is written: it is in the port's queue.
+  while (!slabs.has(id)) {
+    const [slabId, buffer] = receiveMessageOnPort(port).message;
+    slabs.set(slabId, new Uint8Array(buffer));
+    order.push(slabId);
     if (order.length > ${KNOWN_SLABS}) slabs.delete(order.shift());
   }
-  for (let i = 0; i < jobs.length; i += ${JOB_FIELDS}) {
-    const bytes = slabs.get(jobs[i + 1]);
-    const digestAt = jobs[i + 3];
-    bytes.set(hash('md5', bytes.subarray(jobs[i + 2], digestAt), 'buffer'), digestAt);
-    Atomics.store(control, ${FINISHED}, jobs[i]);
-    if (Atomics.exchange(control, ${WAKE}, 0) === 1) parentPort.postMessage(0);
+  return slabs.get(id);
+}
+let done = 0;
+let idle = 0;
+while (Atomics.load(control, ${STOP}) === 0) {
+  const written = Atomics.load(control, ${WRITTEN});
+  if (done === written) {
+    if (++idle < ${IDLE_POLLS}) {
+      Atomics.wait(control, ${WRITTEN}, written, ${POLL_MS});
+    } else {
+      Atomics.store(control, ${ASLEEP}, 1);
+      Atomics.wait(control, ${WRITTEN}, written); // returns at once if a job was written meanwhile
+      Atomics.store(control, ${ASLEEP}, 0);
+    }
+    continue;
   }
-});
+  idle = 0;
+  const at = (done % ${MAX_BACKLOG}) * ${JOB_FIELDS};
+  const bytes = slab(ring[at + 1]);
+  const digestAt = ring[at + 3];
+  bytes.set(hash('md5', bytes.subarray(ring[at + 2], digestAt), 'buffer'), digestAt);
+  done++;
+  Atomics.store(control, ${FINISHED}, ring[at]);
+}
 `;
-
-/** Aggregates a worker may have waiting before the producer hashes the next one itself. */
-const MAX_BACKLOG = 64;
 
 interface Job {
   id: number;
@@ -50,15 +78,15 @@ interface Job {
 
 interface HashWorker {
   thread: Worker;
-  /** FINISHED: the last job id the worker finished (read without waiting for a message); WAKE: 1 asks it to post one. */
   control: Int32Array;
+  /** MAX_BACKLOG jobs of JOB_FIELDS numbers: id, slab id, body start, digest at. */
+  ring: Int32Array;
+  /** Where slabs the worker has no view of yet are posted. */
+  port: MessagePort;
   issued: number;
   jobs: Queue<Job>;
   /** Ids of the slabs it keeps a view of, oldest first: the same list the worker keeps. */
   slabs: number[];
-  /** Jobs and new slabs (id, slab) of this turn, not posted yet. */
-  outJobs: number[];
-  outSlabs: (number | ArrayBufferLike)[];
   lost: boolean;
 }
 
@@ -75,28 +103,22 @@ function slabIdOf(slab: ArrayBufferLike): number {
 export class HashWorkers {
   private readonly workers: HashWorker[] = [];
   private next = 0;
-  private postQueued = false;
-  /** Posts each worker the jobs of this turn in one message. */
-  private readonly post = (): void => {
-    this.postQueued = false;
-    for (const worker of this.workers) {
-      if (worker.outJobs.length === 0 || worker.lost) continue;
-      worker.thread.postMessage([worker.outJobs, worker.outSlabs]);
-      worker.outJobs = [];
-      worker.outSlabs = [];
-    }
-  };
+  /** Collects while jobs are out (a real timer, whatever scheduler the producer was given); it keeps the process alive meanwhile. */
+  private poller: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     count: number,
     private readonly onError: (error: unknown) => void,
   ) {
     for (let i = 0; i < count; i++) {
-      const control = new SharedArrayBuffer(8);
-      const worker: HashWorker = { thread: new Worker(WORKER_SOURCE, { eval: true, workerData: control }), control: new Int32Array(control), issued: 0, jobs: new Queue(), slabs: [], outJobs: [], outSlabs: [], lost: false };
-      worker.thread.unref(); // referenced only while it holds jobs
-      worker.thread.on('message', () => this.collect());
-      worker.thread.on('error', (error) => this.lose(worker, error));
+      const control = new SharedArrayBuffer(4 * 4);
+      const ring = new SharedArrayBuffer(MAX_BACKLOG * JOB_FIELDS * 4);
+      const { port1, port2 } = new MessageChannel();
+      const thread = new Worker(WORKER_SOURCE, { eval: true, workerData: { control, ring, port: port2 }, transferList: [port2] });
+      thread.unref(); // the poller keeps the process alive while jobs are out, not the worker
+      port1.unref();
+      const worker: HashWorker = { thread, control: new Int32Array(control), ring: new Int32Array(ring), port: port1, issued: 0, jobs: new Queue(), slabs: [], lost: false };
+      thread.on('error', (error) => this.lose(worker, error));
       this.workers.push(worker);
     }
   }
@@ -104,8 +126,8 @@ export class HashWorkers {
   /**
    * Hands the MD5 of a sealed aggregate to a worker with a short backlog: returns the copy in shared
    * memory the worker writes the digest into (send that one), and `done` runs once it is written
-   * (from collect(), or the worker's message). Undefined: no worker can take it (all behind), so
-   * the caller hashes the aggregate itself, with no copy.
+   * (from collect()). Undefined: no worker can take it (all behind), so the caller hashes the
+   * aggregate itself, with no copy.
    */
   hash(sealed: SealedAggregate, done: () => void): SealedAggregate | undefined {
     for (let tries = 0; tries < this.workers.length; tries++) {
@@ -114,49 +136,43 @@ export class HashWorkers {
       if (worker.lost || worker.issued - Atomics.load(worker.control, FINISHED) >= MAX_BACKLOG) continue;
       const copy = sharedCopy(sealed);
       const bytes = copy.bytes;
-      const id = ++worker.issued;
-      if (worker.jobs.length === 0) worker.thread.ref();
-      worker.jobs.push({ id, done, sealed: copy });
       const slabId = slabIdOf(bytes.buffer);
-      // The body starts after the 4-byte magic. The slab goes along only if the worker has no view of it.
-      worker.outJobs.push(id, slabId, bytes.byteOffset + 4, bytes.byteOffset + copy.digestAt);
       if (!worker.slabs.includes(slabId)) {
         worker.slabs.push(slabId);
         if (worker.slabs.length > KNOWN_SLABS) worker.slabs.shift();
-        worker.outSlabs.push(slabId, bytes.buffer);
+        worker.port.postMessage([slabId, bytes.buffer]); // before the job: the worker reads it when it gets there
       }
-      if (!this.postQueued) {
-        this.postQueued = true;
-        queueMicrotask(this.post);
-      }
+      const id = ++worker.issued;
+      worker.jobs.push({ id, done, sealed: copy });
+      const at = ((id - 1) % MAX_BACKLOG) * JOB_FIELDS;
+      const ring = worker.ring;
+      ring[at] = id;
+      ring[at + 1] = slabId;
+      ring[at + 2] = bytes.byteOffset + 4; // the body starts after the 4-byte magic
+      ring[at + 3] = bytes.byteOffset + copy.digestAt;
+      Atomics.store(worker.control, WRITTEN, id);
+      if (Atomics.load(worker.control, ASLEEP) === 1) Atomics.notify(worker.control, WRITTEN);
+      this.poller ??= setInterval(() => this.collect(), POLL_MS);
       return copy;
     }
     return undefined;
   }
 
-  /** Reports every job the workers have finished (they finish in order), without waiting for messages. */
+  /** Reports every job the workers have finished (they finish in order). */
   collect(): void {
+    let out = 0;
     for (const worker of this.workers) {
       const finished = Atomics.load(worker.control, FINISHED);
       while (worker.jobs.length > 0 && worker.jobs.peek().id <= finished) worker.jobs.shift().done();
-      if (worker.jobs.length === 0) worker.thread.unref();
+      out += worker.jobs.length;
     }
+    if (out === 0) this.stopPolling();
   }
 
-  /**
-   * collect(), and if jobs are still out, has their workers post a message when they finish the
-   * next one (whose handler collects again): the caller waits for a digest.
-   */
-  collectOrWake(): void {
-    this.collect();
-    let waiting = false;
-    for (const worker of this.workers) {
-      if (worker.jobs.length === 0) continue;
-      Atomics.store(worker.control, WAKE, 1);
-      waiting = true;
-    }
-    // A job finished between the first look and the flag is seen now; one finished after it posts.
-    if (waiting) this.collect();
+  private stopPolling(): void {
+    if (this.poller === undefined) return;
+    clearInterval(this.poller);
+    this.poller = undefined;
   }
 
   /** A worker died: its jobs are hashed here, and it takes no more. */
@@ -164,6 +180,7 @@ export class HashWorkers {
     this.onError(error);
     worker.lost = true;
     this.finishHere(worker);
+    this.collect();
   }
 
   private finishHere(worker: HashWorker): void {
@@ -172,7 +189,6 @@ export class HashWorkers {
       writeDigest(job.sealed); // a worker that stopped mid-job leaves nothing half-written that matters: this overwrites it
       job.done();
     }
-    worker.thread.unref();
   }
 
   /** Stops the workers; jobs still out are hashed here (close() waits for its records first, so there are none). */
@@ -181,7 +197,11 @@ export class HashWorkers {
     for (const worker of this.workers) {
       worker.lost = true;
       this.finishHere(worker);
+      Atomics.store(worker.control, STOP, 1);
+      Atomics.notify(worker.control, WRITTEN);
+      worker.port.close();
       void worker.thread.terminate();
     }
+    this.stopPolling();
   }
 }

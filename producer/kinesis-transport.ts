@@ -302,8 +302,8 @@ export class KinesisTransport implements Transport<PutResult> {
       const limiter = this.limiter.forShard(shardId, now);
       while (queue.length > 0) {
         const head = queue.peek();
-        if (head.hashing) this.options.hashWorkers?.collectOrWake();
-        if (head.hashing) break; // its MD5 is still on a hash worker, whose message wakes the pump
+        if (head.hashing) this.options.hashWorkers?.collect();
+        if (head.hashing) break; // its MD5 is still on a hash worker: collected on its poll, which wakes the pump
         if (head.deadline <= now) {
           this.dequeue(shardId, queue);
           this.expireStale(head, now);

@@ -77,13 +77,13 @@ describe('hashWorkers', () => {
       out.push(job);
       // Let the worker keep up, so it takes every aggregate (none hashed here).
       while (out.length - checked >= 32) {
-        workers.collectOrWake();
+        workers.collect();
         await new Promise((resolve) => setTimeout(resolve, 1));
         check();
       }
     }
     while (checked < out.length) {
-      workers.collectOrWake();
+      workers.collect();
       await new Promise((resolve) => setTimeout(resolve, 1));
       check();
     }
