@@ -4,11 +4,12 @@
 // while its backlog is short: when no core is free it falls behind, and the producer's own thread
 // hashes the next ones itself.
 //
-// No message per job either way: a postMessage (or a futex wake) cost this thread tens of
-// microseconds here, more than hashing the records it carries saves. The worker polls the ring,
-// sleeping a millisecond at a time while work came recently (Atomics.wait with a timeout: it sleeps,
-// it does not spin), and for good once idle, when the next job wakes it. This thread reads what
-// was finished from shared memory whenever it looks (the pump), and on a 1 ms timer while jobs are out.
+// No message per job either way: a postMessage cost this thread tens of microseconds here, more
+// than hashing the records it carries saves. A worker out of jobs polls the ring for a millisecond,
+// sleeping 0.1 ms at a time (Atomics.wait with a timeout: it sleeps, it does not spin), then sleeps
+// until the next job wakes it (one futex wake when work resumes, not one per job). This thread reads
+// what was finished from shared memory whenever it looks (the pump), and on a 1 ms timer while
+// jobs are out.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { sharedCopy, writeDigest, type SealedAggregate } from './codec.js';
 import { Queue } from './queue.js';
@@ -24,9 +25,11 @@ const WRITTEN = 0;
 const FINISHED = 1;
 const ASLEEP = 2;
 const STOP = 3;
-/** Polls (1 ms each) without a job before a worker sleeps until woken. */
-const IDLE_POLLS = 200;
-const POLL_MS = 1;
+/** Polls (0.1 ms each) without a job before a worker sleeps until woken. */
+const IDLE_POLLS = 10;
+const POLL_MS = 0.1;
+/** How often this thread collects finished jobs while some are out (besides the pump). */
+const COLLECT_MS = 1;
 
 const WORKER_SOURCE = `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
@@ -151,8 +154,8 @@ export class HashWorkers {
       ring[at + 2] = bytes.byteOffset + 4; // the body starts after the 4-byte magic
       ring[at + 3] = bytes.byteOffset + copy.digestAt;
       Atomics.store(worker.control, WRITTEN, id);
-      if (Atomics.load(worker.control, ASLEEP) === 1) Atomics.notify(worker.control, WRITTEN);
-      this.poller ??= setInterval(() => this.collect(), POLL_MS);
+      if (Atomics.exchange(worker.control, ASLEEP, 0) === 1) Atomics.notify(worker.control, WRITTEN);
+      this.poller ??= setInterval(() => this.collect(), COLLECT_MS);
       return copy;
     }
     return undefined;
