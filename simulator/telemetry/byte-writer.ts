@@ -119,7 +119,7 @@ function putMillions(view: DataView, p: number, w: number): number {
   return p + 6;
 }
 
-/** The text of the last whole part printed through it (≥ 1000: up to 10 digits), copied while it repeats. */
+/** The text of the last whole part printed through it (up to 10 digits), copied while it repeats. */
 export class LastWhole {
   private whole = -1;
   private length = 0;
@@ -160,20 +160,22 @@ export function putDigits(view: DataView, p: number, n: number, min: number): nu
  * fraction come from int32 arithmetic, three digits per store; a decimal of ≤ 15 significant digits
  * is the shortest text of its double, so the fraction without its trailing zeros is JSON.stringify's
  * text. vals[k] is read here rather than passed: a double argument to a call V8 does not inline is
- * boxed on the heap. `wholes` copies a whole part ≥ 1000 that repeats (timestamps within a second).
+ * boxed on the heap. Kept under V8's inlining limit (460 bytes of bytecode; it was 542, and every
+ * number paid a call): rare paths are calls.
  */
-export function putFixed(view: DataView, p: number, vals: Float64Array, k: number, decimals: number, wholes?: LastWhole): number {
+export function putFixed(view: DataView, p: number, vals: Float64Array, k: number, decimals: number): number {
   const at = 4 * decimals;
   const scale = DECIMALS[at];
   let n = Math.round(vals[k] * scale);
   const limit = DECIMALS[at + 3];
-  if (!(n < limit && n > -limit)) return n !== n ? putConst(view, p, NULL) : putSlow(view, p, n / scale); // NaN: an unknown speed limit
-  if (n < 0) {
+  if (!(n < limit && n > -limit)) return putOutside(view, p, n, scale);
+  if (n <= 0) {
+    if (n === 0) {
+      view.setUint8(p, ZERO); // also -0
+      return p + 1;
+    }
     n = -n;
     view.setUint8(p++, MINUS);
-  } else if (n === 0) {
-    view.setUint8(p, ZERO); // also -0
-    return p + 1;
   }
   // n / scale by a multiply (a double divide is ~4× slower); the exact remainder corrects it.
   let whole = Math.floor(n * DECIMALS[at + 1]);
@@ -191,15 +193,38 @@ export function putFixed(view: DataView, p: number, vals: Float64Array, k: numbe
     const x = WHOLE3[w];
     view.setInt32(p, x, true);
     p += x >>> 24;
-  } else p = wholes === undefined ? putUint32(view, p, w) : wholes.put(view, p, w);
-  if (rest === 0) return p;
-  const f = (rest * DECIMALS[at + 2]) | 0; // < 10^6, exact
+  } else p = putUint32(view, p, w);
+  return rest === 0 ? p : putFraction(view, p, (rest * DECIMALS[at + 2]) | 0); // < 10^6, exact
+}
+
+/** `.` and a fraction of six places given as millionths (0 < f < 10^6), without trailing zeros. */
+function putFraction(view: DataView, p: number, f: number): number {
   const hi = (f / 1000) | 0;
   const lo = f - hi * 1000;
   view.setInt32(p, DOT3[hi], true);
   if (lo === 0) return p + 1 + TRIMMED3[hi];
   view.setInt32(p + 4, DIGITS3[lo], true);
   return p + 4 + TRIMMED3[lo];
+}
+
+/** putFixed's n = round(x·scale) beyond its fast path: NaN (an unknown speed limit) or large. */
+function putOutside(view: DataView, p: number, n: number, scale: number): number {
+  return n !== n ? putConst(view, p, NULL) : putSlow(view, p, n / scale);
+}
+
+/**
+ * putFixed(…, 3) of a timestamp in seconds: its whole seconds (shared by the readings of a step) are
+ * copied by `wholes` while they repeat. Anything but a positive time below 2^31 s goes to putFixed.
+ */
+export function putStamp(view: DataView, p: number, vals: Float64Array, k: number, wholes: LastWhole): number {
+  const ms = Math.round(vals[k] * 1000);
+  const s = Math.floor(ms / 1000); // exact: a quotient of integers below 2^53 is never rounded up to the next integer here
+  if (!(ms >= 1000 && s < 2 ** 31)) return putFixed(view, p, vals, k, 3);
+  p = wholes.put(view, p, s);
+  const rest = ms - s * 1000;
+  if (rest === 0) return p;
+  view.setInt32(p, DOT3[rest], true);
+  return p + 1 + TRIMMED3[rest];
 }
 
 /**
