@@ -331,7 +331,7 @@ export class Vehicle implements VehicleView {
       n[FUEL_G] = e.fuel_g;
       n[FUEL_LEVEL_PCT] = fuelPctAt(st, i);
     }
-    st.out.telemetry(this.rng);
+    st.out.telemetry(st.rng, i * 4);
   }
 
   // ---- trips and stops --------------------------------------------------------------------------

@@ -119,28 +119,6 @@ function putMillions(view: DataView, p: number, w: number): number {
   return p + 6;
 }
 
-/** The text of the last whole part printed through it (up to 10 digits), copied while it repeats. */
-export class LastWhole {
-  private whole = -1;
-  private length = 0;
-  private readonly words = new Int32Array(3);
-
-  put(view: DataView, p: number, w: number): number {
-    const words = this.words;
-    if (w !== this.whole) {
-      const end = putUint32(view, p, w);
-      for (let i = 0, o = p; o < end; i++, o += 4) words[i] = view.getInt32(o, true);
-      this.whole = w;
-      this.length = end - p;
-      return end;
-    }
-    view.setInt32(p, words[0], true);
-    view.setInt32(p + 4, words[1], true);
-    view.setInt32(p + 8, words[2], true);
-    return p + this.length;
-  }
-}
-
 /** A non-negative int32 with at least `min` digits (zero-padded): ids and counters. */
 export function putDigits(view: DataView, p: number, n: number, min: number): number {
   if (min === 6 && n < 1_000_000) {
@@ -168,7 +146,7 @@ export function putFixed(view: DataView, p: number, vals: Float64Array, k: numbe
   const scale = DECIMALS[at];
   let n = Math.round(vals[k] * scale);
   const limit = DECIMALS[at + 3];
-  if (!(n < limit && n > -limit)) return putOutside(view, p, n, scale);
+  if (!(n < limit && n > -limit)) return putOutside(view, p, vals, k, decimals);
   if (n <= 0) {
     if (n === 0) {
       view.setUint8(p, ZERO); // also -0
@@ -207,24 +185,48 @@ function putFraction(view: DataView, p: number, f: number): number {
   return p + 4 + TRIMMED3[lo];
 }
 
-/** putFixed's n = round(x·scale) beyond its fast path: NaN (an unknown speed limit) or large. */
-function putOutside(view: DataView, p: number, n: number, scale: number): number {
+/**
+ * putFixed beyond its fast path: NaN (an unknown speed limit: half of all readings) or large. Given
+ * the slot, not the number: a double argument would be boxed.
+ */
+function putOutside(view: DataView, p: number, vals: Float64Array, k: number, decimals: number): number {
+  const scale = DECIMALS[4 * decimals];
+  const n = Math.round(vals[k] * scale);
   return n !== n ? putConst(view, p, NULL) : putSlow(view, p, n / scale);
 }
 
 /**
- * putFixed(…, 3) of a timestamp in seconds: its whole seconds (shared by the readings of a step) are
- * copied by `wholes` while they repeat. Anything but a positive time below 2^31 s goes to putFixed.
+ * putFixed(vals, k, 3) of timestamps in seconds, the whole seconds' text copied while they repeat
+ * (the readings of a step share them). Anything but a positive time below 2^31 s goes to putFixed.
+ * Nothing is passed as a double: seconds are above 2^30, so as an argument they would be boxed.
  */
-export function putStamp(view: DataView, p: number, vals: Float64Array, k: number, wholes: LastWhole): number {
-  const ms = Math.round(vals[k] * 1000);
-  const s = Math.floor(ms / 1000); // exact: a quotient of integers below 2^53 is never rounded up to the next integer here
-  if (!(ms >= 1000 && s < 2 ** 31)) return putFixed(view, p, vals, k, 3);
-  p = wholes.put(view, p, s);
-  const rest = ms - s * 1000;
-  if (rest === 0) return p;
-  view.setInt32(p, DOT3[rest], true);
-  return p + 1 + TRIMMED3[rest];
+export class StampWriter {
+  private seconds = -1;
+  private length = 0;
+  private readonly words = new Int32Array(3);
+
+  put(view: DataView, p: number, vals: Float64Array, k: number): number {
+    const ms = Math.round(vals[k] * 1000);
+    const s = Math.floor(ms / 1000); // exact: a quotient of integers below 2^53 is never rounded up to the next integer here
+    if (!(ms >= 1000 && s < 2 ** 31)) return putFixed(view, p, vals, k, 3);
+    const words = this.words;
+    if (s !== this.seconds) {
+      const end = putUint32(view, p, s);
+      for (let i = 0, o = p; o < end; i++, o += 4) words[i] = view.getInt32(o, true);
+      this.seconds = s;
+      this.length = end - p;
+      p = end;
+    } else {
+      view.setInt32(p, words[0], true);
+      view.setInt32(p + 4, words[1], true);
+      view.setInt32(p + 8, words[2], true);
+      p += this.length;
+    }
+    const rest = ms - s * 1000;
+    if (rest === 0) return p;
+    view.setInt32(p, DOT3[rest], true);
+    return p + 1 + TRIMMED3[rest];
+  }
 }
 
 /**
