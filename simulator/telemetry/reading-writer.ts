@@ -77,8 +77,7 @@ export class ReadingWriter {
     const view = w.view;
     const start = w.pos;
     let p = putConst(view, start, HEAD);
-    const u = r.uuid;
-    p = putUuid(view, p, u[0], u[1], u[2], u[3]);
+    p = putUuid(view, p, r.uuid, 0);
     p = this.stamps.put(view, putConst(view, p, K_CREATED), n, CREATED_AT);
     let block: EmissionsBlock | undefined;
     // vehicle_id, trip_id and vehicle_class are our own [A-Za-z0-9_-] ids (vehicleIdOf): no escaping.
