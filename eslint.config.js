@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'cdk.out/**', 'bench/results/**', '**/*.js', '!eslint.config.js'] },
+  { ignores: ['dist/**', '.bench-build/**', 'node_modules/**', 'data/**', 'cdk.out/**', 'bench/results/**', '**/*.js', '!eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

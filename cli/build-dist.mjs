@@ -4,6 +4,8 @@
 //   node cli/build-dist.mjs --assets    assets only, for `npm run build` where tsc emits the code and declarations
 //   --clean                             empty the output folder first (`npm run build`, so a pack ships no stale module)
 //   --out DIR                           build elsewhere than dist/ (tests)
+//   --dev                               also bench/ and test/'s support modules (not *.test.ts): `npm run bench`
+//                                       runs hot-path benches from such a build, as the code ships, without tsx
 import console from 'node:console';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -15,6 +17,7 @@ const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out');
 const out = outIndex >= 0 ? args[outIndex + 1] : join(root, 'dist');
 const assetsOnly = args.includes('--assets');
+const dev = args.includes('--dev');
 
 let esbuild;
 if (!assetsOnly) {
@@ -30,8 +33,12 @@ if (args.includes('--clean')) rmSync(out, { recursive: true, force: true });
 
 // The folders tsc builds; tsconfig.build.json stays the one list. scenarios/ is data the CLI reads at run time.
 const config = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8'));
-const excluded = (path) => /\.test\.ts$|(^|\/)(test|bench|node_modules)\//.test(path) || config.exclude.some((e) => path === e || path.startsWith(`${e}/`));
-const files = [...config.include, 'scenarios'].flatMap((dir) => walk(dir)).filter((path) => !excluded(path));
+const devDirs = dev ? ['bench', 'test'] : [];
+const excluded = (path) =>
+  /\.test\.ts$|(^|\/)node_modules\//.test(path) ||
+  (!dev && /(^|\/)(test|bench)\//.test(path)) ||
+  config.exclude.some((e) => !devDirs.includes(e) && (path === e || path.startsWith(`${e}/`)));
+const files = [...config.include, 'scenarios', ...devDirs].flatMap((dir) => walk(dir)).filter((path) => !excluded(path));
 
 function walk(dir) {
   if (!existsSync(join(root, dir))) return [];
@@ -42,7 +49,8 @@ function walk(dir) {
 }
 
 // Data files (CSV, road graph, schemas, attributions) sit next to the code that reads them by import.meta.url.
-for (const path of files.filter((p) => !/\.(ts|mjs|js)$/.test(p))) cpSync(join(root, path), join(out, path));
+// A dev build also copies the plain-JavaScript helpers that tests and benches start (never built here).
+for (const path of files.filter((p) => !/\.(ts|mjs|js)$/.test(p) || (dev && /\.mjs$/.test(p)))) cpSync(join(root, path), join(out, path));
 
 if (esbuild) {
   const sources = files.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'));
