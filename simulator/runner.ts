@@ -44,6 +44,7 @@ export interface RunSummary {
 
 const YIELD_EVERY_MS = 50;
 type BytesWriter = NonNullable<EventSink['writeTelemetryBytes']>;
+type EventBytesWriter = NonNullable<EventSink['writeEventBytes']>;
 
 /** The sink's way to take a reading's bytes: as they are, as text, or as an event object. */
 function readingsTo(sink: EventSink): BytesWriter {
@@ -76,6 +77,9 @@ class Drain {
   readonly byType = new Map<string, number>();
   readonly lastSeq: Int32Array;
 
+  /** The sink's writeEventBytes, when it has one (the outbox then adds `line` events as bytes). */
+  private readonly eventBytes: EventBytesWriter | undefined;
+
   constructor(
     private readonly out: Outbox,
     private readonly sink: EventSink,
@@ -84,6 +88,7 @@ class Drain {
     private readonly maxRecords: number,
   ) {
     this.lastSeq = new Int32Array(vehicles.length);
+    this.eventBytes = sink.writeEventBytes?.bind(sink);
   }
 
   /**
@@ -98,10 +103,16 @@ class Drain {
       const item = items[k];
       let pending: void | Promise<void>;
       let seq: number;
-      if (typeof item === 'number') {
+      if (typeof item === 'number' && item >= 0) {
         seq = out.lineSeq[item];
         pending = this.reading(out.lineBuf[item], out.lineStart[item], out.lineEnd[item], vehicleId, seq);
         this.telemetry++;
+      } else if (typeof item === 'number') {
+        const line = ~item; // an event as bytes (only when the sink takes them: eventBytes)
+        const name = out.lineName[line];
+        seq = out.lineSeq[line];
+        pending = (this.eventBytes as EventBytesWriter)(out.lineBuf[line], out.lineStart[line], out.lineEnd[line], name, vehicleId, seq);
+        this.byType.set(name, (this.byType.get(name) ?? 0) + 1);
       } else {
         seq = item.seq;
         pending = this.sink.write(item, out.texts[k] ?? encodeEvent(item));
@@ -154,7 +165,7 @@ export async function runFleet(fleet: Fleet, ctx: SimContext, sink: EventSink, o
   const maxRecords = opts.maxRecords ?? Infinity;
   const durationS = opts.durationS ?? Infinity;
   const { signal, onProgress } = opts;
-  const out = new Outbox(!sink.keepsTelemetryBytes);
+  const out = new Outbox(!sink.keepsTelemetryBytes, sink.writeEventBytes !== undefined);
   state.out = out;
   const drain = new Drain(out, sink, readingsTo(sink), vehicles, maxRecords);
   const startWall = performance.now();
