@@ -15,6 +15,12 @@ export interface Rng {
   pick<T>(items: readonly T[]): T;
   /** Raw 32-bit unsigned integer. */
   u32(): number;
+  /**
+   * Draws up to `limit` uniforms, as `next` would, stopping at the first below `p`: returns how many
+   * were drawn plus that uniform (k + u, exact: u has 32 bits), or −1 when none of the `limit` was.
+   * The same stream as a loop of `next()`, without a call per draw (a demand model scans a day by the minute).
+   */
+  drawUntilBelow(p: number, limit: number): number;
 }
 
 function splitmix32(x: number): number {
@@ -102,5 +108,32 @@ class Sfc32 implements Rng {
 
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.next() * items.length)];
+  }
+
+  drawUntilBelow(p: number, limit: number): number {
+    // sfc32Word with the state in locals; u < p exactly when the word is below p · 2^32 (u = word / 2^32).
+    const state = this.state;
+    const base = this.base;
+    const below = p * 4294967296;
+    let a = state[base];
+    let b = state[base + 1];
+    let c = state[base + 2];
+    let d = state[base + 3];
+    let k = 0;
+    let w = below;
+    while (k < limit && !(w < below)) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (((c << 21) | (c >>> 11)) + t) | 0;
+      w = t >>> 0;
+      k++;
+    }
+    state[base] = a;
+    state[base + 1] = b;
+    state[base + 2] = c;
+    state[base + 3] = d;
+    return w < below ? k + w / 4294967296 : -1;
   }
 }

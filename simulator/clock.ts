@@ -35,16 +35,18 @@ export function parseLocalStart(text: string, field = 'start'): number {
 
 /**
  * Local hour of day as a fraction (7.5 = 07:30). Offsets are memoised per UTC hour: the demand model
- * scans a day ahead while every vehicle asks for "now", so a single-entry cache would thrash.
+ * scans a day ahead while every vehicle asks for "now", so a single-entry cache would thrash. The
+ * memo is the process's, not the function's: an offset is a fact about the time zone, and each
+ * simulation's ~50 Intl look-ups (~20 µs each) were about 1 % of a short run.
  */
+const offsetByUtcHour = new Map<number, number>();
 export function createLocalHour(): (epochMs: number) => number {
-  const offsets = new Map<number, number>();
   return (epochMs) => {
     const utcHour = Math.floor(epochMs / 3_600_000);
-    let offset = offsets.get(utcHour);
+    let offset = offsetByUtcHour.get(utcHour);
     if (offset === undefined) {
       offset = offsetMsAt(utcHour * 3_600_000);
-      offsets.set(utcHour, offset);
+      offsetByUtcHour.set(utcHour, offset);
     }
     const local = (epochMs + offset) / 3_600_000;
     return local - Math.floor(local / 24) * 24;

@@ -90,7 +90,9 @@ export function createSimulation(scenario: Scenario, options: SimulationOptions 
       if (started) throw new Error('a Simulation runs once; create another for a new run');
       started = true;
       const summary = await runFleet(fleet, ctx, sink, { ...opts, durationS: opts.durationS ?? sc.stop.durationS, maxRecords: opts.maxRecords ?? sc.stop.maxRecords });
-      return { scenario: sc.name, seed, worker: `${worker.index}/${worker.count}`, ...summary };
+      // Its properties copied as they are: a spread would read (and so build) the lazy lastSeq.
+      const head = { scenario: sc.name, seed, worker: `${worker.index}/${worker.count}` };
+      return Object.defineProperties(head, Object.getOwnPropertyDescriptors(summary)) as typeof head & RunSummary;
     },
   };
 }

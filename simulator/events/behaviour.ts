@@ -90,7 +90,12 @@ function speedingStep(st: FleetState, i: number, v: VehicleView, m: MotionResult
       flags[i] |= SEVERE;
       v.emit('alert:speeding:severe', { ...v.here(), speed_kmh: r1(speedKmh), speed_limit_kmh: r1(limitKmh), road: v.roadName() });
     }
-  } else if (over < 3) endSpeeding(st, i, v, t);
+  } else if (over < 3) {
+    // Most driving steps: only the watch is cleared, with no call that takes `t` (a double passed to a
+    // call V8 does not inline is boxed: 16 B of garbage per driving step).
+    if (st.behaviourFlags[i] & SPEEDING) endSpeeding(st, i, v, t);
+    else clearSpeedingWatch(st, i);
+  }
 }
 
 /** Closes slot i's open speeding episode (also at the end of a trip). */
@@ -99,6 +104,10 @@ export function endSpeeding(st: FleetState, i: number, v: VehicleView, t: number
     st.speedingS[i] += t - st.overSince[i];
     v.emit('alert:speeding:ended', { duration_s: r1(t - st.overSince[i]), max_speed_kmh: r1(st.maxSpeedKmh[i]), max_over_kmh: r1(st.maxOverKmh[i]) });
   }
+  clearSpeedingWatch(st, i);
+}
+
+function clearSpeedingWatch(st: FleetState, i: number): void {
   st.behaviourFlags[i] &= ~(SPEEDING | SEVERE);
   st.overSince[i] = -1;
   st.maxOverKmh[i] = 0;

@@ -31,6 +31,8 @@ const PREVALENCE: Record<Fault, { p: number; applies: (v: DiagnosticsSpec) => bo
   wheelSensor: { p: 0.02, applies: () => true },
   can: { p: 0.02, applies: () => true },
 };
+/** PREVALENCE's entries in order, listed once (not per vehicle built). */
+const PREVALENCE_ENTRIES = Object.entries(PREVALENCE) as [Fault, (typeof PREVALENCE)[Fault]][];
 const FAULT_BIT = Object.fromEntries(Object.keys(PREVALENCE).map((f, i) => [f, 1 << i])) as Record<Fault, number>;
 // The bits as constants for the per-step tests (a keyed lookup per test showed in profiles).
 const THERMOSTAT = FAULT_BIT.thermostat;
@@ -105,7 +107,7 @@ export class Diagnostics {
     const base = (this.base = slot * DIAGNOSTICS_NUMBERS);
     n[base + COOLANT_C] = 20;
     let faults = 0;
-    for (const [f, d] of Object.entries(PREVALENCE) as [Fault, (typeof PREVALENCE)[Fault]][]) {
+    for (const [f, d] of PREVALENCE_ENTRIES) {
       if (d.applies(v) && rng.chance(Math.min(1, d.p * faultRate))) faults |= FAULT_BIT[f];
     }
     st.diagFaults[slot] = faults;

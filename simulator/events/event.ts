@@ -20,5 +20,12 @@ export interface EventSink {
    * `buf.subarray(start, end)` instead: the runner then never overwrites bytes it handed out.
    */
   writeTelemetryBytes?(buf: Buffer, start: number, end: number, vehicleId: string, seq: number): void | Promise<void>;
+  /**
+   * Optional: the events the simulator writes as bytes (all but a few rare types, which still come to
+   * `write`) as buf[start, end) with a newline at buf[end], under the same rules as
+   * `writeTelemetryBytes` (lifetime, `keepsTelemetryBytes`), with the event's name. No event object
+   * and no string is made for them.
+   */
+  writeEventBytes?(buf: Buffer, start: number, end: number, name: string, vehicleId: string, seq: number): void | Promise<void>;
   readonly keepsTelemetryBytes?: boolean;
 }

@@ -322,12 +322,16 @@ export class Vehicle implements VehicleView {
     n[PM25_G] = e.pm25_g;
     n[CO_G] = e.co_g;
     n[HC_G] = e.hc_g;
+    // Only the powertrain's pair is printed (the writer picks it by r.ev).
     r.ev = this.isEv;
-    n[FUEL_G] = e.fuel_g;
-    n[FUEL_LEVEL_PCT] = fuelPctAt(st, i);
-    n[ENERGY_WH] = e.energy_wh;
-    n[SOC_PCT] = socPctAt(st, i);
-    st.out.telemetry(this.rng);
+    if (r.ev) {
+      n[ENERGY_WH] = e.energy_wh;
+      n[SOC_PCT] = socPctAt(st, i);
+    } else {
+      n[FUEL_G] = e.fuel_g;
+      n[FUEL_LEVEL_PCT] = fuelPctAt(st, i);
+    }
+    st.out.telemetry(st.rng, i * 4);
   }
 
   // ---- trips and stops --------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-// NDJSON into a writable stream as Buffers: runs of consecutive readings go out as slices of the
-// runner's own chunks (no copy, no string), other events as their JSON line; one write per batch,
-// and the run waits while the stream is full.
+// NDJSON into a writable stream as Buffers: runs of consecutive lines the runner wrote as bytes
+// (readings and most events) go out as slices of its own chunks (no copy, no string), the few other
+// events as their JSON line; one write per batch, and the run waits while the stream is full.
 import type { Writable } from 'node:stream';
 import type { EventSink } from '../events/event.js';
 
@@ -53,6 +53,17 @@ export function createNdjsonSink(out: Writable, { signal, batchBytes = BATCH_BYT
     size += n;
     return size >= batchBytes ? flush() : undefined;
   };
+  /** A reading's or event's line buf[start, end) and its newline: extends the open run when it follows it. */
+  const line = (buf: Buffer, start: number, end: number) => {
+    if (buf === runBuf && start === runEnd) runEnd = end + 1;
+    else {
+      closeRun();
+      runBuf = buf;
+      runStart = start;
+      runEnd = end + 1; // with its newline
+    }
+    return added(end + 1 - start);
+  };
   return {
     write(_event, json) {
       closeRun();
@@ -61,16 +72,8 @@ export function createNdjsonSink(out: Writable, { signal, batchBytes = BATCH_BYT
       return added(line.length);
     },
     keepsTelemetryBytes: true, // the runs above are slices of the runner's chunks until the next flush
-    writeTelemetryBytes(buf, start, end) {
-      if (buf === runBuf && start === runEnd) runEnd = end + 1;
-      else {
-        closeRun();
-        runBuf = buf;
-        runStart = start;
-        runEnd = end + 1; // with its newline
-      }
-      return added(end + 1 - start);
-    },
+    writeTelemetryBytes: line,
+    writeEventBytes: line,
     flush,
   };
 }

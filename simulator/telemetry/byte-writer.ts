@@ -119,28 +119,6 @@ function putMillions(view: DataView, p: number, w: number): number {
   return p + 6;
 }
 
-/** The text of the last whole part printed through it (≥ 1000: up to 10 digits), copied while it repeats. */
-export class LastWhole {
-  private whole = -1;
-  private length = 0;
-  private readonly words = new Int32Array(3);
-
-  put(view: DataView, p: number, w: number): number {
-    const words = this.words;
-    if (w !== this.whole) {
-      const end = putUint32(view, p, w);
-      for (let i = 0, o = p; o < end; i++, o += 4) words[i] = view.getInt32(o, true);
-      this.whole = w;
-      this.length = end - p;
-      return end;
-    }
-    view.setInt32(p, words[0], true);
-    view.setInt32(p + 4, words[1], true);
-    view.setInt32(p + 8, words[2], true);
-    return p + this.length;
-  }
-}
-
 /** A non-negative int32 with at least `min` digits (zero-padded): ids and counters. */
 export function putDigits(view: DataView, p: number, n: number, min: number): number {
   if (min === 6 && n < 1_000_000) {
@@ -160,20 +138,22 @@ export function putDigits(view: DataView, p: number, n: number, min: number): nu
  * fraction come from int32 arithmetic, three digits per store; a decimal of ≤ 15 significant digits
  * is the shortest text of its double, so the fraction without its trailing zeros is JSON.stringify's
  * text. vals[k] is read here rather than passed: a double argument to a call V8 does not inline is
- * boxed on the heap. `wholes` copies a whole part ≥ 1000 that repeats (timestamps within a second).
+ * boxed on the heap. Kept under V8's inlining limit (460 bytes of bytecode; it was 542, and every
+ * number paid a call): rare paths are calls.
  */
-export function putFixed(view: DataView, p: number, vals: Float64Array, k: number, decimals: number, wholes?: LastWhole): number {
+export function putFixed(view: DataView, p: number, vals: Float64Array, k: number, decimals: number): number {
   const at = 4 * decimals;
   const scale = DECIMALS[at];
   let n = Math.round(vals[k] * scale);
   const limit = DECIMALS[at + 3];
-  if (!(n < limit && n > -limit)) return n !== n ? putConst(view, p, NULL) : putSlow(view, p, n / scale); // NaN: an unknown speed limit
-  if (n < 0) {
+  if (!(n < limit && n > -limit)) return putOutside(view, p, vals, k, decimals);
+  if (n <= 0) {
+    if (n === 0) {
+      view.setUint8(p, ZERO); // also -0
+      return p + 1;
+    }
     n = -n;
     view.setUint8(p++, MINUS);
-  } else if (n === 0) {
-    view.setUint8(p, ZERO); // also -0
-    return p + 1;
   }
   // n / scale by a multiply (a double divide is ~4× slower); the exact remainder corrects it.
   let whole = Math.floor(n * DECIMALS[at + 1]);
@@ -191,15 +171,62 @@ export function putFixed(view: DataView, p: number, vals: Float64Array, k: numbe
     const x = WHOLE3[w];
     view.setInt32(p, x, true);
     p += x >>> 24;
-  } else p = wholes === undefined ? putUint32(view, p, w) : wholes.put(view, p, w);
-  if (rest === 0) return p;
-  const f = (rest * DECIMALS[at + 2]) | 0; // < 10^6, exact
+  } else p = putUint32(view, p, w);
+  return rest === 0 ? p : putFraction(view, p, (rest * DECIMALS[at + 2]) | 0); // < 10^6, exact
+}
+
+/** `.` and a fraction of six places given as millionths (0 < f < 10^6), without trailing zeros. */
+function putFraction(view: DataView, p: number, f: number): number {
   const hi = (f / 1000) | 0;
   const lo = f - hi * 1000;
   view.setInt32(p, DOT3[hi], true);
   if (lo === 0) return p + 1 + TRIMMED3[hi];
   view.setInt32(p + 4, DIGITS3[lo], true);
   return p + 4 + TRIMMED3[lo];
+}
+
+/**
+ * putFixed beyond its fast path: NaN (an unknown speed limit: half of all readings) or large. Given
+ * the slot, not the number: a double argument would be boxed.
+ */
+function putOutside(view: DataView, p: number, vals: Float64Array, k: number, decimals: number): number {
+  const scale = DECIMALS[4 * decimals];
+  const n = Math.round(vals[k] * scale);
+  return n !== n ? putConst(view, p, NULL) : putSlow(view, p, n / scale);
+}
+
+/**
+ * putFixed(vals, k, 3) of timestamps in seconds, the whole seconds' text copied while they repeat
+ * (the readings of a step share them). Anything but a positive time below 2^31 s goes to putFixed.
+ * Nothing is passed as a double: seconds are above 2^30, so as an argument they would be boxed.
+ */
+export class StampWriter {
+  private seconds = -1;
+  private length = 0;
+  private readonly words = new Int32Array(3);
+
+  put(view: DataView, p: number, vals: Float64Array, k: number): number {
+    const ms = Math.round(vals[k] * 1000);
+    const s = Math.floor(ms / 1000); // exact: a quotient of integers below 2^53 is never rounded up to the next integer here
+    if (!(ms >= 1000 && s < 2 ** 31)) return putFixed(view, p, vals, k, 3);
+    const words = this.words;
+    if (s !== this.seconds) {
+      const end = putUint32(view, p, s);
+      for (let i = 0, o = p; o < end; i++, o += 4) words[i] = view.getInt32(o, true);
+      this.seconds = s;
+      this.length = end - p;
+      p = end;
+    } else {
+      view.setInt32(p, words[0], true);
+      view.setInt32(p + 4, words[1], true);
+      view.setInt32(p + 8, words[2], true);
+      p += this.length;
+    }
+    const rest = ms - s * 1000;
+    if (rest === 0) return p;
+    view.setInt32(p, DOT3[rest], true);
+    return p + 1 + TRIMMED3[rest];
+  }
 }
 
 /**
@@ -247,20 +274,32 @@ function putSlow(view: DataView, p: number, x: number): number {
 }
 
 /**
- * An RFC 4122 version-4 UUID's 36 characters from four random 32-bit words (see events/uuid.ts), in
- * nine 32-bit stores: `aaaaaaaa-bbbb-4bbb-Vccc-ccccdddddddd` (V: 8 | two bits of c).
+ * An RFC 4122 version-4 UUID's 36 characters from four random 32-bit words u[at, at + 4) (see
+ * events/uuid.ts), in nine 32-bit stores: `aaaaaaaa-bbbb-4bbb-Vccc-ccccdddddddd` (V: 8 | two bits of
+ * c). The words are read from the array, and the work is split in two, so V8 inlines both halves
+ * where a reading is written (as one function of 625 bytes of bytecode it was a call, and words
+ * above 2^30 passed to it were boxed).
  */
-export function putUuid(view: DataView, p: number, a: number, b: number, c: number, d: number): number {
+export function putUuid(view: DataView, p: number, u: Int32Array, at: number): number {
+  const a = u[at];
+  const b = u[at + 1];
   view.setInt32(p, HEX2[a >>> 24] | (HEX2[(a >>> 16) & 255] << 16), true);
   view.setInt32(p + 4, HEX2[(a >>> 8) & 255] | (HEX2[a & 255] << 16), true);
   view.setInt32(p + 8, MINUS | (HEX2[b >>> 24] << 8) | (HEX[(b >>> 20) & 15] << 24), true);
   view.setInt32(p + 12, HEX[(b >>> 16) & 15] | (MINUS << 8) | (HEX[4] << 16) | (HEX[(b >>> 8) & 15] << 24), true);
-  view.setInt32(p + 16, HEX2[b & 255] | (MINUS << 16) | (HEX[8 | ((c >>> 28) & 3)] << 24), true);
-  view.setInt32(p + 20, HEX[(c >>> 24) & 15] | (HEX2[(c >>> 16) & 255] << 8) | (MINUS << 24), true);
-  view.setInt32(p + 24, HEX2[(c >>> 8) & 255] | (HEX2[c & 255] << 16), true);
-  view.setInt32(p + 28, HEX2[d >>> 24] | (HEX2[(d >>> 16) & 255] << 16), true);
-  view.setInt32(p + 32, HEX2[(d >>> 8) & 255] | (HEX2[d & 255] << 16), true);
-  return p + 36;
+  view.setInt32(p + 16, HEX2[b & 255] | (MINUS << 16) | (HEX[8 | ((u[at + 2] >>> 28) & 3)] << 24), true);
+  return putUuidTail(view, p + 20, u, at);
+}
+
+/** `ccc-ccccdddddddd`: the last 16 characters of putUuid's. */
+function putUuidTail(view: DataView, p: number, u: Int32Array, at: number): number {
+  const c = u[at + 2];
+  const d = u[at + 3];
+  view.setInt32(p, HEX[(c >>> 24) & 15] | (HEX2[(c >>> 16) & 255] << 8) | (MINUS << 24), true);
+  view.setInt32(p + 4, HEX2[(c >>> 8) & 255] | (HEX2[c & 255] << 16), true);
+  view.setInt32(p + 8, HEX2[d >>> 24] | (HEX2[(d >>> 16) & 255] << 16), true);
+  view.setInt32(p + 12, HEX2[(d >>> 8) & 255] | (HEX2[d & 255] << 16), true);
+  return p + 16;
 }
 
 export class ByteWriter {
@@ -270,6 +309,8 @@ export class ByteWriter {
   pos = 0;
   /** Where `fixed` and `uint` take their argument from (see `putFixed`). */
   private readonly scratch = new Float64Array(1);
+  /** Where `uuid` takes its words from (see `putUuid`). */
+  private readonly words = new Int32Array(4);
 
   /** @param chunkBytes size of a new chunk (a larger one when a single write needs more). */
   constructor(private readonly chunkBytes = 256 * 1024) {}
@@ -342,6 +383,11 @@ export class ByteWriter {
 
   /** An RFC 4122 version-4 UUID's 36 characters from four random 32-bit words (see events/uuid.ts). */
   uuid(a: number, b: number, c: number, d: number): void {
-    this.pos = putUuid(this.view, this.pos, a, b, c, d);
+    const u = this.words;
+    u[0] = a;
+    u[1] = b;
+    u[2] = c;
+    u[3] = d;
+    this.pos = putUuid(this.view, this.pos, u, 0);
   }
 }

@@ -18,6 +18,7 @@ const TRUE = ascii('true');
 const FALSE = ascii('false');
 const QUOTE = 0x22;
 const CLOSE = 0x7d;
+const NEWLINE = 0x0a;
 /** Room kept ahead for the header and the numbers of one event (a text keeps it after itself). */
 const LINE_BYTES = 1024;
 const UUID_AT = HEAD.length;
@@ -71,11 +72,19 @@ function textBytes(text: string): ConstBytes {
  */
 export class EventLine {
   private start = 0;
+  private name = '';
+  private seq = 0;
   private ev: FleetEvent = { event_uuid: '', event_name: '', created_at: 0, vehicle_id: '', seq: 0 };
 
+  /**
+   * @param emitted takes each event's object and text
+   * @param lined if given, takes each event as its bytes instead (out.buf[start, end), a newline
+   *   after), and no object or text is made
+   */
   constructor(
     private readonly out: ByteWriter,
     private readonly emitted: (ev: FleetEvent, json: string) => void,
+    private readonly lined?: (start: number, end: number, name: string, seq: number) => void,
   ) {}
 
   /** `{"event_uuid":…,"seq":n` with the UUID of four random words (in uuidFrom's order). */
@@ -94,7 +103,9 @@ export class EventLine {
     w.digits(index, VEHICLE_ID_DIGITS);
     w.bytes(K_SEQ);
     w.digits(seq, 1);
-    this.ev = { event_uuid: '', event_name: name, created_at: createdAt, vehicle_id: vehicleId, seq };
+    this.name = name;
+    this.seq = seq;
+    if (this.lined === undefined) this.ev = { event_uuid: '', event_name: name, created_at: createdAt, vehicle_id: vehicleId, seq };
     return this;
   }
 
@@ -102,7 +113,7 @@ export class EventLine {
   number(key: EventKey, x: number, decimals: number): this {
     const scale = SCALE[decimals];
     const rounded = Math.round(x * scale) / scale;
-    this.ev[key.name] = rounded;
+    if (this.lined === undefined) this.ev[key.name] = rounded;
     this.out.bytes(key.bytes);
     this.out.fixed(rounded, decimals);
     return this;
@@ -115,7 +126,7 @@ export class EventLine {
 
   /** Text, escaped as JSON (cached: roads, places, purposes), or null. */
   text(key: EventKey, s: string | null): this {
-    this.ev[key.name] = s;
+    if (this.lined === undefined) this.ev[key.name] = s;
     const b = s === null ? NULL : textBytes(s);
     this.start = this.out.reserveFrom(this.start, b.length + key.bytes.length + LINE_BYTES);
     this.out.bytes(key.bytes);
@@ -125,7 +136,7 @@ export class EventLine {
 
   /** Our own ids ([A-Za-z0-9_-]): written as they are, not cached. */
   id(key: EventKey, s: string): this {
-    this.ev[key.name] = s;
+    if (this.lined === undefined) this.ev[key.name] = s;
     const w = this.out;
     this.start = w.reserveFrom(this.start, s.length + key.bytes.length + LINE_BYTES);
     w.bytes(key.bytes);
@@ -136,17 +147,23 @@ export class EventLine {
   }
 
   flag(key: EventKey, on: boolean): this {
-    this.ev[key.name] = on;
+    if (this.lined === undefined) this.ev[key.name] = on;
     this.out.bytes(key.bytes);
     this.out.bytes(on ? TRUE : FALSE);
     return this;
   }
 
-  /** Closes the object and hands it on with its text. */
+  /** Closes the object and hands it on: its bytes, or the object with its text. */
   end(): void {
     const w = this.out;
     w.byte(CLOSE);
-    const json = w.buf.toString('utf8', this.start, w.pos);
+    const end = w.pos;
+    w.byte(NEWLINE); // as after a reading: [start, end + 1) is the NDJSON line
+    if (this.lined !== undefined) {
+      this.lined(this.start, end, this.name, this.seq);
+      return;
+    }
+    const json = w.buf.toString('utf8', this.start, end);
     this.ev.event_uuid = json.slice(UUID_AT, UUID_AT + UUID_LENGTH);
     this.emitted(this.ev, json);
   }

@@ -1,7 +1,7 @@
 // One telemetry reading as its JSON line, written into a ByteWriter in the wire order of `wire.ts`,
 // each number rounded at its published precision while it is printed. The bytes are those of
 // JSON.stringify of the rounded event (tested).
-import { type ByteWriter, ConstBytes, KeyedNumbers, keepWords, LastWhole, putConst, putDigits, putFixed, putKeyedNumbers, putUint32, putUuid, putWords } from './byte-writer.js';
+import { type ByteWriter, ConstBytes, KeyedNumbers, keepWords, putConst, putDigits, putFixed, putKeyedNumbers, putUint32, putUuid, putWords, StampWriter } from './byte-writer.js';
 import { VEHICLE_ID_DIGITS, VEHICLE_ID_PREFIX } from '../fleet/identity.js';
 import { TRIP_ID_INFIX } from '../fleet/trip-ledger.js';
 import { CO2_G, CO_G, CREATED_AT, ENERGY_WH, FUEL_G, HC_G, NOX_G, PM25_G, READING_DECIMALS as D, READING_NUMBERS, type Reading, SPEED_KMH, SPEED_LIMIT_KMH } from './wire.js';
@@ -59,7 +59,7 @@ export class ReadingWriter {
   private readonly blocks: EmissionsBlock[] = [];
 
   /** created_at's whole seconds, shared by the readings of a step. */
-  private readonly seconds = new LastWhole();
+  private readonly stamps = new StampWriter();
 
   constructor(readonly out: ByteWriter) {}
 
@@ -77,9 +77,8 @@ export class ReadingWriter {
     const view = w.view;
     const start = w.pos;
     let p = putConst(view, start, HEAD);
-    const u = r.uuid;
-    p = putUuid(view, p, u[0], u[1], u[2], u[3]);
-    p = putFixed(view, putConst(view, p, K_CREATED), n, CREATED_AT, D.created_at, this.seconds);
+    p = putUuid(view, p, r.uuid, 0);
+    p = this.stamps.put(view, putConst(view, p, K_CREATED), n, CREATED_AT);
     let block: EmissionsBlock | undefined;
     // vehicle_id, trip_id and vehicle_class are our own [A-Za-z0-9_-] ids (vehicleIdOf): no escaping.
     if (r.index >= 0) {

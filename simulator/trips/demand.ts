@@ -27,13 +27,17 @@ const MAX_DEPARTURE_RATE_PER_HOUR = 0.9 + 0.8 + 0.3 + 0.08;
  * Seconds until the next departure from now, by thinning a non-homogeneous Poisson process at
  * one-minute resolution (local hour from `hourAt`). Capped at a day. A minute's probability is
  * computed only when its draw falls below the bound on it: the same draws and answers, with ~30×
- * fewer exp calls (a parked car scans up to 1,440 minutes).
+ * fewer exp calls (a parked car scans up to 1,440 minutes); the minutes in between are drawn by
+ * `Rng.drawUntilBelow`, one call per candidate.
  */
 export function nextDepartureDelayS(hourAt: (offsetS: number) => number, rng: Rng, rateScale = 1): number {
   const pMax = (MAX_DEPARTURE_RATE_PER_HOUR * rateScale) / 60;
-  for (let m = 1; m <= 24 * 60; m++) {
-    const u = rng.next();
-    if (u < pMax && u < (departureRatePerHour(hourAt(m * 60)) * rateScale) / 60) return m * 60 - rng.int(60);
+  for (let m = 0; m < 24 * 60; ) {
+    const x = rng.drawUntilBelow(pMax, 24 * 60 - m);
+    if (x < 0) break;
+    const k = Math.floor(x);
+    m += k;
+    if (x - k < (departureRatePerHour(hourAt(m * 60)) * rateScale) / 60) return m * 60 - rng.int(60);
   }
   return 24 * 3600;
 }

@@ -2,6 +2,7 @@
 // depots, the port and freight destinations, and the bus loops.
 import { UserError } from '../../common/user-error.js';
 import type { Anchor, RoadGraph } from '../roads/graph.js';
+import type { Rng } from '../../common/rng.js';
 
 export interface BusLoop {
   name: string;
@@ -44,4 +45,16 @@ export function placesOf(graph: RoadGraph): Places {
     freight: FREIGHT.map(byName),
     busLoops: BUS_LOOPS.map((l) => ({ name: l.name, stops: l.stops.map(byName) })),
   };
+}
+
+/**
+ * `rng.pick(anchors.filter((a) => a.node !== node))` without the filtered copy (a few hundred
+ * anchors per trip and per private car built): the same draw and the same anchor.
+ */
+export function pickExcept(rng: Rng, anchors: readonly Anchor[], node: number): Anchor {
+  let count = 0;
+  for (const a of anchors) if (a.node !== node) count++;
+  let k = Math.floor(rng.next() * count);
+  for (const a of anchors) if (a.node !== node && k-- === 0) return a;
+  return undefined as unknown as Anchor; // none left: what rng.pick of an empty list gives
 }

@@ -3,7 +3,7 @@ import type { VehicleView } from '../fleet/vehicle-view.js';
 import type { Anchor } from '../roads/graph.js';
 import type { Rng } from '../../common/rng.js';
 import { nextDepartureDelayS, purposeAt } from './demand.js';
-import type { Places } from './places.js';
+import { pickExcept, type Places } from './places.js';
 import type { Activity, Leg, Next, Plan, Start } from './plan.js';
 
 export class PrivatePlan implements Plan {
@@ -18,7 +18,7 @@ export class PrivatePlan implements Plan {
   ) {
     const home = rng.pick(places.homes);
     this.start = home;
-    this.work = rng.pick(places.works.filter((w) => w.node !== home.node));
+    this.work = pickExcept(rng, places.works, home.node);
   }
 
   initial(v: VehicleView, t: number): Start {
@@ -42,7 +42,7 @@ export class PrivatePlan implements Plan {
   }
 
   private errand(not: Anchor): Anchor {
-    return this.rng.pick(this.places.errands.filter((a) => a.node !== not.node));
+    return pickExcept(this.rng, this.places.errands, not.node);
   }
 
   private departIn(v: VehicleView, t: number): number {

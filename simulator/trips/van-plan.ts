@@ -3,7 +3,7 @@ import type { VehicleView } from '../fleet/vehicle-view.js';
 import type { Anchor } from '../roads/graph.js';
 import type { Rng } from '../../common/rng.js';
 import { eventKey } from '../telemetry/event-line.js';
-import type { Places } from './places.js';
+import { pickExcept, type Places } from './places.js';
 import { type Activity, hoursUntil, inWorkHours, type Leg, type Next, type Plan, type Start } from './plan.js';
 
 const K_LOCATION = eventKey('location');
@@ -48,7 +48,7 @@ export class VanPlan implements Plan {
 
   private tourLeg(): Leg {
     this.stopsLeft--;
-    return { to: this.rng.pick(this.places.errands.filter((a) => a.node !== this.at.node)), purpose: 'delivery' };
+    return { to: pickExcept(this.rng, this.places.errands, this.at.node), purpose: 'delivery' };
   }
 
   private deliveryStop(): Activity {

@@ -55,6 +55,15 @@ describe('event stream', () => {
     expect(cut.lines).toEqual(full.lines.slice(0, 777));
   });
 
+  it('gives a sink that takes events as bytes too (writeEventBytes) the same lines, seqs and summary', async () => {
+    const bytes = await capture(DEMO, { durationS: 900, bytesTelemetry: true, bytesEvents: true });
+    expect(bytes.hash).toBe(full.hash);
+    expect(bytes.summary.lastSeq).toEqual(full.summary.lastSeq);
+    expect(bytes.summary.eventsByType).toEqual(full.summary.eventsByType);
+    const cut = await capture(DEMO, { maxRecords: 777, bytesTelemetry: true, bytesEvents: true });
+    expect(cut.lines).toEqual(full.lines.slice(0, 777));
+  });
+
   it('brings vehicles online over the first seconds, each at its phase, not all in the first step', async () => {
     const buses = await capture({ name: 'buses', seed: 9, start: '2026-03-03T10:00:00', fleet: { vehicles: 300, mix: { bus: 1 } } }, { durationS: 15 });
     const t0 = buses.events[0].created_at;

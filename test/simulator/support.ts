@@ -10,7 +10,7 @@ export interface Captured {
 }
 
 /** Runs a scenario to completion at max pace and keeps everything it wrote. */
-export async function capture(input: string | ScenarioInput, opts: { seed?: number; worker?: { index: number; count: number }; durationS?: number; maxRecords?: number; keep?: boolean; onEvent?(ev: FleetEvent): void; jsonTelemetry?: boolean; bytesTelemetry?: boolean } = {}): Promise<Captured> {
+export async function capture(input: string | ScenarioInput, opts: { seed?: number; worker?: { index: number; count: number }; durationS?: number; maxRecords?: number; keep?: boolean; onEvent?(ev: FleetEvent): void; jsonTelemetry?: boolean; bytesTelemetry?: boolean; bytesEvents?: boolean } = {}): Promise<Captured> {
   const sim = createSimulation(loadScenario(input), { seed: opts.seed, worker: opts.worker });
   const hash = createHash('sha256');
   const events: FleetEvent[] = [];
@@ -40,6 +40,15 @@ export async function capture(input: string | ScenarioInput, opts: { seed?: numb
       const json = buf.toString('utf8', start, end);
       const ev = JSON.parse(json) as FleetEvent;
       if (ev.vehicle_id !== vehicleId || ev.seq !== seq) throw new Error(`writeTelemetryBytes(${vehicleId}, ${seq}) for ${ev.vehicle_id} #${ev.seq}`);
+      return sink.write(ev, json);
+    };
+  }
+  if (opts.bytesEvents) {
+    sink.writeEventBytes = (buf, start, end, name, vehicleId, seq) => {
+      if (buf[end] !== 0x0a) throw new Error(`writeEventBytes(${name}, ${vehicleId}, ${seq}): no newline after the line`);
+      const json = buf.toString('utf8', start, end);
+      const ev = JSON.parse(json) as FleetEvent;
+      if (ev.event_name !== name || ev.vehicle_id !== vehicleId || ev.seq !== seq) throw new Error(`writeEventBytes(${name}, ${vehicleId}, ${seq}) for ${ev.event_name} ${ev.vehicle_id} #${ev.seq}`);
       return sink.write(ev, json);
     };
   }

@@ -21,7 +21,10 @@ const SCENARIO_TIMEOUT_MS = 150_000;
  */
 async function runScenario(streamName: string, options: { faults?: FaultOptions; reshardHalfway?: boolean } = {}) {
   const stack = await startLocalStream({ streamName, shardCount: SHARDS, gate: { faults: options.faults } });
-  const client = createLocalKinesisClient({ endpoint: stack.endpoint });
+  // The producer times its own requests out (requestTimeoutMs below); the client's own limit only bounds the
+  // test's control calls (the reshard, waiting for ACTIVE) and the read-back of ~60 MB, which at load 4-6
+  // once took longer than the SDK default of 10 s: a test of the machine's speed, not of the producer.
+  const client = createLocalKinesisClient({ endpoint: stack.endpoint, requestTimeoutMs: 60_000 });
   // 5 s ends the gate's hung requests soon enough; with 2 s, a loaded machine (producer, gate and
   // kinesalite share this process) sometimes took longer than that for ordinary 5 MB requests, again
   // and again, until their records expired: a test of the machine's speed, not of the producer.
@@ -40,7 +43,7 @@ async function runScenario(streamName: string, options: { faults?: FaultOptions;
         : undefined,
     });
     await producer.close();
-    const upstream = createLocalKinesisClient({ endpoint: stack.upstreamEndpoint });
+    const upstream = createLocalKinesisClient({ endpoint: stack.upstreamEndpoint, requestTimeoutMs: 60_000 });
     const stored = await readBack(upstream, streamName);
     upstream.destroy();
     return { settled, offered, stored, users: userRecordsOf(stored), accounting: stack.accounting(), metrics: producer.metrics() };
