@@ -13,6 +13,8 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { sharedCopy, writeDigest, type SealedAggregate } from './codec.js';
 import { Queue } from './queue.js';
+import { CONTROL } from './md5-lanes-module.js';
+import { MAX_LANE_BYTES, digestInLanes, laneRuntime, md5LanesCompiled } from './md5-lanes.js';
 
 /** Aggregates a worker may have waiting before the producer hashes the next one itself (a burst of 64 shards sealing fits). */
 const MAX_BACKLOG = 64;
@@ -37,6 +39,10 @@ const { hash } = require('node:crypto');
 const control = new Int32Array(workerData.control);
 const ring = new Int32Array(workerData.ring);
 const port = workerData.port;
+const rt = workerData.lanes === null ? undefined : laneRuntime(workerData.lanes.module, workerData.lanes.control);
+const bytes = [];
+const starts = [];
+const ends = [];
 const slabs = new Map();
 const order = [];
 function slab(id) {
@@ -64,13 +70,22 @@ while (Atomics.load(control, ${STOP}) === 0) {
     continue;
   }
   idle = 0;
-  const at = (done % ${MAX_BACKLOG}) * ${JOB_FIELDS};
-  const bytes = slab(ring[at + 1]);
-  const digestAt = ring[at + 3];
-  bytes.set(hash('md5', bytes.subarray(ring[at + 2], digestAt), 'buffer'), digestAt);
-  done++;
-  Atomics.store(control, ${FINISHED}, ring[at]);
+  // Up to four waiting jobs at once in the SIMD lanes; one alone (or an oversized body) with node:crypto.
+  let count = rt === undefined ? 1 : Math.min(4, written - done);
+  for (let k = 0; k < count; k++) {
+    const at = ((done + k) % ${MAX_BACKLOG}) * ${JOB_FIELDS};
+    bytes[k] = slab(ring[at + 1]);
+    starts[k] = ring[at + 2];
+    ends[k] = ring[at + 3];
+    if (ends[k] - starts[k] > ${MAX_LANE_BYTES}) count = Math.max(1, k);
+  }
+  if (count === 1) bytes[0].set(hash('md5', bytes[0].subarray(starts[0], ends[0]), 'buffer'), ends[0]);
+  else digestInLanes(rt, bytes, starts, ends, count);
+  done += count;
+  Atomics.store(control, ${FINISHED}, ring[((done - 1) % ${MAX_BACKLOG}) * ${JOB_FIELDS}]);
 }
+${laneRuntime.toString()}
+${digestInLanes.toString()}
 `;
 
 interface Job {
@@ -117,7 +132,9 @@ export class HashWorkers {
       const control = new SharedArrayBuffer(4 * 4);
       const ring = new SharedArrayBuffer(MAX_BACKLOG * JOB_FIELDS * 4);
       const { port1, port2 } = new MessageChannel();
-      const thread = new Worker(WORKER_SOURCE, { eval: true, workerData: { control, ring, port: port2 }, transferList: [port2] });
+      const module = md5LanesCompiled();
+      const lanes = module === null ? null : { module, control: CONTROL };
+      const thread = new Worker(WORKER_SOURCE, { eval: true, workerData: { control, ring, port: port2, lanes }, transferList: [port2] });
       thread.unref(); // the poller keeps the process alive while jobs are out, not the worker
       port1.unref();
       const worker: HashWorker = { thread, control: new Int32Array(control), ring: new Int32Array(ring), port: port1, issued: 0, jobs: new Queue(), slabs: [], lost: false };

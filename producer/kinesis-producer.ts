@@ -48,6 +48,12 @@ export interface KinesisProducerOptions extends PipelineOptions {
    * true for a `KinesisClient`, false for any other client.
    */
   reuseBuffers?: boolean;
+  /**
+   * Compute the MD5 of aggregated records four at a time on this thread with WebAssembly SIMD
+   * (about 2.5× node:crypto's one-at-a-time rate) when the runtime supports it. Default true;
+   * false hashes each with node:crypto.
+   */
+  md5Lanes?: boolean;
 }
 
 function hashWorkerCount(option: number | 'auto' | undefined): number {
@@ -94,7 +100,7 @@ export class KinesisProducer extends ProducerFacade<PutResult> {
           onError: (error) => context.logger.warn({ err: error }, 'shard map refresh failed; keeping the previous map'),
         });
       const hashWorkers = workers > 0 ? new HashWorkers(workers, (error) => context.logger.error({ err: error }, 'hash worker failed; hashing on this thread')) : undefined;
-      transport = new KinesisTransport(context, { streamName, shardMap, limiter, aggregation: options.aggregation ?? true, aggregationMaxBytes, collectorLimits, hashWorkers, reuseBuffers: options.reuseBuffers ?? options.client instanceof KinesisClient });
+      transport = new KinesisTransport(context, { streamName, shardMap, limiter, aggregation: options.aggregation ?? true, aggregationMaxBytes, collectorLimits, hashWorkers, reuseBuffers: options.reuseBuffers ?? options.client instanceof KinesisClient, md5Lanes: options.md5Lanes ?? true });
       return transport;
     });
     super(pipeline);

@@ -12,6 +12,7 @@ import { Queue } from './queue.js';
 import type { Shard, ShardPredictor } from './shard-map.js';
 import { ownedBytes } from './byte-slab.js';
 import type { HashWorkers } from './hash-workers.js';
+import { Md5Lanes } from './md5-lanes.js';
 import { userRecord, type Members, type Target, type WireRecord } from './wire-record.js';
 
 export interface PutResult {
@@ -40,7 +41,12 @@ export interface KinesisTransportOptions {
   hashWorkers: HashWorkers | undefined;
   /** Write new aggregates into the buffers of acknowledged ones (the client keeps no reference to what it sent). */
   reuseBuffers: boolean;
+  /** Hash aggregates four at a time on this thread (WebAssembly SIMD) when the runtime can. */
+  md5Lanes: boolean;
 }
+
+/** Aggregates sealed on this thread wait for their digest until this many are waiting, or the pump runs. */
+const DIGEST_GROUP = 4;
 
 export class KinesisTransport implements Transport<PutResult> {
   readonly collectorLimits: CollectorLimits;
@@ -60,6 +66,10 @@ export class KinesisTransport implements Transport<PutResult> {
   private readonly emit = (record: KinesisBatchItem, sealed: SealedAggregate | undefined) => this.queueForShard(record, sealed);
   private mapError: ErrorInfo | undefined;
   private rotate = 0;
+  private readonly lanes: Md5Lanes | undefined;
+  /** Sealed aggregates (and their records) whose digest is still to be written on this thread. */
+  private readonly undigested: SealedAggregate[] = [];
+  private readonly undigestedRecords: KinesisBatchItem[] = [];
 
   constructor(
     private readonly context: StageContext<PutResult>,
@@ -69,6 +79,7 @@ export class KinesisTransport implements Transport<PutResult> {
     this.streamName = options.streamName;
     this.shardMap = options.shardMap;
     this.limiter = options.limiter;
+    this.lanes = options.md5Lanes ? Md5Lanes.create() : undefined;
     this.loadShardMap(1);
   }
 
@@ -243,14 +254,19 @@ export class KinesisTransport implements Transport<PutResult> {
     if (sealed !== undefined) {
       // Queued at once either way, so a shard's records keep their order; stage() waits for the digest.
       const copy = this.options.hashWorkers?.hash(sealed, () => this.hashed(record));
-      if (copy === undefined) {
-        writeDigest(sealed);
-      } else {
+      if (copy !== undefined) {
         // A worker hashes a shared copy, which is what is sent; the plain buffer was seen by no one else.
         record.hashing = true;
         record.data = copy.bytes;
         record.buffer = copy.buffer;
         if (sealed.buffer !== undefined) reuseAggregateBuffer(sealed.buffer);
+      } else if (this.lanes === undefined) {
+        writeDigest(sealed);
+      } else {
+        record.hashing = true;
+        this.undigested.push(sealed);
+        this.undigestedRecords.push(record);
+        if (this.undigested.length === DIGEST_GROUP) this.digestWaiting();
       }
     }
     let queue = this.queues.get(record.shardId);
@@ -283,6 +299,14 @@ export class KinesisTransport implements Transport<PutResult> {
     return longest;
   }
 
+  /** Writes the digests of the aggregates waiting for one on this thread, four at a time. */
+  private digestWaiting(): void {
+    (this.lanes as Md5Lanes).digest(this.undigested);
+    for (const record of this.undigestedRecords) record.hashing = false;
+    this.undigested.length = 0;
+    this.undigestedRecords.length = 0;
+  }
+
   stage(now: number, collector: Collector<KinesisBatchItem>): number {
     const maxBufferedTimeMs = this.context.maxBufferedTimeMs;
     const flushSeq = this.context.flushSeq();
@@ -293,6 +317,8 @@ export class KinesisTransport implements Transport<PutResult> {
       if (now - agg.oldestReceivedAt >= maxBufferedTimeMs || agg.oldestSeq <= flushSeq) agg.flush();
       else wake = Math.min(wake, agg.oldestReceivedAt + maxBufferedTimeMs);
     }
+    // Whatever waits for a digest gets it now, in groups of up to four: the pump sends it next.
+    if (this.undigested.length > 0) this.digestWaiting();
     // Round robin over shards so one busy shard cannot starve the others' batches.
     const shards = [...this.queues.entries()];
     this.rotate = (this.rotate + 1) % Math.max(1, shards.length);
