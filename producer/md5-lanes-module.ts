@@ -68,6 +68,8 @@ const simd = {
   load32Lane: 0x56,
   load32Zero: 0x5c,
   not: 0x4d,
+  and: 0x4e,
+  andnot: 0x4f,
   or: 0x50,
   xor: 0x51,
   bitselect: 0x52,
@@ -114,12 +116,14 @@ export function md5LanesModule(): Uint8Array {
   // a = b + rotl(a + f(b, c, d) + m[g] + sine, s); the roles rotate instead of the values.
   let [a, b, c, d] = [A, B, C, D];
   for (let i = 0; i < 64; i++) {
-    emit(get(a));
+    // a + m[g] + sine first: a is four steps old. What waits on b (the chain that sets the pace) is
+    // kept short: f's last one or two operations, one add, the rotation, one add.
+    emit(get(a), get(M[wordOf(i)]), v(simd.add), splat(SINES[i]), v(simd.add));
     if (i < 16) emit(get(c), get(d), get(b), v(simd.bitselect)); // (b & c) | (~b & d)
-    else if (i < 32) emit(get(b), get(c), get(d), v(simd.bitselect)); // (d & b) | (~d & c)
-    else if (i < 48) emit(get(b), get(c), v(simd.xor), get(d), v(simd.xor));
+    else if (i < 32) emit(get(b), get(d), v(simd.and), get(c), get(d), v(simd.andnot), v(simd.or)); // (b & d) | (c & ~d)
+    else if (i < 48) emit(get(c), get(d), v(simd.xor), get(b), v(simd.xor));
     else emit(get(c), get(b), get(d), v(simd.not), v(simd.or), v(simd.xor)); // c ^ (b | ~d)
-    emit(v(simd.add), get(M[wordOf(i)]), v(simd.add), splat(SINES[i]), v(simd.add));
+    emit(v(simd.add));
     const s = SHIFTS[(i >> 4) * 4 + (i % 4)];
     emit(tee(T), i32(s), v(simd.shl), get(T), i32(32 - s), v(simd.shrU), v(simd.or));
     emit(get(b), v(simd.add), set(a));
