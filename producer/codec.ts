@@ -244,7 +244,7 @@ export class AggregateWriter {
       this.ehkCount++;
     }
     const w = this.records;
-    w.ensure(recordSize);
+    if (w.pos + recordSize > w.buf.length) w.ensure(recordSize);
     const buf = w.buf;
     // Written inline with local positions: this runs once per user record.
     let pos = w.pos;

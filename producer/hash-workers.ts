@@ -30,6 +30,11 @@ const STOP = 3;
 /** Polls (0.1 ms each) without a job before a worker sleeps until woken. */
 const IDLE_POLLS = 10;
 const POLL_MS = 0.1;
+/**
+ * Polls a worker waits for a fourth job before hashing fewer: the lanes hash four for little more
+ * than one costs, so a worker that hashed each job as it came would be busy all the time.
+ */
+const GATHER_POLLS = 3;
 /** How often this thread collects finished jobs while some are out (besides the pump). */
 const COLLECT_MS = 1;
 
@@ -57,6 +62,7 @@ function slab(id) {
 }
 let done = 0;
 let idle = 0;
+let gathering = 0;
 while (Atomics.load(control, ${STOP}) === 0) {
   const written = Atomics.load(control, ${WRITTEN});
   if (done === written) {
@@ -70,6 +76,13 @@ while (Atomics.load(control, ${STOP}) === 0) {
     continue;
   }
   idle = 0;
+  // Fewer than four waiting: give the next ones a moment to come, so they go through the lanes together.
+  if (rt !== undefined && written - done < 4 && gathering < ${GATHER_POLLS}) {
+    gathering++;
+    Atomics.wait(control, ${WRITTEN}, written, ${POLL_MS});
+    continue;
+  }
+  gathering = 0;
   // Up to four waiting jobs at once in the SIMD lanes; one alone (or an oversized body) with node:crypto.
   let count = rt === undefined ? 1 : Math.min(4, written - done);
   for (let k = 0; k < count; k++) {
