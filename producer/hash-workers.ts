@@ -133,6 +133,7 @@ function slabIdOf(slab: ArrayBufferLike): number {
 
 export class HashWorkers {
   private readonly workers: HashWorker[] = [];
+  readonly threadIds: number[] = [];
   private next = 0;
   /** Collects while jobs are out (a real timer, whatever scheduler the producer was given); it keeps the process alive meanwhile. */
   private poller: ReturnType<typeof setInterval> | undefined;
@@ -153,7 +154,13 @@ export class HashWorkers {
       const worker: HashWorker = { thread, control: new Int32Array(control), ring: new Int32Array(ring), port: port1, issued: 0, jobs: new Queue(), slabs: [], lost: false };
       thread.on('error', (error) => this.lose(worker, error));
       this.workers.push(worker);
+      this.threadIds.push(thread.threadId);
     }
+  }
+
+  /** Whether any worker still takes jobs. */
+  get alive(): boolean {
+    return this.workers.some((w) => !w.lost);
   }
 
   /**

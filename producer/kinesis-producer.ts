@@ -1,7 +1,7 @@
 // The KPL-compatible producer: put() / putMany() checks, then the pipeline with the Kinesis transport.
 import { availableParallelism } from 'node:os';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { HashWorkers } from './hash-workers.js';
+import { leaseHashWorkers } from './hash-worker-pool.js';
 import { InvalidArgumentError } from './invalid-argument-error.js';
 import { KinesisTransport, type PutResult } from './kinesis-transport.js';
 import { Limiter, type LimiterOptions } from './limiter.js';
@@ -38,6 +38,8 @@ export interface KinesisProducerOptions extends PipelineOptions {
   /**
    * Worker threads that compute the MD5 of aggregated records (the single-thread floor). Each
    * takes an aggregate only while it keeps up, so with no core free this thread hashes itself.
+   * Producers of one process asking for the same number share the threads; the last to close
+   * stops them 10 s later unless another producer takes them first.
    * 'auto': one worker when the machine has two cores or more. Default 0 (none).
    */
   hashWorkers?: number | 'auto';
@@ -99,7 +101,7 @@ export class KinesisProducer extends ProducerFacade<PutResult> {
           scheduler: context.scheduler,
           onError: (error) => context.logger.warn({ err: error }, 'shard map refresh failed; keeping the previous map'),
         });
-      const hashWorkers = workers > 0 ? new HashWorkers(workers, (error) => context.logger.error({ err: error }, 'hash worker failed; hashing on this thread')) : undefined;
+      const hashWorkers = workers > 0 ? leaseHashWorkers(workers, (error) => context.logger.error({ err: error }, 'hash worker failed; hashing on this thread')) : undefined;
       transport = new KinesisTransport(context, { streamName, shardMap, limiter, aggregation: options.aggregation ?? true, aggregationMaxBytes, collectorLimits, hashWorkers, reuseBuffers: options.reuseBuffers ?? options.client instanceof KinesisClient, md5Lanes: options.md5Lanes ?? true });
       return transport;
     });

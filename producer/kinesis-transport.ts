@@ -11,7 +11,7 @@ import type { Settlement, StageContext, Transport } from './pipeline.js';
 import { Queue } from './queue.js';
 import type { Shard, ShardPredictor } from './shard-map.js';
 import { ownedBytes } from './byte-slab.js';
-import type { HashWorkers } from './hash-workers.js';
+import type { HashWorkerLease } from './hash-worker-pool.js';
 import { Md5Lanes } from './md5-lanes.js';
 import { userRecord, type Members, type Target, type WireRecord } from './wire-record.js';
 
@@ -38,7 +38,7 @@ export interface KinesisTransportOptions {
   aggregationMaxBytes: number;
   collectorLimits: CollectorLimits;
   /** Hash aggregates on these workers when they keep up (undefined: on this thread). */
-  hashWorkers: HashWorkers | undefined;
+  hashWorkers: HashWorkerLease | undefined;
   /** Write new aggregates into the buffers of acknowledged ones (the client keeps no reference to what it sent). */
   reuseBuffers: boolean;
   /** Hash aggregates four at a time on this thread (WebAssembly SIMD) when the runtime can. */

@@ -7,6 +7,7 @@ import { userRecordsOf } from '../stream/support/user-records.js';
 import { startKinesalite, type LocalKinesis } from './kinesalite-fixture.js';
 import { createHash } from 'node:crypto';
 import { HashWorkers } from '../../producer/hash-workers.js';
+import { leaseHashWorkers } from '../../producer/hash-worker-pool.js';
 import { reuseAggregateBuffer, type SealedAggregate } from '../../producer/codec.js';
 
 let kinesis: LocalKinesis;
@@ -90,5 +91,41 @@ describe('hashWorkers', () => {
     workers.close();
     expect(errors).toEqual([]);
     expect(out.length).toBe(800);
+  });
+
+  it('shares its workers between the producers of a process, and keeps them a while for the next', async () => {
+    const errors: unknown[] = [];
+    const a = leaseHashWorkers(2, (error) => errors.push(error), 100);
+    const b = leaseHashWorkers(2, (error) => errors.push(error), 100);
+    expect(b.threadIds).toEqual(a.threadIds);
+    expect(a.threadIds).toHaveLength(2);
+    // Both hash through the same threads; the first closes halfway and the second goes on.
+    const jobs: { copy: SealedAggregate; done: boolean }[] = [];
+    for (let i = 0; i < 40; i++) {
+      const lease = i < 20 ? (i % 2 === 0 ? a : b) : b;
+      if (i === 20) a.close();
+      const bytes = Buffer.alloc(20_000 + i, i + 1);
+      const job = { copy: undefined as unknown as SealedAggregate, done: false };
+      const copy = lease.hash({ bytes, digestAt: bytes.length - 16, buffer: undefined }, () => (job.done = true));
+      if (copy === undefined) throw new Error('a worker declined a job with an empty backlog');
+      job.copy = copy;
+      jobs.push(job);
+    }
+    while (jobs.some((j) => !j.done)) {
+      b.collect();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    for (const { copy } of jobs) expect(copy.bytes.subarray(copy.digestAt).toString('hex')).toBe(createHash('md5').update(copy.bytes.subarray(4, copy.digestAt)).digest('hex'));
+    b.close();
+    // Leased again before the idle stop: the same threads.
+    const c = leaseHashWorkers(2, (error) => errors.push(error), 100);
+    expect(c.threadIds).toEqual(a.threadIds);
+    c.close();
+    // Idle past the stop: a later lease starts new ones.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const d = leaseHashWorkers(2, (error) => errors.push(error), 100);
+    expect(d.threadIds).not.toEqual(a.threadIds);
+    d.close();
+    expect(errors).toEqual([]);
   });
 });
