@@ -22,6 +22,7 @@ export type { PutHandle } from './put-handle.js';
 export type { PipelineOptions, PutManyResult, FailedPut } from './pipeline.js';
 export { createPutStream, type PutStream, type BatchProducer } from './put-many.js';
 export { InvalidArgumentError } from './invalid-argument-error.js';
+export type { PutInput } from './validation.js';
 export type { BufferFullPolicy } from './buffer-budget.js';
 export type { LimiterOptions } from './limiter.js';
 export type { MetricsSnapshot, StreamMetrics, ShardMetrics, HistogramSummary } from './metrics.js';

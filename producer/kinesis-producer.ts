@@ -7,7 +7,9 @@ import { KinesisTransport, type PutResult } from './kinesis-transport.js';
 import { Limiter, type LimiterOptions } from './limiter.js';
 import { Pipeline, type PipelineOptions, type PutManyResult } from './pipeline.js';
 import { ProducerFacade } from './producer-facade.js';
-import type { PutHandle } from './put-handle.js';
+import { PutHandle } from './put-handle.js';
+import type { KeyEntry } from './aggregator.js';
+import type { Target } from './wire-record.js';
 import { sendWithTimeout } from './sender.js';
 import { ShardMap, type ShardPredictor } from './shard-map.js';
 import { MiB, checkData, checkExplicitHashKey, checkPartitionKey, checkPositive, checkPutInput, checkRecordLimit, type PutInput } from './validation.js';
@@ -120,6 +122,15 @@ export class KinesisProducer extends ProducerFacade<PutResult> {
    * with a ProducerError (its record, code and attempts).
    */
   put(input: PutInput): PutHandle<PutResult> {
+    const pipeline = this.pipeline;
+    if (!pipeline.isClosed && (input as Partial<PutInput> | null)?.data instanceof Uint8Array) {
+      const handle = new PutHandle<PutResult>();
+      const now = pipeline.acceptTime();
+      if (this.addKnown(input, handle, pipeline.acceptSeq, now)) {
+        pipeline.admitted(now);
+        return handle;
+      }
+    }
     checkPutInput(input);
     const pkBytes = this.keyBytes(input.partitionKey);
     const dataBytes = checkData(input.data, pkBytes, this.maxRecordBytes);
@@ -128,10 +139,28 @@ export class KinesisProducer extends ProducerFacade<PutResult> {
     return this.pipeline.put(input.partitionKey, input.explicitHashKey, hashKey, input.data, dataBytes, pkBytes, this.pipeline.zeroCopy);
   }
 
+  /**
+   * The fast path of put() and putMany(): bytes under a partition key seen (and checked) before,
+   * with no explicit hash key, go straight to their shard's aggregator, counted into the buffer as
+   * the general path would. False (nothing done): anything else, or no room now; the general path
+   * then checks, routes, waits or refuses.
+   */
+  private addKnown(input: PutInput, target: Target<PutResult>, seq: number, now: number): boolean {
+    if (input === null || typeof input !== 'object' || input.explicitHashKey !== undefined || !(input.data instanceof Uint8Array)) return false;
+    const key = this.transport.knownKey(input.partitionKey);
+    const aggregator = key === undefined ? undefined : this.transport.aggregatorFor(key);
+    if (aggregator === undefined) return false;
+    const entry = key as KeyEntry<PutResult>;
+    const dataBytes = input.data.byteLength;
+    const bytes = dataBytes + entry.pkBytes;
+    if (bytes > this.maxRecordBytes || !this.pipeline.admit(bytes)) return false;
+    aggregator.add(entry, input.partitionKey, undefined, entry.hashKey, input.data, dataBytes, this.pipeline.zeroCopy, target, seq, now, undefined);
+    return true;
+  }
+
   /** Checks a partition key unless it was seen (and checked) before; its UTF-8 size. */
   private keyBytes(partitionKey: string): number {
-    const known = this.transport.knownKeyBytes(partitionKey);
-    return known >= 0 ? known : checkPartitionKey(partitionKey);
+    return this.transport.knownKey(partitionKey)?.pkBytes ?? checkPartitionKey(partitionKey);
   }
 
   /**
@@ -142,10 +171,22 @@ export class KinesisProducer extends ProducerFacade<PutResult> {
    */
   putMany(records: Iterable<PutInput>): Promise<PutManyResult> {
     const list = Array.isArray(records) ? (records as PutInput[]) : [...records];
-    const { tally, done } = this.pipeline.tally(list.length);
-    const zeroCopy = this.pipeline.zeroCopy;
+    const pipeline = this.pipeline;
+    const { tally, done } = pipeline.tally(list.length);
+    const zeroCopy = pipeline.zeroCopy;
+    // The fast path first (addKnown()). Nothing runs between two records (no callback, no await),
+    // so the producer cannot close during the call and the turn of the event loop (receive time,
+    // flush epoch) is the same for all of them.
+    const open = !pipeline.isClosed && list.length > 0;
+    const now = open ? pipeline.acceptTime() : 0;
+    const seq = pipeline.acceptSeq;
+    let fast = 0;
     for (let i = 0; i < list.length; i++) {
       const input = list[i];
+      if (open && this.addKnown(input, tally, seq, now)) {
+        fast++;
+        continue;
+      }
       let pkBytes: number;
       let dataBytes: number;
       let hashKey: bigint | undefined;
@@ -159,8 +200,9 @@ export class KinesisProducer extends ProducerFacade<PutResult> {
         this.pipeline.refuse(tally, refusal.record, refusal.reason, refusal.message);
         continue;
       }
-      this.pipeline.putInto(tally, input.partitionKey, input.explicitHashKey, hashKey, input.data, dataBytes, pkBytes, zeroCopy);
+      pipeline.putInto(tally, input.partitionKey, input.explicitHashKey, hashKey, input.data, dataBytes, pkBytes, zeroCopy);
     }
+    if (fast > 0) pipeline.admitted(now);
     return done;
   }
 }

@@ -196,13 +196,23 @@ export class KinesisTransport implements Transport<PutResult> {
     });
   }
 
-  /** The UTF-8 size of a partition key seen before (it passed put()'s checks then), or -1. */
-  knownKeyBytes(partitionKey: string): number {
+  /** The cache entry of a partition key seen before (it passed put()'s checks then), if any. */
+  knownKey(partitionKey: string): KeyEntry<PutResult> | undefined {
     const key = this.keys.get(partitionKey);
-    if (key === undefined) return -1;
+    if (key === undefined) return undefined;
     this.lastPartitionKey = partitionKey;
     this.lastKey = key;
-    return key.pkBytes;
+    return key;
+  }
+
+  /**
+   * The aggregator a known key's records go to now, as add() would route them, or undefined when
+   * add() must decide (no shard map yet, or it changed since the key was routed). putMany()'s fast
+   * path hands records straight to it.
+   */
+  aggregatorFor(key: KeyEntry<PutResult>): ShardAggregator<PutResult> | undefined {
+    if (!this.shardMap.loaded || key.version !== (this.shardMap.version ?? NaN)) return undefined;
+    return key.aggregator;
   }
 
   /** The cache entry of a partition key (predicted on first sight). */

@@ -348,9 +348,7 @@ export class Pipeline<Result> {
     this.stats.received++;
     if (this.budget.tryAcquire(dataBytes + pkBytes)) {
       this.transport.add(partitionKey, explicitHashKey, hashKey, data, dataBytes, pkBytes, owned, target, seq, now);
-      // Compared here, not in armWake(): a double passed to a call is boxed, garbage on every put.
-      const wakeBy = now + this.maxBufferedTimeMs;
-      if (wakeBy < this.wakeAt) this.armWake(wakeBy);
+      this.admitted(now);
       return;
     }
     // Off the hot path: the record waits on its own, with its own copy of the data.
@@ -370,6 +368,35 @@ export class Pipeline<Result> {
         true,
       ),
     );
+  }
+
+  /**
+   * For a fast path that hands records straight to the transport's aggregator (putMany()): counts
+   * one record of `bytes` into the buffer, as accept() does. False when there is no room now: the
+   * record then goes through accept(), which waits for room or refuses it per onBufferFull.
+   */
+  admit(bytes: number): boolean {
+    if (!this.budget.tryAcquire(bytes)) return false;
+    this.received++;
+    this.stats.received++;
+    return true;
+  }
+
+  /** Records received at `now` are buffered: the pump runs by their buffer time. */
+  admitted(now: number): void {
+    // Compared here, not in armWake(): a double passed to a call is boxed, garbage on every put.
+    const wakeBy = now + this.maxBufferedTimeMs;
+    if (wakeBy < this.wakeAt) this.armWake(wakeBy);
+  }
+
+  /** The receive time of a record accepted now (the clock is read once per turn of the event loop). */
+  acceptTime(): number {
+    return this.now();
+  }
+
+  /** The flush epoch of a record accepted now. */
+  get acceptSeq(): number {
+    return this.seq;
   }
 
   private admitLater(record: WireRecord<Result>): void {
