@@ -147,9 +147,17 @@ class ByteWriter {
   }
   string(key: number, text: string, bytes: number): void {
     this.ensure(1 + 5 + bytes);
-    this.buf[this.pos++] = key;
-    this.pos = writeVarint(this.buf, this.pos, bytes);
-    this.pos += this.buf.write(text, this.pos, 'utf8');
+    const buf = this.buf;
+    buf[this.pos++] = key;
+    let pos = writeVarint(buf, this.pos, bytes);
+    if (bytes === text.length && bytes <= 64) {
+      // ASCII (one byte per UTF-16 unit), short, as partition keys mostly are: a loop here costs
+      // less than a call into Buffer.write().
+      for (let i = 0; i < bytes; i++) buf[pos++] = text.charCodeAt(i);
+    } else {
+      pos += buf.write(text, pos, 'utf8');
+    }
+    this.pos = pos;
   }
   view(): Buffer {
     return this.buf.subarray(this.start, this.pos);
