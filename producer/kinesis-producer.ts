@@ -123,6 +123,7 @@ export class KinesisProducer extends ProducerFacade<PutResult> {
    */
   put(input: PutInput): PutHandle<PutResult> {
     const pipeline = this.pipeline;
+    // The fast path (addKnown()) for bytes; the handle is the target its record settles through.
     if (!pipeline.isClosed && (input as Partial<PutInput> | null)?.data instanceof Uint8Array) {
       const handle = new PutHandle<PutResult>();
       const now = pipeline.acceptTime();

@@ -207,8 +207,8 @@ export class KinesisTransport implements Transport<PutResult> {
 
   /**
    * The aggregator a known key's records go to now, as add() would route them, or undefined when
-   * add() must decide (no shard map yet, or it changed since the key was routed). putMany()'s fast
-   * path hands records straight to it.
+   * add() must decide (no shard map yet, or it changed since the key was routed). The fast path of
+   * put() and putMany() hands records straight to it.
    */
   aggregatorFor(key: KeyEntry<PutResult>): ShardAggregator<PutResult> | undefined {
     if (!this.shardMap.loaded || key.version !== (this.shardMap.version ?? NaN)) return undefined;

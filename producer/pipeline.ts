@@ -371,8 +371,8 @@ export class Pipeline<Result> {
   }
 
   /**
-   * For a fast path that hands records straight to the transport's aggregator (putMany()): counts
-   * one record of `bytes` into the buffer, as accept() does. False when there is no room now: the
+   * For a fast path that hands records straight to the transport's aggregator (put() and
+   * putMany() of the Kinesis producer): counts one record of `bytes` into the buffer, as accept() does. False when there is no room now: the
    * record then goes through accept(), which waits for room or refuses it per onBufferFull.
    */
   admit(bytes: number): boolean {
@@ -384,7 +384,8 @@ export class Pipeline<Result> {
 
   /** Records received at `now` are buffered: the pump runs by their buffer time. */
   admitted(now: number): void {
-    // Compared here, not in armWake(): a double passed to a call is boxed, garbage on every put.
+    // Compared here, so armWake() (a call taking a double, which is boxed: garbage) runs only when
+    // the wake-up moves earlier, not on every put.
     const wakeBy = now + this.maxBufferedTimeMs;
     if (wakeBy < this.wakeAt) this.armWake(wakeBy);
   }
