@@ -54,7 +54,7 @@ export interface KinesisProducerOptions extends PipelineOptions {
   reuseBuffers?: boolean;
   /**
    * Compute the MD5 of aggregated records four at a time on this thread with WebAssembly SIMD
-   * (about 2.5× node:crypto's one-at-a-time rate) when the runtime supports it. Default true;
+   * (about 2.8× node:crypto's one-at-a-time rate) when the runtime supports it. Default true;
    * false hashes each with node:crypto.
    */
   md5Lanes?: boolean;
