@@ -5,11 +5,10 @@ import { leaseHashWorkers } from './hash-worker-pool.js';
 import { InvalidArgumentError } from './invalid-argument-error.js';
 import { KinesisTransport, type PutResult } from './kinesis-transport.js';
 import { Limiter, type LimiterOptions } from './limiter.js';
-import { Pipeline, type PipelineOptions, type PutManyResult } from './pipeline.js';
+import { Pipeline, type PipelineOptions, type PutManyResult, type PutManyTally } from './pipeline.js';
 import { ProducerFacade } from './producer-facade.js';
 import { PutHandle } from './put-handle.js';
 import type { KeyEntry } from './aggregator.js';
-import type { Target } from './wire-record.js';
 import { sendWithTimeout } from './sender.js';
 import { ShardMap, type ShardPredictor } from './shard-map.js';
 import { MiB, checkData, checkExplicitHashKey, checkPartitionKey, checkPositive, checkPutInput, checkRecordLimit, type PutInput } from './validation.js';
@@ -123,11 +122,10 @@ export class KinesisProducer extends ProducerFacade<PutResult> {
    */
   put(input: PutInput): PutHandle<PutResult> {
     const pipeline = this.pipeline;
-    // The fast path (addKnown()) for bytes; the handle is the target its record settles through.
-    if (!pipeline.isClosed && (input as Partial<PutInput> | null)?.data instanceof Uint8Array) {
-      const handle = new PutHandle<PutResult>();
+    if (!pipeline.isClosed) {
       const now = pipeline.acceptTime();
-      if (this.addKnown(input, handle, pipeline.acceptSeq, now)) {
+      const handle = this.addKnown(input, undefined, pipeline.acceptSeq, now);
+      if (handle !== undefined) {
         pipeline.admitted(now);
         return handle;
       }
@@ -143,20 +141,24 @@ export class KinesisProducer extends ProducerFacade<PutResult> {
   /**
    * The fast path of put() and putMany(): bytes under a partition key seen (and checked) before,
    * with no explicit hash key, go straight to their shard's aggregator, counted into the buffer as
-   * the general path would. False (nothing done): anything else, or no room now; the general path
-   * then checks, routes, waits or refuses.
+   * the general path would. Returns what the record settles through: putMany()'s tally, or for a
+   * put() (no tally) its new handle. Undefined (nothing done): anything else, or no room now; the
+   * general path then checks, routes, waits or refuses.
    */
-  private addKnown(input: PutInput, target: Target<PutResult>, seq: number, now: number): boolean {
-    if (input === null || typeof input !== 'object' || input.explicitHashKey !== undefined || !(input.data instanceof Uint8Array)) return false;
+  private addKnown(input: PutInput, tally: undefined, seq: number, now: number): PutHandle<PutResult> | undefined;
+  private addKnown(input: PutInput, tally: PutManyTally, seq: number, now: number): PutManyTally | undefined;
+  private addKnown(input: PutInput, tally: PutManyTally | undefined, seq: number, now: number): PutHandle<PutResult> | PutManyTally | undefined {
+    if (input === null || typeof input !== 'object' || input.explicitHashKey !== undefined || !(input.data instanceof Uint8Array)) return undefined;
     const key = this.transport.knownKey(input.partitionKey);
     const aggregator = key === undefined ? undefined : this.transport.aggregatorFor(key);
-    if (aggregator === undefined) return false;
+    if (aggregator === undefined) return undefined;
     const entry = key as KeyEntry<PutResult>;
     const dataBytes = input.data.byteLength;
     const bytes = dataBytes + entry.pkBytes;
-    if (bytes > this.maxRecordBytes || !this.pipeline.admit(bytes)) return false;
+    if (bytes > this.maxRecordBytes || !this.pipeline.admit(bytes)) return undefined;
+    const target = tally ?? new PutHandle<PutResult>();
     aggregator.add(entry, input.partitionKey, undefined, entry.hashKey, input.data, dataBytes, this.pipeline.zeroCopy, target, seq, now, undefined);
-    return true;
+    return target;
   }
 
   /** Checks a partition key unless it was seen (and checked) before; its UTF-8 size. */
@@ -184,7 +186,7 @@ export class KinesisProducer extends ProducerFacade<PutResult> {
     let fast = 0;
     for (let i = 0; i < list.length; i++) {
       const input = list[i];
-      if (open && this.addKnown(input, tally, seq, now)) {
+      if (open && this.addKnown(input, tally, seq, now) !== undefined) {
         fast++;
         continue;
       }
