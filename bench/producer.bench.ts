@@ -130,12 +130,20 @@ async function ourBatchThroughput(n: number, hashWorkers = 0, md5Lanes = true): 
   return n / seconds;
 }
 
-/** MD5 alone over the same bytes in 50 KiB bodies (the aggregate size): the format's own floor. */
-function md5Throughput(n: number): number {
-  const body = Buffer.alloc(51_200);
+/** An aggregate's size: MD5 alone is measured over bodies of it. */
+const BODY_BYTES = 51_200;
+
+/** How many BODY_BYTES bodies the first n records of the pool fill, with their protobuf framing. */
+function bodiesFor(n: number): number {
   let bytes = 0;
   for (let i = 0; i < n; i++) bytes += POOL[i % POOL.length].data.byteLength + 12; // + protobuf framing per record
-  const bodies = Math.ceil(bytes / body.byteLength);
+  return Math.ceil(bytes / BODY_BYTES);
+}
+
+/** MD5 alone over the same bytes in 50 KiB bodies (the aggregate size): the format's own floor. */
+function md5Throughput(n: number): number {
+  const body = Buffer.alloc(BODY_BYTES);
+  const bodies = bodiesFor(n);
   const started = performance.now();
   const cpu = process.cpuUsage();
   for (let i = 0; i < bodies; i++) createHash('md5').update(body).digest();
@@ -147,10 +155,8 @@ function md5Throughput(n: number): number {
 function md5LanesThroughput(n: number): number {
   const lanes = Md5Lanes.create();
   if (lanes === undefined) return NaN;
-  let bytes = 0;
-  for (let i = 0; i < n; i++) bytes += POOL[i % POOL.length].data.byteLength + 12;
-  const bodies = Math.ceil(bytes / 51_200);
-  const group = Array.from({ length: 4 }, () => ({ bytes: Buffer.alloc(4 + 51_200 + 16), digestAt: 4 + 51_200, buffer: undefined }));
+  const bodies = bodiesFor(n);
+  const group = Array.from({ length: 4 }, () => ({ bytes: Buffer.alloc(4 + BODY_BYTES + 16), digestAt: 4 + BODY_BYTES, buffer: undefined }));
   const started = performance.now();
   const cpu = process.cpuUsage();
   for (let i = 0; i < bodies; i += 4) lanes.digest(bodies - i >= 4 ? group : group.slice(0, bodies - i));

@@ -371,9 +371,10 @@ export class Pipeline<Result> {
   }
 
   /**
-   * For a fast path that hands records straight to the transport's aggregator (put() and
-   * putMany() of the Kinesis producer): counts one record of `bytes` into the buffer, as accept() does. False when there is no room now: the
-   * record then goes through accept(), which waits for room or refuses it per onBufferFull.
+   * For a fast path that hands records straight to the transport's aggregator (put() and putMany()
+   * of the Kinesis producer): counts one record of `bytes` into the buffer, as accept() does. False
+   * when there is no room now: the record then goes through accept(), which waits for room or
+   * refuses it per onBufferFull.
    */
   admit(bytes: number): boolean {
     if (!this.budget.tryAcquire(bytes)) return false;

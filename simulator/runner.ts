@@ -112,11 +112,11 @@ class Drain {
         const name = out.lineName[line];
         seq = out.lineSeq[line];
         pending = (this.eventBytes as EventBytesWriter)(out.lineBuf[line], out.lineStart[line], out.lineEnd[line], name, vehicleId, seq);
-        this.byType.set(name, (this.byType.get(name) ?? 0) + 1);
+        this.counted(name);
       } else {
         seq = item.seq;
         pending = this.sink.write(item, out.texts[k] ?? encodeEvent(item));
-        this.byType.set(item.event_name, (this.byType.get(item.event_name) ?? 0) + 1);
+        this.counted(item.event_name);
       }
       this.records++;
       this.lastSeq[i] = seq;
@@ -124,6 +124,11 @@ class Drain {
       if (pending) return this.resume(pending, i, items, count, k + 1);
     }
     return false;
+  }
+
+  /** One more event of type `name` (readings are counted apart, in `telemetry`). */
+  private counted(name: string): void {
+    this.byType.set(name, (this.byType.get(name) ?? 0) + 1);
   }
 
   // Apart from run: a closure in its loop that captured `k` made V8 allocate a context for every
